@@ -1,0 +1,138 @@
+"""Dimensions: constants, named symbols (and their products), or unknown.
+
+A dim is a monomial ``coeff * sym1 * sym2 ...`` so that ``reshape(-1)`` of an
+``(n, m)`` array can say ``(n*m,)`` and ``reshape(n, -1)`` can say ``m``. Two
+dims compare three-valued: ``True`` (equal for every size), ``False`` (differ
+for every size) or ``None`` (cannot tell, e.g. two different symbols).
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Optional
+
+Tri = Optional[bool]
+
+_unknown_ids = itertools.count()
+
+
+@dataclass(frozen=True)
+class Dim:
+    """A known monomial; ``symbols`` is sorted and may repeat (``n*n``)."""
+
+    coeff: int
+    symbols: tuple[str, ...] = ()
+
+    @property
+    def is_const(self) -> bool:
+        return not self.symbols
+
+    def __str__(self) -> str:
+        if self.is_const:
+            return str(self.coeff)
+        parts = list(self.symbols)
+        if self.coeff != 1:
+            parts.insert(0, str(self.coeff))
+        return "*".join(parts)
+
+
+@dataclass(frozen=True)
+class UnknownDim:
+    """A size nobody can name; every instance is distinct from every other."""
+
+    ident: int
+
+    def __str__(self) -> str:
+        return "?"
+
+
+AnyDim = Dim | UnknownDim
+
+
+def const(value: int) -> Dim:
+    return Dim(int(value))
+
+
+def sym(name: str) -> Dim:
+    return Dim(1, (name,))
+
+
+def unknown() -> UnknownDim:
+    return UnknownDim(next(_unknown_ids))
+
+
+ONE = const(1)
+
+
+def is_known(d: AnyDim) -> bool:
+    return isinstance(d, Dim)
+
+
+def dim_eq(a: AnyDim, b: AnyDim) -> Tri:
+    """Three-valued equality: symbols are probably, not provably, different."""
+    if a is b:
+        return True
+    if not (isinstance(a, Dim) and isinstance(b, Dim)):
+        return None
+    if a == b:
+        return True
+    if a.is_const and b.is_const:
+        return False
+    return None
+
+
+def is_one(d: AnyDim) -> Tri:
+    """Is the dim 1? Symbols stand for sizes that are probably not 1."""
+    if isinstance(d, Dim):
+        if d.is_const:
+            return d.coeff == 1
+        return None
+    return None
+
+
+def probably_not_one(d: AnyDim) -> bool:
+    """True for constants other than 1 and for named symbols (a named size is meant to vary)."""
+    return isinstance(d, Dim) and (d.coeff != 1 or bool(d.symbols))
+
+
+def probably_differ(a: AnyDim, b: AnyDim) -> bool:
+    """Both dims are known and not provably equal (constants that differ, or different names)."""
+    return isinstance(a, Dim) and isinstance(b, Dim) and a != b
+
+
+def dim_mul(a: AnyDim, b: AnyDim) -> AnyDim:
+    if isinstance(a, Dim) and isinstance(b, Dim):
+        return Dim(a.coeff * b.coeff, tuple(sorted(a.symbols + b.symbols)))
+    return unknown()
+
+
+def dim_div(a: AnyDim, b: AnyDim) -> AnyDim:
+    """Exact division of monomials, or unknown when it does not divide."""
+    if not (isinstance(a, Dim) and isinstance(b, Dim)) or b.coeff == 0:
+        return unknown()
+    if a.coeff % b.coeff:
+        return unknown()
+    remaining = list(a.symbols)
+    for s in b.symbols:
+        if s not in remaining:
+            return unknown()
+        remaining.remove(s)
+    return Dim(a.coeff // b.coeff, tuple(remaining))
+
+
+def dim_add(a: AnyDim, b: AnyDim) -> AnyDim:
+    if isinstance(a, Dim) and isinstance(b, Dim):
+        if a.is_const and b.is_const:
+            return const(a.coeff + b.coeff)
+        if a.symbols == b.symbols:
+            return Dim(a.coeff + b.coeff, a.symbols)
+    return unknown()
+
+
+def dim_sub(a: AnyDim, b: AnyDim) -> AnyDim:
+    if isinstance(a, Dim) and isinstance(b, Dim):
+        if a.is_const and b.is_const:
+            return const(a.coeff - b.coeff)
+        if a.symbols == b.symbols and a.coeff > b.coeff:
+            return Dim(a.coeff - b.coeff, a.symbols)
+    return unknown()

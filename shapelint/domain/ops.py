@@ -1,0 +1,299 @@
+"""NumPy's shape rules as pure functions: each returns a Shape or raises ShapeError.
+
+Unknown inputs give unknown outputs; an error is raised only when NumPy would
+raise for every size the symbols could take.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from .dims import ONE, AnyDim, Dim, dim_add, dim_div, dim_eq, is_one, unknown
+from .shapes import (
+    SCALAR,
+    UNKNOWN_SHAPE,
+    Shape,
+    ShapeError,
+    normalize_axes,
+    normalize_axis,
+    shape_of,
+    size,
+)
+
+
+def broadcast_dim(x: AnyDim, y: AnyDim) -> AnyDim:
+    if dim_eq(x, y) is True:
+        return x
+    if is_one(x) is True:
+        return y
+    if is_one(y) is True:
+        return x
+    if dim_eq(x, y) is False:
+        raise ShapeError(f"sizes {x} and {y} do not broadcast")
+    return unknown()
+
+
+def broadcast(a: Shape, b: Shape) -> Shape:
+    """Right-align, pad with 1s, take the larger along each axis."""
+    if a.dims is None or b.dims is None:
+        return UNKNOWN_SHAPE
+    rank = max(len(a.dims), len(b.dims))
+    pa = (ONE,) * (rank - len(a.dims)) + a.dims
+    pb = (ONE,) * (rank - len(b.dims)) + b.dims
+    try:
+        return shape_of(broadcast_dim(x, y) for x, y in zip(pa, pb))
+    except ShapeError:
+        raise ShapeError(f"operands with shapes {a} and {b} do not broadcast") from None
+
+
+def broadcast_all(shapes: Sequence[Shape]) -> Shape:
+    result = SCALAR
+    for s in shapes:
+        result = broadcast(result, s)
+    return result
+
+
+def _check_inner(left: AnyDim, right: AnyDim, a: Shape, b: Shape) -> None:
+    if dim_eq(left, right) is False:
+        raise ShapeError(f"inner dimensions {left} and {right} of {a} and {b} differ")
+
+
+def matmul(a: Shape, b: Shape) -> Shape:
+    """``a @ b``: 1-D operands are promoted and the promoted axis dropped; stacks broadcast."""
+    if a.dims is None or b.dims is None:
+        return UNKNOWN_SHAPE
+    if not a.dims or not b.dims:
+        raise ShapeError("matmul does not accept scalar operands; use *")
+    ad = (ONE,) + a.dims if len(a.dims) == 1 else a.dims
+    bd = b.dims + (ONE,) if len(b.dims) == 1 else b.dims
+    _check_inner(ad[-1], bd[-2], a, b)
+    batch = broadcast(Shape(ad[:-2]), Shape(bd[:-2]))
+    if batch.dims is None:
+        return UNKNOWN_SHAPE
+    out = list(batch.dims)
+    if len(a.dims) > 1:
+        out.append(ad[-2])
+    if len(b.dims) > 1:
+        out.append(bd[-1])
+    return shape_of(out)
+
+
+def dot(a: Shape, b: Shape) -> Shape:
+    """``np.dot``: like matmul up to 2-D; for N-D a sum over a's last and b's second-to-last axis."""
+    if a.dims is None or b.dims is None:
+        return UNKNOWN_SHAPE
+    if not a.dims or not b.dims:
+        return broadcast(a, b)
+    if len(a.dims) <= 2 and len(b.dims) <= 2:
+        return matmul(a, b)
+    if len(b.dims) == 1:
+        _check_inner(a.dims[-1], b.dims[0], a, b)
+        return Shape(a.dims[:-1])
+    _check_inner(a.dims[-1], b.dims[-2], a, b)
+    return Shape(a.dims[:-1] + b.dims[:-2] + b.dims[-1:])
+
+
+def outer(a: Shape, b: Shape) -> Shape:
+    return shape_of((size(a), size(b)))
+
+
+def reduce(shape: Shape, axis: Optional[Sequence[int]], keepdims: bool = False) -> Shape:
+    """A reduction over ``axis`` (None: all axes)."""
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    rank = len(shape.dims)
+    axes = tuple(range(rank)) if axis is None else normalize_axes(axis, rank)
+    if keepdims:
+        return shape_of(ONE if i in axes else d for i, d in enumerate(shape.dims))
+    return shape_of(d for i, d in enumerate(shape.dims) if i not in axes)
+
+
+def transpose(shape: Shape, axes: Optional[Sequence[int]] = None) -> Shape:
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    if axes is None:
+        return Shape(tuple(reversed(shape.dims)))
+    if len(axes) != len(shape.dims):
+        raise ShapeError(f"axes {tuple(axes)} don't match an array of rank {len(shape.dims)}")
+    order = normalize_axes(axes, len(shape.dims))
+    return shape_of(shape.dims[i] for i in order)
+
+
+def swapaxes(shape: Shape, axis1: int, axis2: int) -> Shape:
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    rank = len(shape.dims)
+    i, j = normalize_axis(axis1, rank), normalize_axis(axis2, rank)
+    dims = list(shape.dims)
+    dims[i], dims[j] = dims[j], dims[i]
+    return shape_of(dims)
+
+
+INFER = object()  # the -1 in a reshape
+
+
+def reshape(shape: Shape, new: Sequence[object]) -> Shape:
+    """``new`` holds dims and at most one INFER marker."""
+    inferred = [i for i, d in enumerate(new) if d is INFER]
+    if len(inferred) > 1:
+        raise ShapeError("can only specify one unknown dimension (-1) in reshape")
+    total = size(shape)
+    known_part: AnyDim = ONE
+    for d in new:
+        if d is not INFER:
+            known_part = _mul(known_part, d)
+    if inferred:
+        missing = dim_div(total, known_part)
+        if isinstance(missing, Dim) and isinstance(total, Dim) and total.is_const and known_part == Dim(0):
+            missing = unknown()
+        dims = [missing if d is INFER else d for d in new]
+        if isinstance(total, Dim) and isinstance(known_part, Dim) and total.is_const and known_part.is_const:
+            if known_part.coeff == 0 or total.coeff % known_part.coeff:
+                raise ShapeError(f"cannot reshape an array of shape {shape} into {_show(new)}")
+        return shape_of(dims)
+    if dim_eq(total, known_part) is False:
+        raise ShapeError(f"cannot reshape an array of shape {shape} (size {total}) into {_show(new)}")
+    return shape_of(new)
+
+
+def _mul(a: AnyDim, b: AnyDim) -> AnyDim:
+    from .dims import dim_mul
+
+    return dim_mul(a, b)
+
+
+def _show(new: Sequence[object]) -> str:
+    return "(" + ", ".join("-1" if d is INFER else str(d) for d in new) + ")"
+
+
+# --- indexing ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntIndex:
+    """A single integer: drops the axis."""
+
+
+@dataclass(frozen=True)
+class SliceIndex:
+    """A slice; ``length`` is None for a full ``:``, else the kept size (maybe unknown)."""
+
+    length: Optional[AnyDim] = None
+
+
+@dataclass(frozen=True)
+class NewAxis:
+    """``None`` / ``np.newaxis``: inserts an axis of size 1."""
+
+
+@dataclass(frozen=True)
+class EllipsisIndex:
+    pass
+
+
+@dataclass(frozen=True)
+class OpaqueIndex:
+    """An array, mask or value of unknown kind: the result shape is unknown."""
+
+
+def index(shape: Shape, items: Sequence[object]) -> Shape:
+    if shape.dims is None or any(isinstance(i, OpaqueIndex) for i in items):
+        return UNKNOWN_SHAPE
+    consuming = sum(isinstance(i, (IntIndex, SliceIndex)) for i in items)
+    ellipses = sum(isinstance(i, EllipsisIndex) for i in items)
+    if ellipses > 1:
+        raise ShapeError("an index can only have a single ellipsis ('...')")
+    if consuming > len(shape.dims):
+        raise ShapeError(f"too many indices for an array of shape {shape}: {consuming} were given")
+    expanded: list[object] = []
+    for item in items:
+        if isinstance(item, EllipsisIndex):
+            expanded.extend(SliceIndex() for _ in range(len(shape.dims) - consuming))
+        else:
+            expanded.append(item)
+    if not ellipses:
+        expanded.extend(SliceIndex() for _ in range(len(shape.dims) - consuming))
+    out: list[AnyDim] = []
+    dims = iter(shape.dims)
+    for item in expanded:
+        if isinstance(item, NewAxis):
+            out.append(ONE)
+        elif isinstance(item, IntIndex):
+            next(dims)
+        elif isinstance(item, SliceIndex):
+            d = next(dims)
+            out.append(d if item.length is None else item.length)
+    return shape_of(out)
+
+
+# --- joining and axis manipulation -------------------------------------------
+
+
+def concatenate(shapes: Sequence[Shape], axis: int = 0) -> Shape:
+    if not shapes or any(s.dims is None for s in shapes):
+        return UNKNOWN_SHAPE
+    rank = len(shapes[0].dims)
+    if any(len(s.dims) != rank for s in shapes):
+        ranks = ", ".join(str(s) for s in shapes)
+        raise ShapeError(f"all the input arrays must have the same number of dimensions: {ranks}")
+    if rank == 0:
+        raise ShapeError("zero-dimensional arrays cannot be concatenated")
+    ax = normalize_axis(axis, rank)
+    out = list(shapes[0].dims)
+    for s in shapes[1:]:
+        for i, d in enumerate(s.dims):
+            if i == ax:
+                out[i] = dim_add(out[i], d)
+            elif dim_eq(out[i], d) is False:
+                raise ShapeError(f"sizes along axis {i} differ: {shapes[0]} and {s}")
+            elif dim_eq(out[i], d) is None:
+                out[i] = unknown()
+    return shape_of(out)
+
+
+def stack(shapes: Sequence[Shape], axis: int = 0) -> Shape:
+    if not shapes or any(s.dims is None for s in shapes):
+        return UNKNOWN_SHAPE
+    first = shapes[0]
+    for s in shapes[1:]:
+        if len(s.dims) != len(first.dims) or any(dim_eq(x, y) is False for x, y in zip(s.dims, first.dims)):
+            raise ShapeError(f"all input arrays must have the same shape: {first} and {s}")
+    ax = normalize_axis(axis, len(first.dims) + 1)
+    dims = list(first.dims)
+    dims.insert(ax, Dim(len(shapes)))
+    return shape_of(dims)
+
+
+def vstack(shapes: Sequence[Shape]) -> Shape:
+    promoted = [Shape((ONE,) + s.dims) if s.dims is not None and len(s.dims) == 1 else s for s in shapes]
+    return concatenate(promoted, 0)
+
+
+def hstack(shapes: Sequence[Shape]) -> Shape:
+    if shapes and all(s.dims is not None and len(s.dims) == 1 for s in shapes):
+        return concatenate(shapes, 0)
+    return concatenate(shapes, 1)
+
+
+def expand_dims(shape: Shape, axis: int) -> Shape:
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    ax = normalize_axis(axis, len(shape.dims) + 1)
+    dims = list(shape.dims)
+    dims.insert(ax, ONE)
+    return shape_of(dims)
+
+
+def squeeze(shape: Shape, axis: Optional[Sequence[int]] = None) -> Shape:
+    """Without axis, drops the axes that are provably 1; a dim that might be 1 makes the rank unknown."""
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    if axis is None:
+        if any(is_one(d) is None and not (isinstance(d, Dim) and d.symbols) for d in shape.dims):
+            return UNKNOWN_SHAPE
+        return shape_of(d for d in shape.dims if is_one(d) is not True)
+    axes = normalize_axes(axis, len(shape.dims))
+    for a in axes:
+        if is_one(shape.dims[a]) is False:
+            raise ShapeError(f"cannot select an axis to squeeze out which has size not equal to one: axis {a} of {shape}")
+    return shape_of(d for i, d in enumerate(shape.dims) if i not in axes)

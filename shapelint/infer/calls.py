@@ -1,0 +1,121 @@
+"""Evaluation of calls: numpy functions and methods, builtins, the module's own functions."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..domain.dims import const, unknown
+from ..domain.shapes import Shape
+from ..numpy_model import registry
+from .frame import Frame
+from .values import (
+    SCALAR_NUMBER,
+    UNKNOWN,
+    ArrayValue,
+    FunctionValue,
+    GeneratorValue,
+    Instance,
+    IntValue,
+    IterValue,
+    MethodValue,
+    NoneValue,
+    RangeValue,
+    TupleValue,
+    UserClass,
+    UserFunction,
+    Value,
+)
+
+_NO_RESULT_BUILTINS = {"print", "setattr", "delattr", "exec"}
+
+
+class CallEvaluator:
+    """Mixin of the interpreter: ``eval_Call``."""
+
+    def eval_Call(self, node: cst.Call, frame: Frame) -> Value:
+        func = self.evaluate(node.func, frame)
+        args: list[registry.Arg] = []
+        kwargs: dict[str, registry.Arg] = {}
+        starred = False
+        for arg in node.args:
+            value = self.evaluate(arg.value, frame)
+            if arg.star:
+                starred = True
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = (arg.value, value)
+            else:
+                args.append((arg.value, value))
+        if starred:
+            return UNKNOWN
+        if isinstance(func, FunctionValue):
+            return self.call_library(frame, node, func.qualname, registry.FUNCTIONS, args, kwargs)
+        if isinstance(func, MethodValue):
+            return self.call_method(frame, node, func, args, kwargs)
+        if isinstance(func, UserFunction):
+            return self.call_user(func, args, kwargs, frame)
+        if isinstance(func, UserClass):
+            return Instance(func, dict(func.attributes))
+        if func is UNKNOWN and isinstance(node.func, cst.Name) and not frame.is_bound(node.func.value):
+            return self.call_builtin(frame, node, node.func.value, args)
+        return UNKNOWN
+
+    def call_library(self, frame: Frame, node, name: str, table, args, kwargs) -> Value:
+        handler = table.get(name)
+        if handler is None:
+            return UNKNOWN
+        return handler(registry.CallContext(self, frame, node, name, args, kwargs))
+
+    def call_method(self, frame: Frame, node, func: MethodValue, args, kwargs) -> Value:
+        receiver = func.receiver
+        if isinstance(receiver, ArrayValue):
+            receiver_node = node.func.value if isinstance(node.func, cst.Attribute) else node.func
+            return self.call_library(frame, node, func.name, registry.METHODS, [(receiver_node, receiver)] + args, kwargs)
+        if isinstance(receiver, GeneratorValue):
+            return self.call_library(frame, node, func.name, registry.GENERATOR_METHODS, args, kwargs)
+        if isinstance(receiver, Instance):
+            method = receiver.cls.methods.get(func.name)
+            if method is not None:
+                return self.call_user(method, [(node.func, receiver)] + args, kwargs, frame)
+        return UNKNOWN
+
+    def call_builtin(self, frame: Frame, node: cst.Call, name: str, args) -> Value:
+        values = [value for _, value in args]
+        if name == "reveal_shape" and values:
+            self.record_reveal(frame, node, values[0])
+            return NoneValue()
+        if name == "len" and len(values) == 1:
+            return builtin_len(values[0])
+        if name == "range" and values:
+            return range_of(values)
+        if name == "enumerate" and values:
+            from .statements import element_of
+
+            return IterValue(TupleValue((IntValue(unknown()), element_of(values[0]))))
+        if name == "zip" and values:
+            from .statements import element_of
+
+            return IterValue(TupleValue(tuple(element_of(v) for v in values)))
+        if name == "float":
+            return SCALAR_NUMBER
+        if name == "int":
+            return values[0] if values and isinstance(values[0], IntValue) else IntValue(unknown())
+        if name == "abs" and values and isinstance(values[0], (ArrayValue, IntValue)):
+            return values[0]
+        if name in ("tuple", "list") and values and isinstance(values[0], TupleValue):
+            return values[0]
+        if name in _NO_RESULT_BUILTINS:
+            return NoneValue()
+        return UNKNOWN
+
+
+def builtin_len(value: Value) -> Value:
+    if isinstance(value, ArrayValue) and value.shape.dims:
+        return IntValue(value.shape.dims[0])
+    if isinstance(value, TupleValue):
+        return IntValue(const(len(value.items)))
+    return UNKNOWN
+
+
+def range_of(values: list[Value]) -> Value:
+    if len(values) == 1 and isinstance(values[0], IntValue):
+        return RangeValue(values[0].dim)
+    return RangeValue(unknown())

@@ -1,0 +1,158 @@
+"""Shapes that people already write down: comments, docstrings, annotations.
+
+Parsing gives a ``ShapeSpec``: a list of names, ints and ``None`` (unknown dim),
+or ``None`` for an unknown rank. Turning names into dims needs the scope (a
+name bound to an int is that int), so that happens in the interpreter.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator, Optional, Union
+
+import libcst as cst
+
+from ..domain.dims import AnyDim, const, unknown
+from ..domain.shapes import UNKNOWN_SHAPE, Shape, shape_of
+
+DimToken = Union[str, int, None]
+ShapeSpec = Optional[list[DimToken]]
+
+_TUPLE = r"\(([^()]*)\)"
+_TRAILING = re.compile(r"#\s*(?:shape\s*[:=]?\s*)?" + _TUPLE)
+_COMMENT_DECL = re.compile(r"(\w+)\s*:\s*" + _TUPLE)
+_DOC_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*:\s*(.*)$")
+_OF_SHAPE = re.compile(r"\bof\s+shape\s*[:=]?\s*" + _TUPLE)
+_DIM_TOKEN = re.compile(r"^(?:[A-Za-z_][\w.]*|\d+|\?)$")
+_JAXTYPING_DTYPES = re.compile(
+    r"^(Float|Int|UInt|Bool|Shaped|Num|Real|Complex|Inexact|Integer|Key|"
+    r"Float\d+|Int\d+|UInt\d+|Complex\d+|BFloat16)$"
+)
+
+
+def parse_dims(text: str, separator: Optional[str] = ",") -> ShapeSpec | bool:
+    """``"n_h, m"`` -> ``["n_h", "m"]``; returns False when the text is not a shape at all."""
+    text = text.strip()
+    if not text:
+        return []
+    parts = [p.strip() for p in (text.split(separator) if separator else text.split())]
+    if parts and parts[-1] == "" and separator == ",":
+        parts = parts[:-1]
+    tokens: list[DimToken] = []
+    for part in parts:
+        if part in ("_", "?", "*"):
+            tokens.append(None)
+            continue
+        if part == "..." or part.startswith(("*", "#")):
+            return None  # a variadic part: the rank is not fixed
+        if "=" in part:
+            part = part.split("=", 1)[0].strip()
+        if not _DIM_TOKEN.match(part):
+            return False
+        tokens.append(int(part) if part.isdigit() else part)
+    return tokens
+
+
+def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
+    """``# (n_h, m)`` at the end of an assignment; False when the comment is not a shape."""
+    match = _TRAILING.match(comment.strip())
+    if not match:
+        return False
+    return parse_dims(match.group(1))
+
+
+def comment_declarations(comment: str) -> Iterator[tuple[str, ShapeSpec]]:
+    """``# X: (n_x, m), W: (n_h, n_x)`` lines in a function body."""
+    body = comment.lstrip("#").strip()
+    if not re.match(r"^\w+\s*:\s*\(", body):
+        return
+    for name, dims in _COMMENT_DECL.findall(body):
+        spec = parse_dims(dims)
+        if spec is not False:
+            yield name, spec
+
+
+def docstring_declarations(doc: str, names: set[str]) -> dict[str, ShapeSpec]:
+    """``X: (n_x, m)`` and numpydoc ``X : ndarray of shape (n, d)`` lines for the given names."""
+    found: dict[str, ShapeSpec] = {}
+    for line in doc.splitlines():
+        match = _DOC_LINE.match(line)
+        if not match or match.group(1) not in names:
+            continue
+        rest = match.group(2)
+        if re.search(r"\bor\b", rest):
+            continue
+        of_shape = _OF_SHAPE.search(rest)
+        if of_shape:
+            spec = parse_dims(of_shape.group(1))
+        elif rest.lstrip().startswith("("):
+            leading = re.match(r"\s*" + _TUPLE, rest)
+            spec = parse_dims(leading.group(1)) if leading else False
+        else:
+            continue
+        if spec is not False and match.group(1) not in found:
+            found[match.group(1)] = spec
+    return found
+
+
+def _string_value(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _last_name(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
+def _subscript_items(node: cst.Subscript) -> list[cst.BaseExpression]:
+    items = []
+    for element in node.slice:
+        if isinstance(element.slice, cst.Index):
+            items.append(element.slice.value)
+    return items
+
+
+def annotation_shape(node: cst.BaseExpression) -> ShapeSpec | bool:
+    """jaxtyping, nptyping or ``np.ndarray[tuple[int, int], ...]``; False when not a shape annotation."""
+    if not isinstance(node, cst.Subscript):
+        return False
+    outer = _last_name(node.value)
+    items = _subscript_items(node)
+    if outer and _JAXTYPING_DTYPES.match(outer) and len(items) == 2:
+        text = _string_value(items[1])
+        if text is not None:
+            return parse_dims(text, separator=None)
+        return False
+    for item in items:
+        if isinstance(item, cst.Subscript) and _last_name(item.value) == "Shape":
+            inner = _subscript_items(item)
+            text = _string_value(inner[0]) if inner else None
+            if text is not None:
+                return parse_dims(text)
+    if outer == "ndarray" and items:
+        first = items[0]
+        if isinstance(first, cst.Subscript) and _last_name(first.value) in ("tuple", "Tuple"):
+            dims = _subscript_items(first)
+            if any(isinstance(d, cst.Ellipsis) for d in dims):
+                return None
+            return [None] * len(dims)
+    return False
+
+
+def resolve(spec: ShapeSpec, lookup: Callable[[str], AnyDim]) -> Shape:
+    if spec is None:
+        return UNKNOWN_SHAPE
+    dims: list[AnyDim] = []
+    for token in spec:
+        if token is None:
+            dims.append(unknown())
+        elif isinstance(token, int):
+            dims.append(const(token))
+        else:
+            dims.append(lookup(token))
+    return shape_of(dims)

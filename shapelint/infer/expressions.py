@@ -1,0 +1,372 @@
+"""Evaluation of expressions: names, literals, operators, attributes, subscripts."""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from ..domain import ops
+from ..domain.dims import Dim, const, dim_add, dim_mul, dim_sub, unknown
+from ..domain.shapes import SCALAR, Shape, ShapeError, size
+from .events import Elementwise, Failure, Matmul, Transpose
+from .frame import Frame
+from .values import (
+    SCALAR_NUMBER,
+    UNKNOWN,
+    ArrayValue,
+    FunctionValue,
+    GeneratorValue,
+    Instance,
+    IntValue,
+    MethodValue,
+    ModuleValue,
+    NoneValue,
+    StrValue,
+    TupleValue,
+    UserClass,
+    Value,
+    as_array,
+    join,
+)
+
+Arg = tuple[cst.BaseExpression, Value]
+
+_SUBMODULES = {"random", "linalg", "fft", "ma", "polynomial", "testing", "lib", "char", "emath"}
+_CONSTANTS = {"pi", "e", "inf", "nan", "euler_gamma", "PINF", "NINF", "Inf", "NaN"}
+_ELEMENTWISE_OPS = {
+    cst.Add: "+",
+    cst.Subtract: "-",
+    cst.Multiply: "*",
+    cst.Divide: "/",
+    cst.FloorDivide: "//",
+    cst.Modulo: "%",
+    cst.Power: "**",
+    cst.BitAnd: "&",
+    cst.BitOr: "|",
+    cst.BitXor: "^",
+}
+
+
+class ExpressionEvaluator:
+    """Mixin of the interpreter: ``evaluate(node, frame) -> Value``."""
+
+    def evaluate(self, node: cst.BaseExpression, frame: Frame) -> Value:
+        method = getattr(self, "eval_" + type(node).__name__, None)
+        if method is None:
+            self.evaluate_children(node, frame)
+            return UNKNOWN
+        return method(node, frame)
+
+    def evaluate_children(self, node: cst.CSTNode, frame: Frame) -> None:
+        """Look inside unmodelled expressions so the shape bugs in them are still seen."""
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.evaluate(child, frame)
+            elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
+                self.evaluate_children(child, frame)
+
+    # --- leaves ---------------------------------------------------------------
+
+    def eval_Name(self, node: cst.Name, frame: Frame) -> Value:
+        if node.value == "None":
+            return NoneValue()
+        if node.value in ("True", "False"):
+            return SCALAR_NUMBER
+        return frame.lookup(node.value)
+
+    def eval_Integer(self, node: cst.Integer, frame: Frame) -> Value:
+        try:
+            return IntValue(const(int(node.value.replace("_", ""), 0)))
+        except ValueError:
+            return IntValue(unknown())
+
+    def eval_Float(self, node: cst.Float, frame: Frame) -> Value:
+        return SCALAR_NUMBER
+
+    def eval_Imaginary(self, node: cst.Imaginary, frame: Frame) -> Value:
+        return SCALAR_NUMBER
+
+    def eval_SimpleString(self, node: cst.SimpleString, frame: Frame) -> Value:
+        value = node.evaluated_value
+        return StrValue(value) if isinstance(value, str) else UNKNOWN
+
+    def eval_Ellipsis(self, node: cst.Ellipsis, frame: Frame) -> Value:
+        return UNKNOWN
+
+    def eval_Tuple(self, node: cst.Tuple, frame: Frame) -> Value:
+        return self._sequence(node.elements, frame)
+
+    def eval_List(self, node: cst.List, frame: Frame) -> Value:
+        return self._sequence(node.elements, frame)
+
+    def _sequence(self, elements, frame: Frame) -> Value:
+        items = []
+        starred = False
+        for element in elements:
+            value = self.evaluate(element.value, frame)
+            if isinstance(element, cst.StarredElement):
+                starred = True
+            items.append(value)
+        return UNKNOWN if starred else TupleValue(tuple(items))
+
+    def eval_IfExp(self, node: cst.IfExp, frame: Frame) -> Value:
+        self.evaluate(node.test, frame)
+        return join(self.evaluate(node.body, frame), self.evaluate(node.orelse, frame))
+
+    def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
+        value = self.evaluate(node.expression, frame)
+        if isinstance(node.operator, cst.Not):
+            return UNKNOWN
+        if isinstance(value, IntValue) and isinstance(node.operator, cst.Minus):
+            return IntValue(dim_mul(const(-1), value.dim))
+        if isinstance(value, (IntValue, ArrayValue)):
+            return value
+        return UNKNOWN
+
+    def eval_BooleanOperation(self, node: cst.BooleanOperation, frame: Frame) -> Value:
+        self.evaluate(node.left, frame)
+        self.evaluate(node.right, frame)
+        return UNKNOWN
+
+    # --- operators --------------------------------------------------------------
+
+    def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
+        left = self.evaluate(node.left, frame)
+        right = self.evaluate(node.right, frame)
+        if isinstance(node.operator, cst.MatrixMultiply):
+            return self.matmul(frame, node, "@", (node.left, left), (node.right, right))
+        op = _ELEMENTWISE_OPS.get(type(node.operator))
+        if op is None:
+            return UNKNOWN
+        if isinstance(left, IntValue) and isinstance(right, IntValue):
+            return int_arithmetic(op, left, right)
+        if isinstance(left, TupleValue) and isinstance(right, TupleValue) and op == "+":
+            return TupleValue(left.items + right.items, left.is_shape or right.is_shape)
+        return self.elementwise(frame, node, op, (node.left, left), (node.right, right))
+
+    def eval_Comparison(self, node: cst.Comparison, frame: Frame) -> Value:
+        left_node, left = node.left, self.evaluate(node.left, frame)
+        result: Value = UNKNOWN
+        for target in node.comparisons:
+            right = self.evaluate(target.comparator, frame)
+            if isinstance(target.operator, (cst.In, cst.NotIn, cst.Is, cst.IsNot)):
+                result = UNKNOWN
+            elif isinstance(left, ArrayValue) or isinstance(right, ArrayValue):
+                result = self.elementwise(frame, node, "comparison", (left_node, left), (target.comparator, right))
+            else:
+                result = UNKNOWN
+            left_node, left = target.comparator, right
+        return result
+
+    def elementwise(self, frame: Frame, node: cst.CSTNode, op: str, left: Arg, right: Arg) -> Value:
+        """Broadcast two operands, tell the rules, and carry provenance through scalar arithmetic."""
+        a, b = as_array(left[1]), as_array(right[1])
+        if a is None or b is None:
+            return UNKNOWN
+        try:
+            shape, error = ops.broadcast(a.shape, b.shape), None
+        except ShapeError as exc:
+            shape, error = None, str(exc)
+        if a.shape.rank and b.shape.rank:
+            self.emit(frame, Elementwise(node, op, a, b, left[0], right[0], shape, error))
+        if shape is None:
+            return UNKNOWN
+        return broadcast_result(a, b, shape)
+
+    def matmul(self, frame: Frame, node: cst.CSTNode, func: str, left: Arg, right: Arg) -> Value:
+        a, b = as_array(left[1]), as_array(right[1])
+        if a is None or b is None:
+            return UNKNOWN
+        rule = ops.dot if func == "np.dot" else ops.matmul
+        try:
+            shape, error = rule(a.shape, b.shape), None
+        except ShapeError as exc:
+            shape, error = None, str(exc)
+        if a.shape.known_rank and b.shape.known_rank:
+            self.emit(frame, Matmul(node, func, a, b, left[0], right[0], shape, error))
+        if shape is None:
+            return UNKNOWN
+        made_at = None
+        if shape.rank == 1:
+            made_at = a.made_at if a.shape.rank == 1 else b.made_at if b.shape.rank == 1 else None
+            made_at = made_at or node
+        return ArrayValue(shape, made_at=made_at)
+
+    def transpose(self, frame: Frame, node: cst.CSTNode, operand: Arg, axes=None) -> Value:
+        a = as_array(operand[1])
+        if a is None:
+            return UNKNOWN
+        if a.shape.rank == 1:
+            self.emit(frame, Transpose(node, a, operand[0]))
+        try:
+            shape = ops.transpose(a.shape, axes)
+        except ShapeError as exc:
+            self.emit(frame, Failure(node, "transpose", str(exc)))
+            return UNKNOWN
+        return ArrayValue(shape, made_at=a.made_at if shape.rank == 1 else None, explicit=a.explicit)
+
+    # --- attributes ---------------------------------------------------------------
+
+    def eval_Attribute(self, node: cst.Attribute, frame: Frame) -> Value:
+        base = self.evaluate(node.value, frame)
+        return self.attribute(frame, node, base, node.attr.value)
+
+    def attribute(self, frame: Frame, node: cst.Attribute, base: Value, name: str) -> Value:
+        if isinstance(base, ModuleValue):
+            if name == "newaxis":
+                return NoneValue()
+            if name in _CONSTANTS:
+                return SCALAR_NUMBER
+            if name in _SUBMODULES:
+                return ModuleValue(f"{base.qualname}.{name}")
+            return FunctionValue(f"{base.qualname}.{name}")
+        if isinstance(base, ArrayValue):
+            return self.array_attribute(frame, node, base, name)
+        if isinstance(base, Instance):
+            if name in base.attributes:
+                return base.attributes[name]
+            if name in base.cls.methods:
+                return MethodValue(base, name)
+            return UNKNOWN
+        if isinstance(base, UserClass):
+            return base.methods.get(name, UNKNOWN)
+        if isinstance(base, GeneratorValue):
+            return MethodValue(base, name)
+        return UNKNOWN
+
+    def array_attribute(self, frame: Frame, node: cst.Attribute, array: ArrayValue, name: str) -> Value:
+        dims = array.shape.dims
+        if name == "shape":
+            return UNKNOWN if dims is None else TupleValue(tuple(IntValue(d) for d in dims), is_shape=True)
+        if name == "T":
+            return self.transpose(frame, node, (node.value, array))
+        if name == "ndim":
+            return UNKNOWN if dims is None else IntValue(const(len(dims)))
+        if name == "size":
+            return IntValue(size(array.shape))
+        if name in ("real", "imag"):
+            return array
+        if name in ("dtype", "flags", "strides", "itemsize", "nbytes", "base", "flat", "ctypes", "data"):
+            return UNKNOWN
+        return MethodValue(array, name)
+
+    # --- subscripts -------------------------------------------------------------------
+
+    def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
+        base = self.evaluate(node.value, frame)
+        items = [self.index_item(element.slice, frame) for element in node.slice]
+        if isinstance(base, TupleValue):
+            return tuple_subscript(base, node, items)
+        if not isinstance(base, ArrayValue):
+            return UNKNOWN
+        try:
+            shape = ops.index(base.shape, items)
+        except ShapeError as exc:
+            self.emit(frame, Failure(node, "index", str(exc)))
+            return UNKNOWN
+        explicit = any(isinstance(i, ops.NewAxis) for i in items)
+        made_at = None
+        if shape.rank == 1:
+            made_at = base.made_at if base.shape.rank == 1 else node
+        return ArrayValue(shape, made_at=made_at, explicit=explicit or base.explicit)
+
+    def index_item(self, item: cst.BaseSlice, frame: Frame):
+        if isinstance(item, cst.Slice):
+            return ops.SliceIndex(self.slice_length(item, frame))
+        expr = item.value
+        if isinstance(expr, cst.Ellipsis):
+            return ops.EllipsisIndex()
+        value = self.evaluate(expr, frame)
+        if isinstance(value, NoneValue):
+            return ops.NewAxis()
+        if isinstance(value, IntValue):
+            return ops.IntIndex()
+        return ops.OpaqueIndex()
+
+    def slice_length(self, item: cst.Slice, frame: Frame):
+        """None for ``:``; the kept size for ``i:i+1``, ``:k``, ``-k:`` and constant bounds."""
+        lower = self.evaluate(item.lower, frame) if item.lower else None
+        upper = self.evaluate(item.upper, frame) if item.upper else None
+        if item.step is not None:
+            self.evaluate(item.step, frame)
+            return unknown()
+        if lower is None and upper is None:
+            return None
+        if item.lower is not None and isinstance(item.upper, cst.BinaryOperation):
+            offset = item.upper
+            if (
+                isinstance(offset.operator, cst.Add)
+                and offset.left.deep_equals(item.lower)
+                and isinstance(offset.right, cst.Integer)
+            ):
+                return const(int(offset.right.value))
+        lo = lower.dim if isinstance(lower, IntValue) else None
+        hi = upper.dim if isinstance(upper, IntValue) else None
+        if lower is None and hi is not None and _non_negative(hi):
+            return hi
+        if upper is None and lo is not None and isinstance(lo, Dim) and lo.is_const and lo.coeff < 0:
+            return const(-lo.coeff)
+        if isinstance(lo, Dim) and isinstance(hi, Dim) and lo.is_const and hi.is_const and 0 <= lo.coeff <= hi.coeff:
+            return const(hi.coeff - lo.coeff)
+        return unknown()
+
+
+def _non_negative(d) -> bool:
+    return isinstance(d, Dim) and (bool(d.symbols) and d.coeff > 0 or d.is_const and d.coeff >= 0)
+
+
+def tuple_subscript(base: TupleValue, node: cst.Subscript, items) -> Value:
+    if len(items) != 1:
+        return UNKNOWN
+    element = node.slice[0].slice
+    if isinstance(element, cst.Index):
+        index = _literal_index(element.value)
+        if index is not None and -len(base.items) <= index < len(base.items):
+            return base.items[index]
+        return UNKNOWN
+    if isinstance(element, cst.Slice) and element.step is None:
+        lower = _literal_index(element.lower) if element.lower else None
+        upper = _literal_index(element.upper) if element.upper else None
+        if (element.lower and lower is None) or (element.upper and upper is None):
+            return UNKNOWN
+        return TupleValue(base.items[lower:upper], base.is_shape)
+    return UNKNOWN
+
+
+def _literal_index(node: cst.BaseExpression) -> Optional[int]:
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
+        return -int(node.expression.value)
+    return None
+
+
+def int_arithmetic(op: str, left: IntValue, right: IntValue) -> Value:
+    if op == "+":
+        return IntValue(dim_add(left.dim, right.dim))
+    if op == "-":
+        return IntValue(dim_sub(left.dim, right.dim))
+    if op == "*":
+        return IntValue(dim_mul(left.dim, right.dim))
+    if op == "//" and isinstance(left.dim, Dim) and isinstance(right.dim, Dim):
+        if left.dim.is_const and right.dim.is_const and right.dim.coeff:
+            return IntValue(const(left.dim.coeff // right.dim.coeff))
+        return IntValue(unknown())
+    if op in ("/", "**"):
+        return SCALAR_NUMBER
+    return IntValue(unknown())
+
+
+def broadcast_result(a: ArrayValue, b: ArrayValue, shape: Shape) -> ArrayValue:
+    """Scaling by a number keeps an array's provenance; mixing two arrays makes a new one."""
+    if b.shape.rank == 0 and a.shape.known_rank:
+        return a.with_shape(shape, python_number=a.python_number and b.python_number)
+    if a.shape.rank == 0 and b.shape.known_rank:
+        return b.with_shape(shape, python_number=False)
+    made_at = None
+    if shape.rank == 1:
+        made_at = (a.made_at if a.shape.rank == 1 else None) or (b.made_at if b.shape.rank == 1 else None)
+    return ArrayValue(shape, made_at=made_at)
+
+
+__all__ = ["ExpressionEvaluator", "broadcast_result", "SCALAR"]

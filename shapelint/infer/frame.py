@@ -1,0 +1,50 @@
+"""The state of one run through a body of code: bindings, returns, declarations."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..domain.shapes import Shape
+from .values import UNKNOWN, Instance, UserFunction, Value, join
+
+
+@dataclass
+class Frame:
+    env: dict[str, Value]
+    globals: Optional[dict[str, Value]] = None
+    emit: bool = True
+    returns: list[Value] = field(default_factory=list)
+    declared_return: Optional[Shape] = None
+    pending: dict[str, Shape] = field(default_factory=dict)
+    instance: Optional[Instance] = None
+    function: Optional[UserFunction] = None
+    depth: int = 0
+
+    def lookup(self, name: str) -> Value:
+        if name in self.env:
+            return self.env[name]
+        if self.globals is not None and name in self.globals:
+            return self.globals[name]
+        return UNKNOWN
+
+    def is_bound(self, name: str) -> bool:
+        return name in self.env or (self.globals is not None and name in self.globals)
+
+    def branch(self) -> dict[str, Value]:
+        return dict(self.env)
+
+
+def join_envs(before: dict[str, Value], *paths: dict[str, Value]) -> dict[str, Value]:
+    """Bindings after control-flow paths meet; a name a path did not touch keeps its old value."""
+    names: set[str] = set(before)
+    for path in paths:
+        names.update(path)
+    merged: dict[str, Value] = {}
+    for name in names:
+        # A name unbound before and on some path would raise there; judge by the paths that bind it.
+        values = [path[name] if name in path else before[name] for path in paths if name in path or name in before]
+        result = values[0]
+        for other in values[1:]:
+            result = join(result, other)
+        merged[name] = result
+    return merged

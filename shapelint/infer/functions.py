@@ -1,0 +1,153 @@
+"""Functions and classes: parameters from declarations, summaries per call site.
+
+Every function is analysed once as written, its parameters known only from
+declarations (this run reports findings). A call site re-runs the body with
+the arguments' values to learn the return value (memoized, depth-limited,
+silent).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from ..domain.shapes import Shape
+from .declarations import annotation_shape, docstring_declarations
+from .frame import Frame
+from .values import UNKNOWN, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join
+
+MAX_CALL_DEPTH = 3
+
+
+class FunctionAnalyzer:
+    """Mixin of the interpreter."""
+
+    def make_class(self, node: cst.ClassDef, frame: Frame) -> UserClass:
+        cls = UserClass(node)
+        if isinstance(node.body, cst.IndentedBlock):
+            for statement in node.body.body:
+                if isinstance(statement, cst.FunctionDef):
+                    cls.methods[statement.name.value] = UserFunction(statement, frame, owner=cls)
+        return cls
+
+    def queue_function(self, function: UserFunction) -> None:
+        self.pending_functions.append(function)
+
+    def queue_class(self, cls: UserClass) -> None:
+        self.pending_classes.append(cls)
+
+    def analyze_class(self, cls: UserClass) -> None:
+        """``__init__`` first, so ``self.W`` is known in the other methods."""
+        init = cls.methods.get("__init__")
+        if init is not None:
+            instance = Instance(cls)
+            self.guarded(init, lambda: self.analyze_function(init, instance))
+            cls.attributes = dict(instance.attributes)
+        for name, method in cls.methods.items():
+            if name != "__init__":
+                instance = Instance(cls, dict(cls.attributes))
+                self.guarded(method, lambda m=method, i=instance: self.analyze_function(m, i))
+
+    def analyze_function(self, function: UserFunction, instance: Optional[Instance] = None) -> None:
+        frame = self.function_frame(function, emit=True, instance=instance)
+        self.bind_declared_parameters(function, frame)
+        self.execute_suite(function.node.body, frame)
+
+    def function_frame(self, function: UserFunction, emit: bool, instance=None, depth: int = 0) -> Frame:
+        closure: Frame = function.closure
+        globals_ = closure.globals if closure.globals is not None else closure.env
+        outer = dict(closure.env) if closure.globals is not None else {}
+        frame = Frame(env=outer, globals=globals_, emit=emit, instance=instance, function=function, depth=depth)
+        returns = function.node.returns
+        if returns is not None:
+            spec = annotation_shape(returns.annotation)
+            if spec is not False:
+                frame.declared_return = self.resolve_spec(spec, frame)
+        return frame
+
+    def parameter_declarations(self, function: UserFunction, frame: Frame) -> dict[str, Shape]:
+        params = all_parameters(function.node)
+        declared: dict[str, Shape] = {}
+        doc = function.node.get_docstring()
+        if doc:
+            for name, spec in docstring_declarations(doc, {p.name.value for p in params}).items():
+                declared[name] = self.resolve_spec(spec, frame)
+        for param in params:
+            if param.annotation is not None:
+                spec = annotation_shape(param.annotation.annotation)
+                if spec is not False:
+                    declared[param.name.value] = self.resolve_spec(spec, frame)
+        return declared
+
+    def bind_declared_parameters(self, function: UserFunction, frame: Frame) -> None:
+        declared = self.parameter_declarations(function, frame)
+        for index, param in enumerate(all_parameters(function.node)):
+            name = param.name.value
+            if index == 0 and frame.instance is not None and function.owner is not None:
+                frame.env[name] = frame.instance
+            elif name in declared:
+                frame.env[name] = ArrayValue(declared[name]) if declared[name].known_rank else UNKNOWN
+            else:
+                frame.env[name] = UNKNOWN
+
+    def call_user(self, function: UserFunction, args, kwargs, caller: Frame) -> Value:
+        """The return value of one call, from a silent run of the body with these arguments."""
+        if caller.depth >= MAX_CALL_DEPTH or function in self.active_calls:
+            return UNKNOWN
+        key = (id(function.node), tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
+        if key in self.summaries:
+            return self.summaries[key]
+        self.summaries[key] = UNKNOWN
+        instance = args[0][1] if function.owner is not None and args and isinstance(args[0][1], Instance) else None
+        frame = self.function_frame(function, emit=False, instance=instance, depth=caller.depth + 1)
+        self.bind_declared_parameters(function, frame)
+        self.bind_arguments(function, frame, args, kwargs)
+        self.active_calls.add(function)
+        try:
+            self.execute_suite(function.node.body, frame)
+        except Exception:  # a failed summary is an unknown result, never a crash
+            frame.returns = [UNKNOWN]
+        finally:
+            self.active_calls.discard(function)
+        result = summarize_returns(frame)
+        self.summaries[key] = result
+        return result
+
+    def bind_arguments(self, function: UserFunction, frame: Frame, args, kwargs) -> None:
+        positional = list(function.node.params.posonly_params) + list(function.node.params.params)
+        for param, (_, value) in zip(positional, args):
+            if value is not UNKNOWN or param.name.value not in frame.env:
+                frame.env[param.name.value] = value
+        names = {p.name.value for p in all_parameters(function.node)}
+        for keyword, (_, value) in kwargs.items():
+            if keyword in names and value is not UNKNOWN:
+                frame.env[keyword] = value
+
+
+def summarize_returns(frame: Frame) -> Value:
+    if frame.declared_return is not None and frame.declared_return.known_rank:
+        inferred = [v for v in frame.returns if isinstance(v, ArrayValue)]
+        if not inferred:
+            return ArrayValue(frame.declared_return)
+    if not frame.returns:
+        return NoneValue()
+    result = frame.returns[0]
+    for value in frame.returns[1:]:
+        result = join(result, value)
+    return result
+
+
+def all_parameters(node: cst.FunctionDef) -> list[cst.Param]:
+    params = node.params
+    found = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+    return found
+
+
+def value_key(value: Value):
+    if isinstance(value, ArrayValue):
+        return ("array", value.shape.dims)
+    if isinstance(value, IntValue):
+        return ("int", value.dim)
+    if isinstance(value, TupleValue):
+        return ("tuple", tuple(value_key(v) for v in value.items))
+    return (type(value).__name__, id(value) if isinstance(value, Instance) else None)

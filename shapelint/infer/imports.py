@@ -1,0 +1,75 @@
+"""Numpy import aliases, tracked by hand (libcst's scope providers cost 10x the parse).
+
+``import numpy as np``, ``import numpy.linalg as la``, ``from numpy import sum as npsum``,
+``from numpy.random import randn``. Array libraries with NumPy's shape semantics
+(``jax.numpy``, ``cupy``) are read as numpy.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from .values import FunctionValue, ModuleValue, NoneValue, Value
+
+_NUMPY_LIKE = {"numpy": "numpy", "jax.numpy": "numpy", "cupy": "numpy"}
+_SUBMODULES = {"random", "linalg", "fft"}
+
+
+def dotted(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def numpy_qualname(module: str) -> Optional[str]:
+    """``numpy.random`` -> ``numpy.random``; ``jax.numpy.linalg`` -> ``numpy.linalg``; else None."""
+    for prefix, canonical in _NUMPY_LIKE.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return canonical + module[len(prefix):]
+    return None
+
+
+def bind_import(node: cst.Import, env: dict[str, Value]) -> None:
+    for alias in node.names:
+        module = dotted(alias.name)
+        if module is None:
+            continue
+        qualname = numpy_qualname(module)
+        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if qualname is not None:
+                env[alias.asname.name.value] = ModuleValue(qualname)
+            else:
+                env.pop(alias.asname.name.value, None)
+        elif qualname is not None and "." not in module:
+            env[module] = ModuleValue(qualname)
+        elif module.startswith("numpy."):
+            env["numpy"] = ModuleValue("numpy")
+
+
+def bind_import_from(node: cst.ImportFrom, env: dict[str, Value]) -> None:
+    if node.relative or node.module is None:
+        return
+    module = numpy_qualname(dotted(node.module) or "")
+    if isinstance(node.names, cst.ImportStar):
+        return
+    if module is None:
+        for alias in node.names:  # another library's name shadows a numpy one
+            local = alias.asname.name if alias.asname is not None else alias.name
+            if isinstance(local, cst.Name):
+                env.pop(local.value, None)
+        return
+    for alias in node.names:
+        name = dotted(alias.name)
+        if name is None:
+            continue
+        local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+        if name == "newaxis":
+            env[local] = NoneValue()
+        elif name in _SUBMODULES:
+            env[local] = ModuleValue(f"{module}.{name}")
+        else:
+            env[local] = FunctionValue(f"{module}.{name}")

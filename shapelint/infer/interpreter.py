@@ -1,0 +1,106 @@
+"""The abstract interpreter: runs a module over shapes instead of numbers.
+
+It only infers: what it sees happen to shapes goes out as events (for the
+rules), reveals (for fixtures) and assignments (for ``shapelint shapes``).
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+import libcst as cst
+
+from .. import numpy_model  # noqa: F401  (registers the numpy handlers)
+from .calls import CallEvaluator
+from .events import Event
+from .expressions import ExpressionEvaluator
+from .frame import Frame
+from .functions import FunctionAnalyzer
+from .statements import StatementExecutor
+from .values import UserClass, UserFunction, Value
+
+
+@dataclass
+class InternalError:
+    node: cst.CSTNode
+    message: str
+
+
+@dataclass
+class Analysis:
+    events: list[Event] = field(default_factory=list)
+    reveals: list[tuple[cst.CSTNode, Value]] = field(default_factory=list)
+    assignments: list[tuple[cst.Name, Value]] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
+
+
+class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, FunctionAnalyzer):
+    def __init__(self) -> None:
+        self.analysis = Analysis()
+        self.pending_functions: list[UserFunction] = []
+        self.pending_classes: list[UserClass] = []
+        self.summaries: dict = {}
+        self.active_calls: set = set()
+        self._seen_events: set = set()
+
+    # --- outputs ------------------------------------------------------------------
+
+    def emit(self, frame: Frame, event: Event) -> None:
+        if not frame.emit:
+            return
+        key = (id(event.node), type(event))
+        if key not in self._seen_events:
+            self._seen_events.add(key)
+            self.analysis.events.append(event)
+
+    def record_reveal(self, frame: Frame, node: cst.CSTNode, value: Value) -> None:
+        if frame.emit:
+            self.analysis.reveals.append((node, value))
+
+    def record_assignment(self, frame: Frame, target: cst.Name, value: Value) -> None:
+        if frame.emit:
+            self.analysis.assignments.append((target, value))
+
+    # --- driver -------------------------------------------------------------------
+
+    def run(self, module: cst.Module) -> Analysis:
+        frame = Frame(env={})
+        predeclare(module, frame, self)
+        self.guarded(module, lambda: self.execute_block(module.body, frame))
+        while self.pending_functions or self.pending_classes:
+            if self.pending_classes:
+                cls = self.pending_classes.pop(0)
+                self.analyze_class(cls)
+            else:
+                function = self.pending_functions.pop(0)
+                self.guarded(function, lambda f=function: self.analyze_function(f))
+        return self.analysis
+
+    def guarded(self, owner, action: Callable[[], None]) -> None:
+        """One function failing must not stop the others: record it and go on."""
+        try:
+            action()
+        except RecursionError:
+            self.analysis.errors.append(InternalError(_node_of(owner), "analysis too deeply nested"))
+        except Exception as exc:  # noqa: BLE001 - reported as SL000
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            message = f"{type(exc).__name__}: {exc} (in {where.name}, {where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
+            self.analysis.errors.append(InternalError(_node_of(owner), message))
+
+
+def _node_of(owner) -> cst.CSTNode:
+    return owner.node if isinstance(owner, (UserFunction, UserClass)) else owner
+
+
+def predeclare(module: cst.Module, frame: Frame, interp: Interpreter) -> None:
+    """Bind module-level functions and classes first, so calls before a def resolve."""
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            frame.env[statement.name.value] = UserFunction(statement, frame)
+        elif isinstance(statement, cst.ClassDef):
+            frame.env[statement.name.value] = interp.make_class(statement, frame)
+
+
+def analyze(module: cst.Module) -> Analysis:
+    return Interpreter().run(module)

@@ -1,0 +1,380 @@
+"""Execution of statements: bindings, control flow, declarations, asserts."""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import libcst as cst
+
+from ..domain import ops
+from ..domain.dims import AnyDim, Dim, UnknownDim, sym
+from ..domain.shapes import Shape, ShapeError, shape_of, shapes_same
+from .declarations import annotation_shape, comment_declarations, resolve, trailing_comment_shape
+from .events import Declared, Inplace
+from .expressions import _ELEMENTWISE_OPS, int_arithmetic
+from .frame import Frame, join_envs
+from .imports import bind_import, bind_import_from
+from .values import (
+    SCALAR_NUMBER,
+    UNKNOWN,
+    ArrayValue,
+    GeneratorValue,
+    IntValue,
+    IterValue,
+    RangeValue,
+    TupleValue,
+    UserClass,
+    UserFunction,
+    Value,
+    as_array,
+    join,
+)
+
+
+class StatementExecutor:
+    """Mixin of the interpreter: ``execute_block(statements, frame)``."""
+
+    def execute_block(self, statements: Sequence[cst.BaseStatement], frame: Frame) -> None:
+        for statement in statements:
+            self.apply_comment_lines(statement.leading_lines, frame)
+            method = getattr(self, "exec_" + type(statement).__name__, None)
+            if method is not None:
+                method(statement, frame)
+
+    def execute_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            self.execute_block(suite.body, frame)
+            self.apply_comment_lines(suite.footer, frame)
+        else:
+            self.exec_SimpleStatementLine(suite, frame)
+
+    # --- simple statements --------------------------------------------------------------
+
+    def exec_SimpleStatementLine(self, line, frame: Frame) -> None:
+        comment = line.trailing_whitespace.comment if hasattr(line, "trailing_whitespace") else None
+        declared = trailing_comment_shape(comment.value) if comment is not None else False
+        for small in line.body:
+            method = getattr(self, "exec_" + type(small).__name__, None)
+            if method is not None:
+                method(small, frame, declared if declared is not False else False)
+
+    def exec_Expr(self, node: cst.Expr, frame: Frame, declared=False) -> None:
+        self.evaluate(node.value, frame)
+
+    def exec_Assign(self, node: cst.Assign, frame: Frame, declared=False) -> None:
+        value = self.evaluate(node.value, frame)
+        for target in node.targets:
+            self.bind(target.target, value, frame, node.value, declared, "shape comment")
+
+    def exec_AnnAssign(self, node: cst.AnnAssign, frame: Frame, declared=False) -> None:
+        spec = annotation_shape(node.annotation.annotation)
+        source = "annotation"
+        if spec is False:
+            spec, source = declared, "shape comment"
+        if node.value is None:
+            if spec is not False and isinstance(node.target, cst.Name):
+                frame.pending[node.target.value] = self.resolve_spec(spec, frame)
+            return
+        value = self.evaluate(node.value, frame)
+        self.bind(node.target, value, frame, node.value, spec, source)
+
+    def exec_AugAssign(self, node: cst.AugAssign, frame: Frame, declared=False) -> None:
+        target = self.evaluate(node.target, frame)
+        value = self.evaluate(node.value, frame)
+        if isinstance(node.operator, cst.MatrixMultiplyAssign):
+            result = self.matmul(frame, node, "@", (node.target, target), (node.value, value))
+        else:
+            op = _ELEMENTWISE_OPS.get(_binary_of(node.operator))
+            if isinstance(target, IntValue) and isinstance(value, IntValue):
+                result = int_arithmetic(op or "?", target, value)
+            elif isinstance(target, ArrayValue) and target.shape.rank and as_array(value) is not None:
+                result = self.inplace(frame, node, op or "?", target, as_array(value))
+            else:
+                result = self.elementwise(frame, node, op or "?", (node.target, target), (node.value, value))
+        self.bind(node.target, result, frame, node.value, declared, "shape comment", record=False)
+
+    def inplace(self, frame: Frame, node: cst.AugAssign, op: str, target: ArrayValue, value: ArrayValue) -> Value:
+        """``b -= lr * db`` keeps b's shape; NumPy raises when the broadcast would not."""
+        try:
+            result, error = ops.broadcast(target.shape, value.shape), None
+        except ShapeError as exc:
+            result, error = None, str(exc)
+        if value.shape.rank:
+            self.emit(frame, Inplace(node, op, target, value, node.target, node.value, result, error))
+        return target
+
+    def exec_Return(self, node: cst.Return, frame: Frame, declared=False) -> None:
+        value = self.evaluate(node.value, frame) if node.value is not None else UNKNOWN
+        if frame.declared_return is not None and node.value is not None:
+            self.check_declared(frame, node.value, value, frame.declared_return, "return annotation")
+        frame.returns.append(value)
+
+    def exec_Assert(self, node: cst.Assert, frame: Frame, declared=False) -> None:
+        self.evaluate(node.test, frame)
+        test = node.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+            return
+        comparison = test.comparisons[0]
+        if not isinstance(comparison.operator, cst.Equal):
+            return
+        for subject, other in ((test.left, comparison.comparator), (comparison.comparator, test.left)):
+            if isinstance(subject, cst.Attribute) and subject.attr.value == "shape" and isinstance(other, (cst.Tuple, cst.List)):
+                spec = [_token(element.value) for element in other.elements]
+                if any(token is False for token in spec):
+                    return
+                value = self.evaluate(subject.value, frame)
+                array = value if isinstance(value, ArrayValue) else None
+                shape = self.resolve_spec(spec, frame)
+                refined = self.declare(frame, subject.value, array, shape, "assert")
+                self.assign_expression(subject.value, refined, frame)
+                return
+
+    def exec_Import(self, node: cst.Import, frame: Frame, declared=False) -> None:
+        bind_import(node, frame.env)
+
+    def exec_ImportFrom(self, node: cst.ImportFrom, frame: Frame, declared=False) -> None:
+        bind_import_from(node, frame.env)
+
+    def exec_Del(self, node: cst.Del, frame: Frame, declared=False) -> None:
+        if isinstance(node.target, cst.Name):
+            frame.env.pop(node.target.value, None)
+
+    def exec_Raise(self, node: cst.Raise, frame: Frame, declared=False) -> None:
+        if node.exc is not None:
+            self.evaluate(node.exc, frame)
+
+    # --- compound statements ----------------------------------------------------------
+
+    def exec_If(self, node: cst.If, frame: Frame) -> None:
+        self.evaluate(node.test, frame)
+        before = frame.env
+        frame.env = dict(before)
+        self.execute_suite(node.body, frame)
+        body_env = frame.env
+        frame.env = dict(before)
+        if node.orelse is not None:
+            if isinstance(node.orelse, cst.If):
+                self.exec_If(node.orelse, frame)
+            else:
+                self.execute_suite(node.orelse.body, frame)
+        frame.env = join_envs(before, body_env, frame.env)
+
+    def exec_For(self, node: cst.For, frame: Frame) -> None:
+        iterable = self.evaluate(node.iter, frame)
+        before = frame.env
+        frame.env = dict(before)
+        self.bind(node.target, element_of(iterable), frame, node.iter, False, "", record=False)
+        self.execute_suite(node.body, frame)
+        frame.env = join_envs(before, before, frame.env)
+        if node.orelse is not None:
+            self.execute_suite(node.orelse.body, frame)
+
+    def exec_While(self, node: cst.While, frame: Frame) -> None:
+        self.evaluate(node.test, frame)
+        before = frame.env
+        frame.env = dict(before)
+        self.execute_suite(node.body, frame)
+        frame.env = join_envs(before, before, frame.env)
+        if node.orelse is not None:
+            self.execute_suite(node.orelse.body, frame)
+
+    def exec_Try(self, node, frame: Frame) -> None:
+        before = frame.env
+        frame.env = dict(before)
+        self.execute_suite(node.body, frame)
+        if node.orelse is not None:
+            self.execute_suite(node.orelse.body, frame)
+        paths = [frame.env]
+        for handler in node.handlers:
+            frame.env = dict(before)
+            if handler.name is not None:
+                self.bind(handler.name.name, UNKNOWN, frame, None, False, "", record=False)
+            self.execute_suite(handler.body, frame)
+            paths.append(frame.env)
+        frame.env = join_envs(before, *paths)
+        if node.finalbody is not None:
+            self.execute_suite(node.finalbody.body, frame)
+
+    exec_TryStar = exec_Try
+
+    def exec_With(self, node: cst.With, frame: Frame) -> None:
+        for item in node.items:
+            self.evaluate(item.item, frame)
+            if item.asname is not None:
+                self.bind(item.asname.name, UNKNOWN, frame, None, False, "", record=False)
+        self.execute_suite(node.body, frame)
+
+    def exec_FunctionDef(self, node: cst.FunctionDef, frame: Frame) -> None:
+        for decorator in node.decorators:
+            self.evaluate(decorator.decorator, frame)
+        if frame.depth == 0 and frame.emit:
+            function = frame.env.get(node.name.value)
+            if not (isinstance(function, UserFunction) and function.node is node):
+                function = UserFunction(node, frame)
+                frame.env[node.name.value] = function
+            self.queue_function(function)
+        elif frame.emit is False:
+            frame.env[node.name.value] = UserFunction(node, frame)
+
+    def exec_ClassDef(self, node: cst.ClassDef, frame: Frame) -> None:
+        existing = frame.env.get(node.name.value)
+        cls = existing if isinstance(existing, UserClass) and existing.node is node else self.make_class(node, frame)
+        frame.env[node.name.value] = cls
+        if frame.emit and frame.depth == 0:
+            self.queue_class(cls)
+
+    # --- binding ----------------------------------------------------------------------
+
+    def bind(self, target, value: Value, frame: Frame, value_node, declared, source: str, record: bool = True) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            shape = None
+            if declared is not False:
+                shape = self.resolve_spec(declared, frame)
+            elif name in frame.pending:
+                shape, source = frame.pending.pop(name), "comment"
+            if shape is not None:
+                value = self.declare(frame, value_node, value if isinstance(value, ArrayValue) else None, shape, source)
+            frame.env[name] = value
+            if record:
+                self.record_assignment(frame, target, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self.unpack(target, value, frame, value_node)
+        elif isinstance(target, cst.Attribute):
+            if isinstance(target.value, cst.Name) and target.value.value == "self" and frame.instance is not None:
+                if declared is not False and value_node is not None:
+                    value = self.declare(frame, value_node, value if isinstance(value, ArrayValue) else None, self.resolve_spec(declared, frame), source)
+                frame.instance.attributes[target.attr.value] = value
+            else:
+                self.evaluate(target.value, frame)
+        elif isinstance(target, cst.Subscript):
+            self.evaluate(target, frame)
+
+    def unpack(self, target, value: Value, frame: Frame, value_node) -> None:
+        elements = target.elements
+        if any(isinstance(e, cst.StarredElement) for e in elements):
+            for element in elements:
+                inner = element.value
+                self.bind(inner, UNKNOWN, frame, None, False, "")
+            return
+        if value is UNKNOWN and _is_shape_attribute(value_node):
+            value = self.name_shape(frame, value_node.value, [_target_name(e.value) for e in elements])
+        items = value.items if isinstance(value, TupleValue) and len(value.items) == len(elements) else None
+        for position, element in enumerate(elements):
+            item = items[position] if items is not None else UNKNOWN
+            if items is not None and isinstance(value, TupleValue) and value.is_shape and _is_shape_attribute(value_node):
+                item = self.name_dim(frame, value_node.value, position, item, element.value)
+            self.bind(element.value, item, frame, None, False, "")
+
+    def name_shape(self, frame: Frame, array_node, names: list[Optional[str]]) -> Value:
+        """``n_x, m = X.shape`` on an X of unknown shape: X gets the shape ``(n_x, m)``."""
+        if any(name is None for name in names):
+            return UNKNOWN
+        current = self.evaluate(array_node, frame)
+        if current is not UNKNOWN and not (isinstance(current, ArrayValue) and not current.shape.known_rank):
+            return UNKNOWN
+        shape = shape_of(sym(name) for name in names)
+        self.assign_expression(array_node, ArrayValue(shape), frame)
+        return TupleValue(tuple(IntValue(d) for d in shape.dims), is_shape=True)
+
+    def name_dim(self, frame: Frame, array_node, axis: int, item: Value, target) -> Value:
+        """``m = X.shape[1]`` where that size was unknown: call it ``m`` from now on."""
+        if not (isinstance(item, IntValue) and isinstance(item.dim, UnknownDim) and isinstance(target, cst.Name)):
+            return item
+        array = self.evaluate(array_node, frame)
+        if not isinstance(array, ArrayValue) or array.shape.dims is None:
+            return item
+        named = sym(target.value)
+        dims = tuple(named if d is item.dim else d for d in array.shape.dims)
+        self.assign_expression(array_node, array.with_shape(Shape(dims)), frame)
+        return IntValue(named)
+
+    def assign_expression(self, node, value: Value, frame: Frame) -> None:
+        """Refine what a name (or ``self.attr``) holds after a declaration or an unpacking."""
+        if isinstance(node, cst.Name):
+            frame.env[node.value] = value
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            if node.value.value == "self" and frame.instance is not None:
+                frame.instance.attributes[node.attr.value] = value
+
+    # --- declarations -------------------------------------------------------------------
+
+    def apply_comment_lines(self, lines, frame: Frame) -> None:
+        for line in lines:
+            if line.comment is None:
+                continue
+            for name, spec in comment_declarations(line.comment.value):
+                shape = self.resolve_spec(spec, frame)
+                current = frame.lookup(name)
+                if isinstance(current, ArrayValue) or (current is UNKNOWN and frame.is_bound(name)):
+                    refined = self.declare(frame, None, current if isinstance(current, ArrayValue) else None, shape, "comment")
+                    frame.env[name] = refined
+                else:
+                    frame.pending[name] = shape
+
+    def resolve_spec(self, spec, frame: Frame) -> Shape:
+        def lookup(name: str) -> AnyDim:
+            value = frame.lookup(name)
+            if isinstance(value, IntValue) and isinstance(value.dim, Dim):
+                return value.dim
+            return sym(name)
+
+        return resolve(spec, lookup)
+
+    def declare(self, frame: Frame, value_node, value: Optional[ArrayValue], declared: Shape, source: str) -> Value:
+        """What a name holds given a declaration: the inferred shape if known (checked), else the declared."""
+        if value is None or not value.shape.known_rank:
+            return ArrayValue(declared) if declared.known_rank else (value or UNKNOWN)
+        if value_node is not None:
+            self.check_declared(frame, value_node, value, declared, source)
+        if declared.known_rank and len(declared) == len(value.shape):
+            dims = tuple(d if isinstance(d, Dim) else decl for d, decl in zip(value.shape.dims, declared.dims))
+            return value.with_shape(Shape(dims))
+        return value
+
+    def check_declared(self, frame: Frame, value_node, value: Value, declared: Shape, source: str) -> None:
+        if isinstance(value, ArrayValue) and value.shape.known_rank and declared.known_rank:
+            if not shapes_same(value.shape, declared):
+                self.emit(frame, Declared(value_node, value, value_node, declared, source))
+
+
+def _binary_of(operator) -> type:
+    name = type(operator).__name__.replace("Assign", "")
+    return getattr(cst, name, type(None))
+
+
+def _token(node):
+    if isinstance(node, cst.Integer):
+        return int(node.value)
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        from ..numpy_model.registry import dotted_name
+
+        return dotted_name(node) or None
+    return None
+
+
+def _target_name(node) -> Optional[str]:
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _is_shape_attribute(node) -> bool:
+    return isinstance(node, cst.Attribute) and node.attr.value == "shape"
+
+
+def element_of(iterable: Value) -> Value:
+    """What one iteration binds: an index for ``range``, a row for an array."""
+    if isinstance(iterable, RangeValue):
+        from ..domain.dims import unknown
+
+        return IntValue(unknown())
+    if isinstance(iterable, ArrayValue) and iterable.shape.dims:
+        return ArrayValue(Shape(iterable.shape.dims[1:]))
+    if isinstance(iterable, IterValue):
+        return iterable.element
+    if isinstance(iterable, TupleValue) and iterable.items:
+        result = iterable.items[0]
+        for item in iterable.items[1:]:
+            result = join(result, item)
+        return result
+    return UNKNOWN

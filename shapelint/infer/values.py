@@ -1,0 +1,193 @@
+"""What the interpreter knows about a Python value.
+
+Only arrays carry shapes; the other kinds exist so that shapes can flow through
+the code that builds them (ints that are sizes, tuples that are shapes, the
+numpy module and its functions, the user's functions and classes).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Optional
+
+import libcst as cst
+
+from ..domain.dims import AnyDim, Dim, dim_eq, unknown
+from ..domain.shapes import SCALAR, UNKNOWN_SHAPE, Shape, shapes_same
+
+
+class Value:
+    """Base of all abstract values."""
+
+
+class _Unknown(Value):
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """Provenance of a reduction result: what was reduced, over which axes, with keepdims or not."""
+
+    node: cst.CSTNode
+    source: Shape
+    axes: tuple[int, ...]
+    keepdims: bool
+    name: str
+
+
+@dataclass(frozen=True)
+class ArrayValue(Value):
+    """An ndarray (or a number, at rank 0) and where its shape came from.
+
+    ``made_at`` is the node that made a rank-1 array (a constructor, a column
+    slice, a matmul with a rank-1 operand); ``reduction`` follows a reduction
+    result through scalar arithmetic; ``explicit`` marks shapes written for
+    broadcasting on purpose (``None``/``newaxis``/``reshape``/``expand_dims``).
+    """
+
+    shape: Shape
+    made_at: Optional[cst.CSTNode] = None
+    reduction: Optional[Reduction] = None
+    explicit: bool = False
+    python_number: bool = False
+
+    def with_shape(self, shape: Shape, **changes: Any) -> "ArrayValue":
+        return replace(self, shape=shape, **changes)
+
+
+def array(shape: Shape, **kwargs: Any) -> ArrayValue:
+    return ArrayValue(shape, **kwargs)
+
+
+SCALAR_NUMBER = ArrayValue(SCALAR, python_number=True)
+
+
+@dataclass(frozen=True)
+class IntValue(Value):
+    """A Python int, usually a size: ``m = X.shape[1]``, ``n_h = 4``, a loop index."""
+
+    dim: AnyDim
+
+
+@dataclass(frozen=True)
+class NoneValue(Value):
+    """``None`` (and ``np.newaxis``)."""
+
+
+@dataclass(frozen=True)
+class TupleValue(Value):
+    """A tuple or list literal, or ``X.shape``."""
+
+    items: tuple[Value, ...]
+    is_shape: bool = False
+
+
+@dataclass(frozen=True)
+class StrValue(Value):
+    text: str
+
+
+@dataclass(frozen=True)
+class ModuleValue(Value):
+    """A module or namespace: ``numpy``, ``numpy.random``, ``numpy.linalg``."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class FunctionValue(Value):
+    """A library function known by qualified name, e.g. ``numpy.sum``."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class MethodValue(Value):
+    """A method looked up on a value: ``X.sum``, ``rng.normal``."""
+
+    receiver: Value
+    name: str
+
+
+@dataclass(frozen=True)
+class GeneratorValue(Value):
+    """A ``numpy.random.Generator`` (or ``RandomState``)."""
+
+
+@dataclass(frozen=True)
+class RangeValue(Value):
+    """``range(n)``: iterating gives int indices."""
+
+    length: AnyDim
+
+
+@dataclass(frozen=True)
+class IterValue(Value):
+    """``enumerate(...)``/``zip(...)``: what one iteration binds."""
+
+    element: Value
+
+
+@dataclass(eq=False)
+class UserFunction(Value):
+    """A function defined in the module being linted."""
+
+    node: cst.FunctionDef
+    closure: Any  # the Env it was defined in
+    owner: Optional["UserClass"] = None
+
+
+@dataclass(eq=False)
+class UserClass(Value):
+    node: cst.ClassDef
+    methods: dict[str, UserFunction] = field(default_factory=dict)
+    attributes: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    cls: UserClass
+    attributes: dict[str, Value] = field(default_factory=dict)
+
+
+def as_array(value: Value) -> Optional[ArrayValue]:
+    """The value as an array operand (ints are rank-0 numbers), or None if it is not one."""
+    if isinstance(value, ArrayValue):
+        return value
+    if isinstance(value, IntValue):
+        return SCALAR_NUMBER
+    return None
+
+
+def join(a: Value, b: Value) -> Value:
+    """What a name holds after two control-flow paths meet."""
+    if a is b or a == b:
+        return a
+    if isinstance(a, ArrayValue) and isinstance(b, ArrayValue):
+        return ArrayValue(join_shapes(a.shape, b.shape))
+    if isinstance(a, IntValue) and isinstance(b, IntValue):
+        return IntValue(a.dim if dim_eq(a.dim, b.dim) else unknown())
+    if isinstance(a, TupleValue) and isinstance(b, TupleValue) and len(a.items) == len(b.items):
+        return TupleValue(tuple(join(x, y) for x, y in zip(a.items, b.items)), a.is_shape and b.is_shape)
+    return UNKNOWN
+
+
+def join_shapes(a: Shape, b: Shape) -> Shape:
+    if shapes_same(a, b):
+        return a
+    if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
+        return UNKNOWN_SHAPE
+    return Shape(tuple(x if dim_eq(x, y) else unknown() for x, y in zip(a.dims, b.dims)))
+
+
+def dim_of_value(value: Value) -> Optional[AnyDim]:
+    if isinstance(value, IntValue):
+        return value.dim
+    return None
+
+
+def is_known_dim(d: AnyDim) -> bool:
+    return isinstance(d, Dim)

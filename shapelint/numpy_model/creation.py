@@ -1,0 +1,104 @@
+"""Array constructors: zeros/ones/full/empty, *_like, eye, arange, linspace, array."""
+from __future__ import annotations
+
+from ..domain.dims import Dim, const, dim_sub, unknown
+from ..domain.shapes import SCALAR, Shape, shape_of
+from ..infer.values import UNKNOWN, ArrayValue, IntValue, TupleValue, Value
+from .registry import CallContext, function, literal_int
+
+
+@function("zeros", "ones", "empty", "full")
+def filled(ctx: CallContext) -> Value:
+    dims = ctx.dims(0, "shape")
+    return UNKNOWN if dims is None else ctx.made(shape_of(dims))
+
+
+@function("zeros_like", "ones_like", "empty_like", "full_like", "copy", "asarray", "ascontiguousarray", "asfortranarray", "asanyarray")
+def like(ctx: CallContext) -> Value:
+    if ctx.has(None, "shape"):
+        dims = ctx.dims(None, "shape")
+        return UNKNOWN if dims is None else ctx.made(shape_of(dims))
+    if ctx.name.endswith(("asarray", "asanyarray")):
+        return literal_array(ctx.value(0))
+    source = ctx.array(0)
+    return UNKNOWN if source is None else ArrayValue(source.shape, made_at=source.made_at)
+
+
+@function("copy", prefix=None, method=True)
+def copy_method(ctx: CallContext) -> Value:
+    source = ctx.array(0)
+    return UNKNOWN if source is None else source
+
+
+@function("eye")
+def eye(ctx: CallContext) -> Value:
+    n = ctx.dims(0, "N")
+    if n is None or len(n) != 1:
+        return UNKNOWN
+    m = ctx.dims(1, "M") if ctx.has(1, "M") else n
+    if m is None or len(m) != 1:
+        return UNKNOWN
+    return ArrayValue(shape_of(n + m))
+
+
+@function("identity")
+def identity(ctx: CallContext) -> Value:
+    n = ctx.dims(0, "n")
+    return UNKNOWN if n is None or len(n) != 1 else ArrayValue(shape_of(n + n))
+
+
+@function("arange")
+def arange(ctx: CallContext) -> Value:
+    values = [v for _, v in ctx.args]
+    if not values or not all(isinstance(v, IntValue) for v in values):
+        return ctx.made(Shape((unknown(),)))
+    if len(values) == 1:
+        length = values[0].dim
+    elif len(values) == 2:
+        length = dim_sub(values[1].dim, values[0].dim)
+    else:
+        start, stop, step = (literal_int(v) for v in values[:3])
+        if ... in (start, stop, step) or step == 0:
+            length = unknown()
+        else:
+            length = const(max(0, -(-(stop - start) // step)))
+    return ctx.made(shape_of([length]))
+
+
+@function("linspace", "logspace", "geomspace")
+def linspace(ctx: CallContext) -> Value:
+    found = ctx.arg(2, "num")
+    if found is None:
+        return ctx.made(shape_of([const(50)]))
+    dims = ctx.dims(2, "num")
+    return ctx.made(shape_of(dims)) if dims and len(dims) == 1 else UNKNOWN
+
+
+@function("array")
+def array(ctx: CallContext) -> Value:
+    result = literal_array(ctx.value(0, "object"))
+    if isinstance(result, ArrayValue) and result.shape.rank == 1 and isinstance(ctx.value(0), TupleValue):
+        return ArrayValue(result.shape, made_at=ctx.node)
+    return result
+
+
+def literal_array(value: Value) -> Value:
+    """The shape of ``np.array`` of nested lists (of numbers or arrays of one shape)."""
+    if isinstance(value, ArrayValue):
+        return value
+    if isinstance(value, IntValue):
+        return ArrayValue(SCALAR)
+    if not isinstance(value, TupleValue):
+        return UNKNOWN
+    items = [literal_array(item) for item in value.items]
+    if not items:
+        return ArrayValue(shape_of([const(0)]))
+    if not all(isinstance(item, ArrayValue) and item.shape.known_rank for item in items):
+        return UNKNOWN
+    first = items[0].shape
+    for item in items[1:]:
+        if item.shape.rank != first.rank or any(
+            not (isinstance(a, Dim) and a == b) for a, b in zip(item.shape.dims, first.dims)
+        ):
+            return UNKNOWN
+    return ArrayValue(Shape((const(len(items)),) + first.dims))

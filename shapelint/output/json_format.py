@@ -1,0 +1,24 @@
+"""A JSON list in ruff's shape, for editors and scripts."""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from ..findings import Finding
+
+
+def as_dict(finding: Finding) -> dict:
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "message": finding.message,
+        "filename": finding.path,
+        "location": {"row": finding.line, "column": finding.column},
+        "end_location": {"row": finding.end_line or finding.line, "column": finding.end_column or finding.column},
+        "fix": finding.fix,
+        "url": finding.url,
+    }
+
+
+def render(findings: Iterable[Finding]) -> str:
+    return json.dumps([as_dict(f) for f in findings], indent=2) + "\n"

@@ -1,0 +1,149 @@
+"""Shared judgement for the rules: what NumPy does with two shapes, and which reduction would fit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Callable, Optional
+
+from ..domain import ops
+from ..domain.dims import ONE, is_one, probably_not_one
+from ..domain.shapes import Shape, ShapeError, shapes_same
+from ..infer.events import Declared, Elementwise, Inplace
+from ..infer.values import ArrayValue, Reduction
+
+
+def outcome(result: Optional[Shape], error: Optional[str], expected: Optional[Shape] = None) -> str:
+    """``NumPy raises ...`` or ``the result broadcasts to (n, n)``."""
+    if error is not None:
+        return "NumPy raises ValueError (the shapes do not broadcast)"
+    if result is not None and expected is not None and shapes_same(result, expected):
+        return f"the result is {result} but each value lands on the wrong axis"
+    return f"the result broadcasts to {result}"
+
+
+def broadcast_or_none(a: Shape, b: Shape) -> Optional[Shape]:
+    try:
+        return ops.broadcast(a, b)
+    except ShapeError:
+        return None
+
+
+def aligned(reduction: Reduction, rank: int) -> bool:
+    """Do the kept axes of a no-keepdims result land where they were, once right-aligned against ``rank``?"""
+    if reduction.keepdims:
+        return True
+    kept = [i for i in range(len(reduction.source)) if i not in reduction.axes]
+    return kept == list(range(rank - len(kept), rank))
+
+
+@dataclass(frozen=True)
+class Refit:
+    """A reduction that would have lined up: same axes with keepdims, or other axes."""
+
+    axes: tuple[int, ...]
+    keepdims: bool
+    shape: Shape
+
+    def changes_axis(self, reduction: Reduction) -> bool:
+        return self.axes != reduction.axes
+
+
+def find_refit(reduction: Reduction, fits: Callable[[Shape, Reduction], bool]) -> Optional[Refit]:
+    """The closest reduction that fits: keepdims first, then another axis (with or without keepdims)."""
+    source = reduction.source
+    if not reduction.keepdims:
+        refit = _try(reduction, reduction.axes, True, fits)
+        if refit:
+            return refit
+    rank = len(source)
+    for axes in combinations(range(rank), len(reduction.axes)):
+        if axes == reduction.axes:
+            continue
+        for keepdims in dict.fromkeys((reduction.keepdims, True)):
+            refit = _try(reduction, axes, keepdims, fits)
+            if refit:
+                return refit
+    return None
+
+
+def _try(reduction: Reduction, axes, keepdims, fits) -> Optional[Refit]:
+    shape = ops.reduce(reduction.source, axes, keepdims)
+    candidate = Reduction(reduction.node, reduction.source, tuple(axes), keepdims, reduction.name)
+    return Refit(tuple(axes), keepdims, shape) if fits(shape, candidate) else None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A reduction result meeting something that says what its shape should be."""
+
+    reduction: Reduction
+    value: ArrayValue
+    other_text_node: object
+    what: str  # "meets `b` (n_h, 1) in `b - lr * db`" etc.
+    happened: str
+    refit: Refit
+
+
+def reduction_meeting(event, ctx) -> Optional[Meeting]:
+    """The reduction an event shows to be wrong, and the refit that makes it line up."""
+    if isinstance(event, Elementwise):
+        for mine, other, other_node in ((event.left, event.right, event.right_node), (event.right, event.left, event.left_node)):
+            red = mine.reduction
+            if red is None or other.shape.rank != len(red.source):
+                continue
+            target = other.shape
+            square_ok = shapes_same(target, red.source)
+
+            def fits(shape: Shape, candidate: Reduction, target=target) -> bool:
+                result = broadcast_or_none(shape, target)
+                return result is not None and shapes_same(result, target) and aligned(candidate, len(target))
+
+            wrong = event.error is not None or event.result is None or not shapes_same(event.result, target)
+            if not wrong and not aligned(red, len(target)) and square_ok:
+                wrong = True
+            if not wrong:
+                continue
+            refit = find_refit(red, fits)
+            if refit:
+                what = f"meets `{ctx.code(other_node)}` {target} in `{ctx.code(event.node)}`"
+                return Meeting(red, mine, other_node, what, outcome(event.result, event.error, target), refit)
+    elif isinstance(event, Inplace):
+        red = event.value.reduction
+        target = event.target.shape
+        if red is not None and target.rank == len(red.source):
+
+            def fits(shape: Shape, candidate: Reduction) -> bool:
+                result = broadcast_or_none(target, shape)
+                return result is not None and shapes_same(result, target) and aligned(candidate, len(target))
+
+            wrong = event.error is not None or event.result is None or not shapes_same(event.result, target) or not aligned(red, len(target))
+            refit = find_refit(red, fits) if wrong else None
+            if refit:
+                what = f"updates `{ctx.code(event.target_node)}` {target} in place"
+                happened = "NumPy raises ValueError (non-broadcastable output operand)"
+                if event.error is None and event.result is not None and shapes_same(event.result, target):
+                    happened = "each value lands on the wrong axis"
+                return Meeting(red, event.value, event.target_node, what, happened, refit)
+    elif isinstance(event, Declared):
+        red = event.value.reduction
+        if red is not None and event.declared.known_rank:
+
+            def fits(shape: Shape, candidate: Reduction) -> bool:
+                return shapes_same(shape, event.declared)
+
+            refit = find_refit(red, fits)
+            if refit:
+                what = f"is declared {event.declared} by its {event.source}"
+                return Meeting(red, event.value, None, what, "the declaration does not hold", refit)
+    return None
+
+
+def expanded_axes(operand: Shape, result: Shape) -> list[int]:
+    """Axes (of the result) along which ``operand`` is stretched by broadcasting."""
+    pad = len(result) - len(operand)
+    axes = []
+    for i, d in enumerate(result.dims):
+        own = ONE if i < pad else operand.dims[i - pad]
+        if is_one(own) is True and probably_not_one(d):
+            axes.append(i)
+    return axes

@@ -1,0 +1,82 @@
+"""What a rule is, and the context it judges an event in.
+
+A rule is a class in its own module under ``shapelint.rules`` with a code, a
+kebab-case name, a priority and ``check(event, ctx)``; its docstring is its
+documentation. Rules are found automatically. For each event the rules are
+asked in priority order and the first that reports claims the event, so one
+problem gets one finding: the most specific explanation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..domain.shapes import Shape
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..infer.events import Event
+
+
+@dataclass(frozen=True)
+class Report:
+    node: cst.CSTNode
+    message: str
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    priority: ClassVar[int]
+
+    def check(self, event: "Event", ctx: "RuleContext") -> Iterable[Report]:
+        handler = getattr(self, "on_" + event.kind, None)
+        return handler(event, ctx) or () if handler is not None else ()
+
+
+class RuleContext:
+    """Source text, lines and parents of nodes, computed only when a rule needs them."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._positions = None
+        self._parents: Optional[dict] = None
+
+    def code(self, node: cst.CSTNode) -> str:
+        text = self.module.code_for_node(node).strip()
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def positions(self):
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        return self._positions
+
+    def line(self, node: cst.CSTNode) -> Optional[int]:
+        position = self.positions().get(node)
+        return position.start.line if position else None
+
+    def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        if self._parents is None:
+            self._parents = {}
+            stack = [self.module]
+            while stack:
+                current = stack.pop()
+                for child in current.children:
+                    self._parents[child] = current
+                    stack.append(child)
+        return self._parents.get(node)
+
+    def made_where(self, node: Optional[cst.CSTNode]) -> str:
+        """`` (made by `np.zeros(n)` on line 3)`` for the origin of a rank-1 array."""
+        if node is None:
+            return ""
+        line = self.line(node)
+        where = f" on line {line}" if line else ""
+        return f" (made by `{self.code(node)}`{where})"
+
+
+def show(shape: Shape) -> str:
+    return str(shape)

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from ..domain.dims import dim_eq, is_one, probably_differ
+from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
+from ._explain import outcome
+from .base import Report, Rule
+
+
+class Rank1Array(Rule):
+    """## What it does
+    Checks for rank-1 arrays `(n,)` used where a row or a column is meant: `.T`
+    on a rank-1 array, `a @ a.T`, or a rank-1 array made in the code meeting a
+    2-D operand along the wrong axis.
+
+    ## Why is this bad?
+    A rank-1 array is neither a row nor a column. `.T` does nothing to it,
+    `a @ a.T` is a scalar dot product, and broadcasting lines it up with the
+    *last* axis: `W @ x + b` with `x: (3,)` and `b: (4, 1)` is `(4, 4)`.
+
+    ## Example
+    ```python
+    import numpy as np
+    def forward(n_x, n_h):
+        x = np.random.randn(n_x)
+        W = np.random.randn(n_h, n_x)
+        b = np.zeros((n_h, 1))
+        return W @ x + b
+    ```
+
+    ## Use instead
+    ```python
+    import numpy as np
+    def forward(n_x, n_h):
+        x = np.random.randn(n_x, 1)
+        W = np.random.randn(n_h, n_x)
+        b = np.zeros((n_h, 1))
+        return W @ x + b
+    ```
+
+    ## Fix safety
+    Making the array 2-D changes the rank of everything computed from it; unsafe.
+    """
+
+    code = "SL001"
+    name = "rank-1-array"
+    priority = 40
+
+    def on_transpose(self, event: Transpose, ctx):
+        operand = ctx.code(event.operand_node)
+        n = event.operand.shape.dims[0]
+        parent = ctx.parent(event.node)
+        if isinstance(parent, cst.BinaryOperation) and isinstance(parent.operator, cst.MatrixMultiply):
+            if parent.right is event.node and parent.left.deep_equals(event.operand_node):
+                message = (
+                    f"`{ctx.code(parent)}` with rank-1 `{operand}` {event.operand.shape}"
+                    f"{ctx.made_where(event.operand.made_at)} is a scalar dot product, not an ({n}, {n}) "
+                    f"outer product: `.T` does nothing to a rank-1 array; use `np.outer({operand}, {operand})` "
+                    f"or make `{operand}` a column ({n}, 1)"
+                )
+                return (Report(parent, message),)
+        message = (
+            f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
+            f"{ctx.made_where(event.operand.made_at)} and has no second axis to swap; "
+            f"make it a column with `{operand}.reshape(-1, 1)` ({n}, 1) or a row ({suggest_row(n)})"
+        )
+        return (Report(event.node, message),)
+
+    def on_elementwise(self, event: Elementwise, ctx):
+        return self._meets(event, ctx, ((event.left, event.left_node, event.right, event.right_node), (event.right, event.right_node, event.left, event.left_node)))
+
+    def on_inplace(self, event: Inplace, ctx):
+        return self._meets(event, ctx, ((event.value, event.value_node, event.target, event.target_node),))
+
+    def _meets(self, event, ctx, pairs):
+        for vector, vector_node, other, other_node in pairs:
+            if vector.shape.rank != 1 or other.shape.rank != 2 or vector.made_at is None:
+                continue
+            n = vector.shape.dims[0]
+            p, q = other.shape.dims
+            if dim_eq(n, q) is True or dim_eq(n, p) is not True:
+                continue
+            if not (is_one(q) is True or probably_differ(n, q)):
+                continue
+            happens = outcome(event.result, event.error)
+            if event.error is None and event.result is None:
+                happens = f"NumPy raises ValueError unless {q} == {n}"
+            message = (
+                f"`{ctx.code(vector_node)}` is rank-1 {vector.shape}{ctx.made_where(vector.made_at)} and meets "
+                f"`{ctx.code(other_node)}` {other.shape} in `{ctx.code(event.node)}`: NumPy lines it up with the "
+                f"last axis ({q}), not the first ({p}), so {happens}; make it a column ({n}, 1){suggest_column(vector.made_at, ctx)}"
+            )
+            return (Report(event.node, message),)
+        return ()
+
+    def on_matmul(self, event: Matmul, ctx):
+        return ()
+
+    def on_declared(self, event: Declared, ctx):
+        value, declared = event.value, event.declared
+        if value.shape.rank != 1 or value.made_at is None or declared.rank != 2 or value.reduction is not None:
+            return ()
+        n = value.shape.dims[0]
+        if not any(dim_eq(n, d) is True for d in declared.dims):
+            return ()
+        message = (
+            f"`{ctx.code(event.value_node)}` makes a rank-1 array {value.shape} but its {event.source} "
+            f"declares {declared}: a rank-1 array broadcasts as a row; make it 2-D{suggest_column(value.made_at, ctx)}"
+        )
+        return (Report(event.node, message),)
+
+
+def suggest_row(n) -> str:
+    return f"1, {n}"
+
+
+def suggest_column(made_at, ctx) -> str:
+    """`` with `np.zeros((n, 1))` `` when the maker is a constructor with a bare size, or a column slice."""
+    if isinstance(made_at, cst.Call) and len(made_at.args) == 1 and made_at.args[0].keyword is None:
+        size = ctx.code(made_at.args[0].value)
+        if not isinstance(made_at.args[0].value, (cst.Tuple, cst.List)):
+            return f" with `{ctx.code(made_at.func)}(({size}, 1))`"
+    if isinstance(made_at, cst.Subscript) and len(made_at.slice) == 2:
+        index = made_at.slice[1].slice
+        if isinstance(index, cst.Index):
+            i = ctx.code(index.value)
+            return f" with `{ctx.code(made_at.value)}[:, {i}:{i} + 1]`"
+    return " with `.reshape(-1, 1)`"

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from ._explain import reduction_meeting
+from .base import Report, Rule
+
+
+class MissingKeepdims(Rule):
+    """## What it does
+    Checks for reductions without `keepdims=True` whose result is then broadcast
+    against an array of the original rank, or declared with the kept axis.
+
+    ## Why is this bad?
+    `np.sum(dZ, axis=1)` on `dZ: (n_h, m)` is `(n_h,)`. Broadcasting lines a
+    rank-1 array up with the *last* axis, so `b - lr * db` with `b: (n_h, 1)`
+    silently becomes `(n_h, n_h)` (or raises when updated in place).
+
+    ## Example
+    ```python
+    import numpy as np
+    def step(n_h, m, lr):
+        dZ = np.random.randn(n_h, m)
+        b = np.zeros((n_h, 1))
+        db = np.sum(dZ, axis=1)
+        return b - lr * db
+    ```
+
+    ## Use instead
+    ```python
+    import numpy as np
+    def step(n_h, m, lr):
+        dZ = np.random.randn(n_h, m)
+        b = np.zeros((n_h, 1))
+        db = np.sum(dZ, axis=1, keepdims=True)
+        return b - lr * db
+    ```
+
+    ## Fix safety
+    Adding `keepdims=True` is safe when the result only meets arrays of the
+    original rank; elsewhere it changes the result's rank.
+    """
+
+    code = "SL002"
+    name = "missing-keepdims"
+    priority = 20
+
+    def check(self, event, ctx):
+        meeting = reduction_meeting(event, ctx)
+        if meeting is None or meeting.refit.changes_axis(meeting.reduction):
+            return ()
+        red = meeting.reduction
+        message = (
+            f"`{ctx.code(red.node)}` is {meeting.value.shape} but {meeting.what}: "
+            f"{meeting.happened}; pass keepdims=True to get {meeting.refit.shape}"
+        )
+        return (Report(red.node, message),)

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from ..domain import ops
+from ..domain.dims import dim_eq, probably_differ
+from ..infer.events import Matmul
+from .base import Report, Rule
+
+
+class MissingTranspose(Rule):
+    """## What it does
+    Checks for matrix products whose inner dimensions differ where transposing
+    one operand makes them line up exactly.
+
+    ## Why is this bad?
+    `dZ @ A_prev` with `dZ: (n_l, m)` and `A_prev: (n_prev, m)` raises (or, for
+    square shapes, silently computes the wrong product). The gradient needs
+    `A_prev.T`.
+
+    ## Example
+    ```python
+    import numpy as np
+    def grad(n_l, n_prev, m):
+        dZ = np.random.randn(n_l, m)
+        A_prev = np.random.randn(n_prev, m)
+        return dZ @ A_prev
+    ```
+
+    ## Use instead
+    ```python
+    import numpy as np
+    def grad(n_l, n_prev, m):
+        dZ = np.random.randn(n_l, m)
+        A_prev = np.random.randn(n_prev, m)
+        return dZ @ A_prev.T
+    ```
+
+    ## Fix safety
+    Unsafe when both operands could be transposed: only the author knows which.
+    """
+
+    code = "SL004"
+    name = "missing-transpose"
+    priority = 30
+
+    def on_matmul(self, event: Matmul, ctx):
+        a, b = event.left.shape, event.right.shape
+        if a.rank != 2 or b.rank != 2:
+            return ()
+        inner_a, inner_b = a.dims[1], b.dims[0]
+        if not probably_differ(inner_a, inner_b):
+            return ()
+        left, right = ctx.code(event.left_node), ctx.code(event.right_node)
+        options = []
+        if dim_eq(a.dims[0], b.dims[0]) is True:
+            options.append((_product(event, _t(left), right), ops.matmul(ops.transpose(a), b)))
+        if dim_eq(a.dims[1], b.dims[1]) is True:
+            options.append((_product(event, left, _t(right)), ops.matmul(a, ops.transpose(b))))
+        if not options:
+            return ()
+        raises = "NumPy raises ValueError" if event.error else f"NumPy raises ValueError unless {inner_a} == {inner_b}"
+        fixes = " or ".join(f"`{code}` gives {shape}" for code, shape in options)
+        message = (
+            f"`{ctx.code(event.node)}`: inner dimensions differ: `{left}` is {a} and `{right}` is {b} "
+            f"({inner_a} vs {inner_b}); {raises}; {fixes}"
+        )
+        return (Report(event.node, message),)
+
+
+def _t(code: str) -> str:
+    simple = code.replace("_", "").replace(".", "").isalnum()
+    return f"{code}.T" if simple else f"({code}).T"
+
+
+def _product(event: Matmul, left: str, right: str) -> str:
+    return f"{left} @ {right}" if event.func == "@" else f"{event.func}({left}, {right})"

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from ..infer.events import Elementwise
+from ._explain import expanded_axes
+from .base import Report, Rule
+
+
+class SilentBroadcastExpansion(Rule):
+    """## What it does
+    Checks for elementwise operations between operands of different rank whose
+    result is larger than both, stretched along different axes, with nothing
+    (`None`, `np.newaxis`, `reshape`, `expand_dims`) showing it is meant.
+
+    ## Why is this bad?
+    `(B, 1) - (B,)` is `(B, B)`, not `(B, 1)`: an MSE over it averages B*B
+    differences and is silently wrong. NumPy raises nothing.
+
+    ## Example
+    ```python
+    import numpy as np
+    def mse(pred: "Float[np.ndarray, 'B 1']", y: "Float[np.ndarray, 'B']"):
+        return np.mean((pred - y) ** 2)
+    ```
+
+    ## Use instead
+    ```python
+    import numpy as np
+    def mse(pred: "Float[np.ndarray, 'B 1']", y: "Float[np.ndarray, 'B']"):
+        return np.mean((pred - y.reshape(-1, 1)) ** 2)
+    ```
+
+    ## Fix safety
+    Reshaping one operand changes the result's shape; unsafe.
+    """
+
+    code = "SL005"
+    name = "silent-broadcast-expansion"
+    priority = 50
+
+    def on_elementwise(self, event: Elementwise, ctx):
+        a, b, result = event.left, event.right, event.result
+        if result is None or a.explicit or b.explicit or a.shape.rank == b.shape.rank:
+            return ()
+        stretched_a, stretched_b = expanded_axes(a.shape, result), expanded_axes(b.shape, result)
+        if not stretched_a or not stretched_b or set(stretched_a) == set(stretched_b):
+            return ()
+        left, right = ctx.code(event.left_node), ctx.code(event.right_node)
+        low, low_node = (a, left) if a.shape.rank < b.shape.rank else (b, right)
+        high = b if low is a else a
+        message = (
+            f"`{ctx.code(event.node)}` broadcasts `{left}` {a.shape} and `{right}` {b.shape} to {result}, "
+            f"larger than both: NumPy stretches each along a different axis without a word; if that is "
+            f"meant, say so with `[:, None]`/`np.newaxis`; otherwise give both the shape {high.shape} "
+            f"(e.g. `{low_node}.reshape({_column(high)})`)"
+        )
+        return (Report(event.node, message),)
+
+
+def _column(high) -> str:
+    return ", ".join("-1" if i == 0 else str(d) for i, d in enumerate(high.shape.dims))
