@@ -77,3 +77,18 @@ def shapes(file: str) -> None:
         if isinstance(value, ArrayValue):
             start = positions[target].start
             click.echo(f"{start.line}:{start.column + 1} {target.value} {value.shape}")
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+def verify(path: str) -> None:
+    """Run the network at PATH beside the loop twin and compare every array.
+
+    \b
+    PATH implements init_params/forward/cost/backward/train (features-first).
+    This is the one command that runs user code. Exit codes: 0 match,
+    1 mismatch or the code raised, 2 could not load.
+    """
+    from .verify import verify as run_verify
+
+    sys.exit(run_verify(path))

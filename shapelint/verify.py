@@ -149,7 +149,8 @@ def load_user_module(path: str, tally: Optional[Tally] = None):
         at = f" at {where.filename}:{where.lineno}" if where else ""
         raise LoadError(f"importing raised {describe(error)}{at}") from None
     finally:
-        sys.path.remove(os.path.dirname(path))
+        with contextlib.suppress(ValueError):  # the user's code may have removed it itself
+            sys.path.remove(os.path.dirname(path))
     missing = [name for name in API if not callable(getattr(module, name, None))]
     if missing:
         sys.modules.pop(module.__name__, None)

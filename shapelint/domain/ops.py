@@ -264,15 +264,22 @@ def stack(shapes: Sequence[Shape], axis: int = 0) -> Shape:
     return shape_of(dims)
 
 
+def atleast(shape: Shape, rank: int) -> Shape:
+    """``np.atleast_1d``/``atleast_2d``: scalars and vectors gain leading axes of size 1."""
+    if shape.dims is None or len(shape.dims) >= rank:
+        return shape
+    return Shape((ONE,) * (rank - len(shape.dims)) + shape.dims)
+
+
 def vstack(shapes: Sequence[Shape]) -> Shape:
-    promoted = [Shape((ONE,) + s.dims) if s.dims is not None and len(s.dims) == 1 else s for s in shapes]
-    return concatenate(promoted, 0)
+    return concatenate([atleast(s, 2) for s in shapes], 0)
 
 
 def hstack(shapes: Sequence[Shape]) -> Shape:
-    if shapes and all(s.dims is not None and len(s.dims) == 1 for s in shapes):
-        return concatenate(shapes, 0)
-    return concatenate(shapes, 1)
+    promoted = [atleast(s, 1) for s in shapes]
+    if promoted and all(s.dims is not None and len(s.dims) == 1 for s in promoted):
+        return concatenate(promoted, 0)
+    return concatenate(promoted, 1)
 
 
 def expand_dims(shape: Shape, axis: int) -> Shape:

@@ -217,7 +217,7 @@ class ExpressionEvaluator:
                 return NoneValue()
             if name in _CONSTANTS:
                 return SCALAR_NUMBER
-            if name in _SUBMODULES:
+            if name in _SUBMODULES and base.qualname == "numpy":
                 return ModuleValue(f"{base.qualname}.{name}")
             return FunctionValue(f"{base.qualname}.{name}")
         if isinstance(base, ArrayValue):

@@ -19,6 +19,7 @@ class Frame:
     instance: Optional[Instance] = None
     function: Optional[UserFunction] = None
     depth: int = 0
+    loop_depth: int = 0
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

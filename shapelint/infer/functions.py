@@ -11,6 +11,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..domain.dims import sym
 from ..domain.shapes import Shape
 from .declarations import annotation_shape, docstring_declarations
 from .frame import Frame
@@ -86,7 +87,9 @@ class FunctionAnalyzer:
             if index == 0 and frame.instance is not None and function.owner is not None:
                 frame.env[name] = frame.instance
             elif name in declared:
-                frame.env[name] = ArrayValue(declared[name]) if declared[name].known_rank else UNKNOWN
+                frame.env[name] = ArrayValue(declared[name])
+            elif param.annotation is not None and _is_int_annotation(param.annotation.annotation):
+                frame.env[name] = IntValue(sym(name))
             else:
                 frame.env[name] = UNKNOWN
 
@@ -122,6 +125,10 @@ class FunctionAnalyzer:
         for keyword, (_, value) in kwargs.items():
             if keyword in names and value is not UNKNOWN:
                 frame.env[keyword] = value
+
+
+def _is_int_annotation(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "int"
 
 
 def summarize_returns(frame: Frame) -> Value:

@@ -13,6 +13,7 @@ from .events import Declared, Inplace
 from .expressions import _ELEMENTWISE_OPS, int_arithmetic
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from
+from ..numpy_model.registry import dims_of
 from .values import (
     SCALAR_NUMBER,
     UNKNOWN,
@@ -28,6 +29,9 @@ from .values import (
     as_array,
     join,
 )
+
+
+MAX_WIDENED_LOOP_DEPTH = 2
 
 
 class StatementExecutor:
@@ -118,12 +122,12 @@ class StatementExecutor:
             return
         for subject, other in ((test.left, comparison.comparator), (comparison.comparator, test.left)):
             if isinstance(subject, cst.Attribute) and subject.attr.value == "shape" and isinstance(other, (cst.Tuple, cst.List)):
-                spec = [_token(element.value) for element in other.elements]
-                if any(token is False for token in spec):
+                dims = dims_of(other, self.evaluate(other, frame))
+                if dims is None:
                     return
                 value = self.evaluate(subject.value, frame)
                 array = value if isinstance(value, ArrayValue) else None
-                shape = self.resolve_spec(spec, frame)
+                shape = shape_of(dims)
                 refined = self.declare(frame, subject.value, array, shape, "assert")
                 self.assign_expression(subject.value, refined, frame)
                 return
@@ -159,20 +163,36 @@ class StatementExecutor:
         frame.env = join_envs(before, body_env, frame.env)
 
     def exec_For(self, node: cst.For, frame: Frame) -> None:
-        iterable = self.evaluate(node.iter, frame)
-        before = frame.env
-        frame.env = dict(before)
-        self.bind(node.target, element_of(iterable), frame, node.iter, False, "", record=False)
-        self.execute_suite(node.body, frame)
-        frame.env = join_envs(before, before, frame.env)
-        if node.orelse is not None:
-            self.execute_suite(node.orelse.body, frame)
+        element = element_of(self.evaluate(node.iter, frame))
+        self.run_loop(node, frame, lambda: self.bind(node.target, element, frame, node.iter, False, "", record=False))
 
     def exec_While(self, node: cst.While, frame: Frame) -> None:
         self.evaluate(node.test, frame)
+        self.run_loop(node, frame, lambda: None)
+
+    def run_loop(self, node, frame: Frame, bind_target) -> None:
+        """Judge the body with what holds on every iteration, not just the first.
+
+        A silent first pass learns what the body changes; names it changes are
+        widened (``A`` is ``(n_x, m)`` before the layer loop and ``(n_h, m)``
+        after one pass: ``(?, m)`` inside it). Deep nests skip the first pass.
+        """
         before = frame.env
-        frame.env = dict(before)
+        entry = before
+        if frame.loop_depth < MAX_WIDENED_LOOP_DEPTH:
+            emit, frame.emit = frame.emit, False
+            frame.env = dict(before)
+            frame.loop_depth += 1
+            bind_target()
+            self.execute_suite(node.body, frame)
+            frame.loop_depth -= 1
+            frame.emit = emit
+            entry = join_envs(before, before, frame.env)
+        frame.env = dict(entry)
+        frame.loop_depth += 1
+        bind_target()
         self.execute_suite(node.body, frame)
+        frame.loop_depth -= 1
         frame.env = join_envs(before, before, frame.env)
         if node.orelse is not None:
             self.execute_suite(node.orelse.body, frame)
@@ -340,18 +360,6 @@ class StatementExecutor:
 def _binary_of(operator) -> type:
     name = type(operator).__name__.replace("Assign", "")
     return getattr(cst, name, type(None))
-
-
-def _token(node):
-    if isinstance(node, cst.Integer):
-        return int(node.value)
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        from ..numpy_model.registry import dotted_name
-
-        return dotted_name(node) or None
-    return None
 
 
 def _target_name(node) -> Optional[str]:

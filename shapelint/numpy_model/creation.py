@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..domain.dims import Dim, const, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, shape_of
 from ..infer.values import UNKNOWN, ArrayValue, IntValue, TupleValue, Value
-from .registry import CallContext, function, literal_int
+from .registry import CallContext, dim_of, function, literal_int
 
 
 @function("zeros", "ones", "empty", "full")
@@ -49,13 +49,14 @@ def identity(ctx: CallContext) -> Value:
 
 @function("arange")
 def arange(ctx: CallContext) -> Value:
+    bounds = [dim_of(node, value) for node, value in ctx.args]
     values = [v for _, v in ctx.args]
-    if not values or not all(isinstance(v, IntValue) for v in values):
+    if not bounds or any(b is None for b in bounds):
         return ctx.made(Shape((unknown(),)))
-    if len(values) == 1:
-        length = values[0].dim
-    elif len(values) == 2:
-        length = dim_sub(values[1].dim, values[0].dim)
+    if len(bounds) == 1:
+        length = bounds[0]
+    elif len(bounds) == 2:
+        length = dim_sub(bounds[1], bounds[0])
     else:
         start, stop, step = (literal_int(v) for v in values[:3])
         if ... in (start, stop, step) or step == 0:
@@ -76,6 +77,8 @@ def linspace(ctx: CallContext) -> Value:
 
 @function("array")
 def array(ctx: CallContext) -> Value:
+    if "ndmin" in ctx.kwargs:
+        return UNKNOWN
     result = literal_array(ctx.value(0, "object"))
     if isinstance(result, ArrayValue) and result.shape.rank == 1 and isinstance(ctx.value(0), TupleValue):
         return ArrayValue(result.shape, made_at=ctx.node)

@@ -9,7 +9,7 @@ from .registry import CallContext, function
 
 @function("matmul")
 def matmul(ctx: CallContext) -> Value:
-    if len(ctx.args) < 2:
+    if len(ctx.args) < 2 or {"axes", "axis"} & set(ctx.kwargs):
         return UNKNOWN
     return ctx.interp.matmul(ctx.frame, ctx.node, "np.matmul", ctx.args[0], ctx.args[1])
 

@@ -148,15 +148,15 @@ def squeeze(ctx: CallContext) -> Value:
         return ctx.fail("squeeze", exc)
 
 
-@function("atleast_2d")
-def atleast_2d(ctx: CallContext) -> Value:
+@function("atleast_1d", "atleast_2d", "atleast_3d")
+def atleast(ctx: CallContext) -> Value:
     source = ctx.array(0)
-    if source is None or source.shape.dims is None:
+    if source is None or len(ctx.args) != 1:
         return UNKNOWN
-    dims = source.shape.dims
-    if len(dims) >= 2:
+    rank = int(ctx.name[-2])
+    if source.shape.rank is not None and source.shape.rank >= rank:
         return source
-    return ArrayValue(Shape((Dim(1),) * (2 - len(dims)) + dims), explicit=True)
+    return ArrayValue(ops.atleast(source.shape, rank), explicit=True)
 
 
 @function("broadcast_to")
@@ -173,9 +173,7 @@ def same_shape(ctx: CallContext) -> Value:
 
 @function("item", "tolist", prefix=None, method=True)
 def to_python(ctx: CallContext) -> Value:
-    from ..infer.values import SCALAR_NUMBER
-
-    return SCALAR_NUMBER if ctx.name == "item" else UNKNOWN
+    return UNKNOWN  # a Python scalar or a tuple (structured arrays): no shape to follow
 
 
 __all__ = ["dim_of", "dims_of"]

@@ -37,6 +37,8 @@ def reduce_call(ctx: CallContext, axis_index: int) -> Value:
     keepdims = ctx.keyword_true("keepdims")
     if axes is ... or keepdims is None:
         return UNKNOWN
+    if source.shape.rank == 0:
+        return source  # NumPy accepts axis=0 on a scalar and returns it
     try:
         shape = ops.reduce(source.shape, axes, keepdims)
     except ShapeError as exc:

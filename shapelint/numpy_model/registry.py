@@ -118,7 +118,7 @@ class CallContext:
     def varargs_dims(self, start: int = 0) -> Optional[list[AnyDim]]:
         """``randn(n, m)``-style sizes given as separate arguments (or one tuple)."""
         rest = self.args[start:]
-        if len(rest) == 1 and isinstance(rest[0][1], TupleValue):
+        if len(rest) == 1 and not isinstance(rest[0][1], IntValue):
             return dims_of(*rest[0])
         dims = [dim_of(node, value) for node, value in rest]
         return None if any(d is None for d in dims) else dims

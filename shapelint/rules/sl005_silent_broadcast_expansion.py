@@ -7,7 +7,7 @@ from .base import Report, Rule
 
 class SilentBroadcastExpansion(Rule):
     """## What it does
-    Checks for elementwise operations between operands of different rank whose
+    Checks for elementwise operations between a rank-1 and a 2-D operand whose
     result is larger than both, stretched along different axes, with nothing
     (`None`, `np.newaxis`, `reshape`, `expand_dims`) showing it is meant.
 
@@ -39,7 +39,7 @@ class SilentBroadcastExpansion(Rule):
 
     def on_elementwise(self, event: Elementwise, ctx):
         a, b, result = event.left, event.right, event.result
-        if result is None or a.explicit or b.explicit or a.shape.rank == b.shape.rank:
+        if result is None or a.explicit or b.explicit or {a.shape.rank, b.shape.rank} != {1, 2}:
             return ()
         stretched_a, stretched_b = expanded_axes(a.shape, result), expanded_axes(b.shape, result)
         if not stretched_a or not stretched_b or set(stretched_a) == set(stretched_b):
