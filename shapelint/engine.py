@@ -4,6 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+import ast
+import sys
+import threading
+from itertools import accumulate
+
 import libcst as cst
 
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
@@ -20,37 +25,78 @@ class FileResult:
     context: Optional[RuleContext] = None
 
 
+MAX_BRACKET_DEPTH = 200  # CPython's own limit: deeper code is not valid Python
+_BRACKETS = bytes(range(256)).translate(None, b"()[]{}")
+_DEPTH_STEP = {ord("("): 1, ord("["): 1, ord("{"): 1, ord(")"): -1, ord("]"): -1, ord("}"): -1}
+
+
+def too_deeply_nested(source: bytes | str) -> bool:
+    """Brackets nested past CPython's limit (libcst's native parser would overflow its stack).
+
+    Counts brackets in strings too, so a deep count is confirmed by CPython.
+    """
+    data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
+    brackets = data.translate(None, _BRACKETS)
+    if len(brackets) <= MAX_BRACKET_DEPTH or max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) <= MAX_BRACKET_DEPTH:
+        return False
+    try:
+        compile(source, "<check>", "exec", ast.PyCF_ONLY_AST)
+    except (SyntaxError, RecursionError, MemoryError, ValueError, UnicodeDecodeError):
+        return True
+    return False
+
+
 def parse(source: bytes | str, path: str) -> tuple[Optional[cst.Module], Optional[Finding]]:
+    if too_deeply_nested(source):
+        message = f"{path} does not parse: brackets nested more than {MAX_BRACKET_DEPTH} deep"
+        return None, Finding(path, 1, 1, SYNTAX_CODE, message, SYNTAX_NAME)
     try:
         return cst.parse_module(source), None
     except cst.ParserSyntaxError as exc:
-        message = f"{path} does not parse: {exc.message}"
-        return None, Finding(path, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, SYNTAX_CODE, message, SYNTAX_NAME)
+        return None, syntax_finding(source, path, exc)
     except (UnicodeDecodeError, LookupError, SyntaxError, ValueError) as exc:
         return None, Finding(path, 1, 1, SYNTAX_CODE, f"{path} cannot be read as Python: {exc}", SYNTAX_NAME)
     except RecursionError:
         return None, Finding(path, 1, 1, SYNTAX_CODE, f"{path} is nested too deeply to parse", SYNTAX_NAME)
 
 
+def syntax_finding(source: bytes | str, path: str, exc: cst.ParserSyntaxError) -> Finding:
+    """Where CPython places the error (libcst's own position can be a line late), and its words."""
+    try:
+        compile(source, path, "exec", ast.PyCF_ONLY_AST)
+    except SyntaxError as error:
+        line, column = error.lineno or 1, error.offset or 1
+        return Finding(path, line, max(column, 1), SYNTAX_CODE, f"{path} does not parse: {error.msg}", SYNTAX_NAME)
+    except (ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        pass
+    message = f"{path} does not parse with libcst: {exc.message}"
+    return Finding(path, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, SYNTAX_CODE, message, SYNTAX_NAME)
+
+
 def lint_source(source: bytes | str, path: str) -> FileResult:
+    """Lint on a thread with a large stack: deep code gets an SL000, not a segfault."""
+    return on_large_stack(_lint_source, source, path)
+
+
+def _lint_source(source: bytes | str, path: str) -> FileResult:
     module, failure = parse(source, path)
     if module is None:
         return FileResult(path, [failure])
     result = FileResult(path, module=module)
     try:
         analysis = analyze(module)
+        ctx = RuleContext(module)
+        reports = judge(analysis, ctx)
+        placed = [place(ctx, path, rule.code, rule.name, report.node, report.message) for rule, report in reports]
+        for error in analysis.errors:
+            message = f"internal error while analysing this code, skipped: {error.message}"
+            placed.append(place(ctx, path, SYNTAX_CODE, INTERNAL_NAME, error.node, message))
     except RecursionError:
-        result.findings.append(Finding(path, 1, 1, SYNTAX_CODE, "analysis failed: nested too deeply", INTERNAL_NAME))
+        result.findings.append(Finding(path, 1, 1, SYNTAX_CODE, "analysis skipped: code nested too deeply", INTERNAL_NAME))
         return result
     result.analysis = analysis
-    ctx = RuleContext(module)
     result.context = ctx
-    reports = judge(analysis, ctx)
-    for rule, report in reports:
-        result.findings.append(place(ctx, path, rule.code, rule.name, report.node, report.message))
-    for error in analysis.errors:
-        message = f"internal error while analysing this code, skipped: {error.message}"
-        result.findings.append(place(ctx, path, SYNTAX_CODE, INTERNAL_NAME, error.node, message))
+    result.findings.extend(placed)
     result.findings.sort()
     return result
 
@@ -79,3 +125,32 @@ def place(ctx: RuleContext, path: str, code: str, name: str, node, message: str)
         return Finding(path, 1, 1, code, message, name, 1, 1)
     start, end = position.start, position.end
     return Finding(path, start.line, start.column + 1, code, message, name, end.line, end.column + 1)
+
+
+STACK_SIZE = 512 * 1024 * 1024  # address space, not memory: pages are used only as deep code needs them
+RECURSION_LIMIT = 20_000
+
+
+def on_large_stack(function, *args):
+    """Run ``function`` on a thread whose C stack fits libcst's recursion on deep but valid code."""
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = exc
+
+    previous = threading.stack_size()
+    try:
+        threading.stack_size(STACK_SIZE)
+        if sys.getrecursionlimit() < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
+        worker = threading.Thread(target=target, name="shapelint-lint")
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

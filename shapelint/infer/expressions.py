@@ -160,7 +160,7 @@ class ExpressionEvaluator:
 
     def elementwise(self, frame: Frame, node: cst.CSTNode, op: str, left: Arg, right: Arg) -> Value:
         """Broadcast two operands, tell the rules, and carry provenance through scalar arithmetic."""
-        a, b = as_array(left[1]), as_array(right[1])
+        a, b = scaling_operand(op, *left), scaling_operand(op, *right)
         if a is None or b is None:
             return UNKNOWN
         try:
@@ -309,6 +309,33 @@ class ExpressionEvaluator:
         if isinstance(lo, Dim) and isinstance(hi, Dim) and lo.is_const and hi.is_const and 0 <= lo.coeff <= hi.coeff:
             return const(hi.coeff - lo.coeff)
         return unknown()
+
+
+SCALING_OPS = ("*", "/")
+
+
+def scaling_operand(op: str, node: cst.BaseExpression, value: Value) -> Optional[ArrayValue]:
+    """An operand as an array; an unknown factor like ``lr`` or ``1 / m`` in ``lr * db`` is a number.
+
+    Scaling by an unknown can only keep or grow the other operand's shape, and
+    learning rates, ``1/m`` and ``alpha`` are what people scale by.
+    """
+    found = as_array(value)
+    if found is None and value is UNKNOWN and op in SCALING_OPS and _scalar_like(node):
+        return SCALAR_NUMBER
+    return found
+
+
+def _scalar_like(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.Name, cst.Integer, cst.Float)):
+        return True
+    if isinstance(node, cst.Attribute):
+        return _scalar_like(node.value)
+    if isinstance(node, cst.UnaryOperation):
+        return _scalar_like(node.expression)
+    if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, cst.MatrixMultiply):
+        return _scalar_like(node.left) and _scalar_like(node.right)
+    return False
 
 
 def _non_negative(d) -> bool:

@@ -1,0 +1,138 @@
+"""The command as users run it: exit codes, formats, paths, bad input."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from shapelint.cli import main
+
+BUGGY = """import numpy as np
+
+
+def step(n_h, m, lr):
+    dZ = np.random.randn(n_h, m)
+    b = np.zeros((n_h, 1))
+    db = np.sum(dZ, axis=1)
+    return b - lr * db
+"""
+CLEAN = BUGGY.replace("axis=1)", "axis=1, keepdims=True)")
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+def test_exit_codes(tmp_path):
+    assert run(str(write(tmp_path, "clean.py", CLEAN)))[0] == 0
+    assert run(str(write(tmp_path, "buggy.py", BUGGY)))[0] == 1
+    code, _, err = run(str(tmp_path / "missing.py"))
+    assert code == 2 and "missing.py" in err
+
+
+def test_concise_line_names_shapes_and_fix(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    code, out, _ = run("check", str(path))
+    assert code == 1
+    (line,) = out.splitlines()
+    assert line.startswith(f"{path}:7:10: SL002 ")
+    for part in ("np.sum(dZ, axis=1)", "(n_h,)", "(n_h, 1)", "(n_h, n_h)", "keepdims=True"):
+        assert part in line
+
+
+def test_json_is_ruff_shaped(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    code, out, _ = run(str(path), "--output-format", "json")
+    assert code == 1
+    (item,) = json.loads(out)
+    assert item["code"] == "SL002" and item["filename"] == str(path)
+    assert item["location"] == {"row": 7, "column": 10}
+    assert item["end_location"] == {"row": 7, "column": 28}
+    assert item["fix"] is None and "url" in item and "message" in item
+
+
+def test_json_is_an_empty_list_when_clean(tmp_path):
+    code, out, _ = run(str(write(tmp_path, "clean.py", CLEAN)), "--output-format", "json")
+    assert code == 0 and json.loads(out) == []
+
+
+def test_syntax_error_is_one_finding_and_the_run_goes_on(tmp_path):
+    write(tmp_path, "a_broken.py", "def f(:\n    pass\n")
+    write(tmp_path, "b_buggy.py", BUGGY)
+    code, out, _ = run(str(tmp_path))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert re.match(r".*a_broken\.py:1:\d+: SL000 .*does not parse", lines[0])
+    assert "b_buggy.py:7:10: SL002" in lines[1]
+
+
+def test_encodings(tmp_path):
+    latin = ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + BUGGY).encode("latin-1")
+    code, out, _ = run(str(write(tmp_path, "latin.py", latin)))
+    assert code == 1 and "SL002" in out
+    code, out, _ = run(str(write(tmp_path, "bad.py", b"x = '\xff\xfe'\n")))
+    assert code == 1 and "SL000" in out
+    code, out, _ = run(str(write(tmp_path, "bom.py", b"\xef\xbb\xbf" + CLEAN.encode())))
+    assert code == 0, out
+
+
+def test_directories_skip_environments_and_build_output(tmp_path):
+    for skipped in (".venv/lib/x.py", "build/x.py", "dist/x.py", "node_modules/x.py", ".git/x.py", "__pycache__/x.py", "env/x.py"):
+        write(tmp_path, skipped, BUGGY)
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    write(tmp_path, "src/pkg/model.py", BUGGY)
+    code, out, _ = run(str(tmp_path))
+    assert code == 1
+    assert [line.split(":")[0] for line in out.splitlines()] == [str(tmp_path / "src/pkg/model.py")]
+
+
+def test_linting_never_writes(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    run(str(path))
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_shapes_command(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    code, out, _ = run("shapes", str(path))
+    assert code == 0
+    assert out.splitlines() == ["5:5 dZ (n_h, m)", "6:5 b (n_h, 1)", "7:5 db (n_h,)"]
+
+
+def test_shapes_of_a_broken_file_is_an_error(tmp_path):
+    code, _, err = run("shapes", str(write(tmp_path, "broken.py", "def f(:\n")))
+    assert code == 2 and "SL000" in err
+
+
+def test_parallel_run_matches_serial(tmp_path):
+    for i in range(40):
+        write(tmp_path, f"m{i:02}.py", BUGGY if i % 3 == 0 else CLEAN)
+    serial = run(str(tmp_path), "--jobs", "1")
+    parallel = run(str(tmp_path), "--jobs", "2")
+    assert serial == parallel and serial[0] == 1
+    assert len(serial[1].splitlines()) == 14
+
+
+def test_module_entry_point(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    done = subprocess.run([sys.executable, "-m", "shapelint", str(path)], capture_output=True, text=True)
+    assert done.returncode == 1 and "SL002" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "shapelint", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "shapes" in done.stdout and "check" in done.stdout

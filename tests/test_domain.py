@@ -1,0 +1,633 @@
+"""Table-driven tests of the pure shape algebra in ``shapelint.domain``.
+
+Concrete cases are checked against NumPy itself: each case builds ``np.zeros``
+arrays of the same shapes, runs the real operation, and requires ``ops`` to give
+the same shape, or to raise ``ShapeError`` exactly when NumPy raises. Symbolic
+cases are checked against the documented three-valued semantics instead.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from shapelint.domain import ops
+from shapelint.domain.dims import (
+    Dim,
+    UnknownDim,
+    const,
+    dim_add,
+    dim_div,
+    dim_eq,
+    dim_mul,
+    dim_sub,
+    is_one,
+    sym,
+    unknown,
+)
+from shapelint.domain.ops import INFER, EllipsisIndex, IntIndex, NewAxis, OpaqueIndex, SliceIndex
+from shapelint.domain.shapes import (
+    SCALAR,
+    UNKNOWN_SHAPE,
+    Shape,
+    ShapeError,
+    shape_of,
+    shapes_eq,
+    size,
+    unknown_of_rank,
+)
+
+NUMPY_ERRORS = (ValueError, IndexError, TypeError)  # AxisError subclasses the first two
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def S(*sizes: int) -> Shape:
+    """A Shape of constants: ``S(2, 3)`` is ``(2, 3)``."""
+    return shape_of(const(n) for n in sizes)
+
+
+def Sym(*names: str | int) -> Shape:
+    """A Shape mixing symbols and constants: ``Sym("n", 3)`` is ``(n, 3)``."""
+    return shape_of(const(n) if isinstance(n, int) else sym(n) for n in names)
+
+
+def as_ints(shape: Shape) -> tuple[int, ...]:
+    """The sizes of a Shape of constants; fails on unknown rank, unknown dims or symbols."""
+    assert shape.dims is not None, f"rank of {shape} is unknown"
+    for d in shape.dims:
+        assert isinstance(d, Dim) and d.is_const, f"{d} in {shape} is not a constant"
+    return tuple(d.coeff for d in shape.dims)
+
+
+def zeros(shape: tuple[int, ...]) -> np.ndarray:
+    return np.zeros(shape)
+
+
+def numpy_shape(run):
+    """NumPy's result shape, or the exception type it raised."""
+    try:
+        return np.shape(run())
+    except NUMPY_ERRORS as exc:
+        return type(exc)
+
+
+def assert_matches_numpy(expected, run_ops) -> None:
+    """``expected`` is a shape tuple or an exception type from ``numpy_shape``."""
+    if isinstance(expected, type):
+        try:
+            got = run_ops()
+        except ShapeError:
+            return
+        pytest.fail(f"numpy raised {expected.__name__} but ops gave {got}")
+    got = run_ops()
+    assert as_ints(got) == expected
+    assert str(got) == str(expected)  # Shape prints like a tuple of ints
+
+
+def fmt(shape: tuple[int, ...]) -> str:
+    return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def pair_ids(pairs) -> list[str]:
+    return [f"{fmt(a)}-{fmt(b)}" for a, b in pairs]
+
+
+# --- helpers are themselves right ----------------------------------------------
+
+
+def test_as_ints_and_str_of_concrete_shapes() -> None:
+    assert as_ints(S(2, 3)) == (2, 3)
+    assert as_ints(SCALAR) == ()
+    assert str(S(2, 3)) == "(2, 3)" == str((2, 3))
+    assert str(S(5)) == "(5,)" == str((5,))
+    with pytest.raises(AssertionError):
+        as_ints(Sym("n"))
+    with pytest.raises(AssertionError):
+        as_ints(UNKNOWN_SHAPE)
+
+
+# --- broadcasting --------------------------------------------------------------
+
+BROADCAST_SHAPES = [(), (1,), (3,), (4,), (0,), (2, 1), (2, 3), (1, 3), (3, 4), (4, 1), (2, 0), (2, 1, 4), (5, 2, 3), (5, 1, 1)]
+BROADCAST_PAIRS = list(itertools.product(BROADCAST_SHAPES, repeat=2))
+
+
+@pytest.mark.parametrize("a, b", BROADCAST_PAIRS, ids=pair_ids(BROADCAST_PAIRS))
+def test_broadcast_matches_numpy(a, b) -> None:
+    expected = numpy_shape(lambda: zeros(a) + zeros(b))
+    assert_matches_numpy(expected, lambda: ops.broadcast(S(*a), S(*b)))
+
+
+BROADCAST_ALL_CASES = [
+    [(2, 3), (3,), (1, 1)],
+    [(5, 1, 4), (3, 1), (4,)],
+    [(2, 3), (3,), (2,)],
+    [(1,), (1,), (1,)],
+    [(), (2, 3), ()],
+    [],
+]
+
+
+@pytest.mark.parametrize("shapes", BROADCAST_ALL_CASES, ids=lambda ss: "+".join(map(fmt, ss)) or "none")
+def test_broadcast_all_matches_numpy(shapes) -> None:
+    expected = numpy_shape(lambda: np.broadcast_to(0.0, np.broadcast_shapes(*shapes)))
+    assert_matches_numpy(expected, lambda: ops.broadcast_all([S(*s) for s in shapes]))
+
+
+# --- matmul and dot --------------------------------------------------------------
+
+MATMUL_SHAPES = [
+    (), (3,), (4,), (2, 3), (3, 4), (4, 3), (4, 5), (3, 0), (0, 4),
+    (2, 3, 4), (5, 4, 3), (1, 4, 5), (2, 4, 5), (2, 1, 3, 4), (0, 3, 4),
+]
+MATMUL_PAIRS = list(itertools.product(MATMUL_SHAPES, repeat=2))
+
+
+@pytest.mark.parametrize("a, b", MATMUL_PAIRS, ids=pair_ids(MATMUL_PAIRS))
+def test_matmul_matches_numpy(a, b) -> None:
+    expected = numpy_shape(lambda: zeros(a) @ zeros(b))
+    assert_matches_numpy(expected, lambda: ops.matmul(S(*a), S(*b)))
+
+
+DOT_SHAPES = [(), (3,), (4,), (2, 3), (3, 4), (4, 5), (2, 3, 4), (5, 4, 3), (2, 4, 5), (2, 3, 4, 5)]
+DOT_PAIRS = list(itertools.product(DOT_SHAPES, repeat=2))
+
+
+@pytest.mark.parametrize("a, b", DOT_PAIRS, ids=pair_ids(DOT_PAIRS))
+def test_dot_matches_numpy(a, b) -> None:
+    expected = numpy_shape(lambda: np.dot(zeros(a), zeros(b)))
+    assert_matches_numpy(expected, lambda: ops.dot(S(*a), S(*b)))
+
+
+OUTER_SHAPES = [(), (1,), (3,), (2, 3), (4, 1, 5)]
+OUTER_PAIRS = list(itertools.product(OUTER_SHAPES, repeat=2))
+
+
+@pytest.mark.parametrize("a, b", OUTER_PAIRS, ids=pair_ids(OUTER_PAIRS))
+def test_outer_matches_numpy(a, b) -> None:
+    expected = numpy_shape(lambda: np.outer(zeros(a), zeros(b)))
+    assert_matches_numpy(expected, lambda: ops.outer(S(*a), S(*b)))
+
+
+# --- reductions ------------------------------------------------------------------
+
+
+def _reduce_cases():
+    for shape in [(2,), (2, 3), (2, 3, 4)]:
+        rank = len(shape)
+        axes: list[object] = [None, ()]
+        axes += [ax for ax in range(-rank - 1, rank + 1)]  # includes one out of bounds each side
+        axes += list(itertools.combinations(range(rank), 2))
+        axes += [(0, -1), (0, 0), (-1, rank - 1), tuple(range(rank)), (0, rank)]
+        for axis in axes:
+            for keepdims in (False, True):
+                yield shape, axis, keepdims
+    for axis in [(0,), (-1,), (0, 0)]:  # a tuple axis on a 0-d array is an error in NumPy too
+        yield (), axis, False
+
+
+REDUCE_CASES = list(_reduce_cases())
+
+
+@pytest.mark.parametrize(
+    "shape, axis, keepdims",
+    REDUCE_CASES,
+    ids=[f"{fmt(s)}-axis={a}-{'keep' if k else 'drop'}" for s, a, k in REDUCE_CASES],
+)
+def test_reduce_matches_numpy(shape, axis, keepdims) -> None:
+    expected = numpy_shape(lambda: np.sum(zeros(shape), axis=axis, keepdims=keepdims))
+    ops_axis = (axis,) if isinstance(axis, int) else axis  # ops takes a sequence or None
+    assert_matches_numpy(expected, lambda: ops.reduce(S(*shape), ops_axis, keepdims))
+
+
+# --- transpose and swapaxes -----------------------------------------------------------
+
+
+def _transpose_cases():
+    for shape in [(), (3,), (2, 3), (2, 3, 4), (2, 3, 4, 5)]:
+        yield shape, None
+        for perm in itertools.permutations(range(len(shape))):
+            yield shape, perm
+    yield (2, 3, 4), (-1, 0, 1)
+    yield (2, 3, 4), (2, -3, -2)
+    yield (2, 3, 4), (0, 1)  # too few axes
+    yield (2, 3), (0, 1, 2)  # too many axes
+    yield (2, 3, 4), (0, 0, 1)  # repeated
+    yield (2, 3, 4), (0, -3, 1)  # repeated after normalizing
+    yield (2, 3, 4), (0, 1, 3)  # out of bounds
+    yield (2, 3), (-3, 0)
+
+
+TRANSPOSE_CASES = list(_transpose_cases())
+
+
+@pytest.mark.parametrize(
+    "shape, axes", TRANSPOSE_CASES, ids=[f"{fmt(s)}-axes={a}" for s, a in TRANSPOSE_CASES]
+)
+def test_transpose_matches_numpy(shape, axes) -> None:
+    expected = numpy_shape(lambda: np.transpose(zeros(shape), axes))
+    assert_matches_numpy(expected, lambda: ops.transpose(S(*shape), axes))
+
+
+SWAPAXES_CASES = [(shape, i, j) for shape in [(2, 3), (2, 3, 4)] for i in range(-4, 4) for j in (-1, 0, 1, 3)]
+
+
+@pytest.mark.parametrize(
+    "shape, i, j", SWAPAXES_CASES, ids=[f"{fmt(s)}-{i}-{j}" for s, i, j in SWAPAXES_CASES]
+)
+def test_swapaxes_matches_numpy(shape, i, j) -> None:
+    expected = numpy_shape(lambda: np.swapaxes(zeros(shape), i, j))
+    assert_matches_numpy(expected, lambda: ops.swapaxes(S(*shape), i, j))
+
+
+# --- reshape ----------------------------------------------------------------------
+
+RESHAPE_SOURCES = [(), (6,), (2, 3), (3, 2), (2, 3, 4), (1, 5), (0, 3)]
+RESHAPE_TARGETS = [
+    (-1,), (6,), (2, 3), (3, 2), (2, -1), (-1, 3), (4, -1), (-1, 4), (-1, -1), (1, -1, 1),
+    (), (1,), (5, -1), (24,), (2, 3, 4), (4, 3, -1), (0, -1), (0, 3), (3, 0),
+]
+RESHAPE_CASES = list(itertools.product(RESHAPE_SOURCES, RESHAPE_TARGETS))
+
+
+@pytest.mark.parametrize("shape, new", RESHAPE_CASES, ids=pair_ids(RESHAPE_CASES))
+def test_reshape_matches_numpy(shape, new) -> None:
+    expected = numpy_shape(lambda: zeros(shape).reshape(new))
+    ops_new = [INFER if n == -1 else const(n) for n in new]
+    assert_matches_numpy(expected, lambda: ops.reshape(S(*shape), ops_new))
+
+
+# --- indexing ------------------------------------------------------------------------
+
+# (name, ops item, numpy item); the slice keeps 2 of each (all indexed dims are >= 2)
+INDEX_ITEMS = [
+    ("0", IntIndex(), 0),
+    (":", SliceIndex(), slice(None)),
+    (":2", SliceIndex(const(2)), slice(None, 2)),
+    ("None", NewAxis(), None),
+    ("...", EllipsisIndex(), Ellipsis),
+]
+
+
+def _index_cases():
+    for shape in [(), (3,), (2, 3), (2, 3, 4)]:
+        for length in range(0, 4):
+            for combo in itertools.product(INDEX_ITEMS, repeat=length):
+                yield shape, combo
+
+
+INDEX_CASES = list(_index_cases())
+
+
+@pytest.mark.parametrize(
+    "shape, combo",
+    INDEX_CASES,
+    ids=[f"{fmt(s)}[{','.join(name for name, _, _ in c)}]" for s, c in INDEX_CASES],
+)
+def test_index_matches_numpy(shape, combo) -> None:
+    np_items = tuple(item for _, _, item in combo)
+    expected = numpy_shape(lambda: zeros(shape)[np_items])
+    assert_matches_numpy(expected, lambda: ops.index(S(*shape), [item for _, item, _ in combo]))
+
+
+def test_index_with_an_opaque_item_is_unknown() -> None:
+    assert ops.index(S(2, 3), [OpaqueIndex(), IntIndex()]).dims is None
+
+
+def test_index_of_unknown_rank_is_unknown() -> None:
+    assert ops.index(UNKNOWN_SHAPE, [IntIndex()]).dims is None
+
+
+# --- joining ----------------------------------------------------------------------------
+
+JOIN_SHAPES = [(), (3,), (4,), (0,), (2, 3), (4, 3), (2, 4), (0, 3), (2, 3, 4), (1, 3)]
+JOIN_PAIRS = list(itertools.product(JOIN_SHAPES, repeat=2))
+CONCAT_CASES = [(a, b, axis) for a, b in JOIN_PAIRS for axis in (0, 1, -1, 2)]
+
+
+@pytest.mark.parametrize(
+    "a, b, axis", CONCAT_CASES, ids=[f"{fmt(a)}-{fmt(b)}-axis={ax}" for a, b, ax in CONCAT_CASES]
+)
+def test_concatenate_matches_numpy(a, b, axis) -> None:
+    expected = numpy_shape(lambda: np.concatenate([zeros(a), zeros(b)], axis=axis))
+    assert_matches_numpy(expected, lambda: ops.concatenate([S(*a), S(*b)], axis))
+
+
+@pytest.mark.parametrize(
+    "shapes, axis",
+    [([(2, 3)], 0), ([(2, 3)], 1), ([(2, 3), (4, 3), (1, 3)], 0), ([(2, 3), (2, 1), (2, 4)], -1), ([(2, 3), (2, 3), (3, 2)], 0)],
+    ids=["one-ax0", "one-ax1", "three-ax0", "three-ax-1", "three-mismatch"],
+)
+def test_concatenate_many_matches_numpy(shapes, axis) -> None:
+    expected = numpy_shape(lambda: np.concatenate([zeros(s) for s in shapes], axis=axis))
+    assert_matches_numpy(expected, lambda: ops.concatenate([S(*s) for s in shapes], axis))
+
+
+STACK_PAIRS = [(a, b) for a, b in JOIN_PAIRS if a == b or len(a) == len(b)]
+STACK_CASES = [(a, b, axis) for a, b in STACK_PAIRS for axis in (0, 1, -1, 2, 3, -4)]
+
+
+@pytest.mark.parametrize(
+    "a, b, axis", STACK_CASES, ids=[f"{fmt(a)}-{fmt(b)}-axis={ax}" for a, b, ax in STACK_CASES]
+)
+def test_stack_matches_numpy(a, b, axis) -> None:
+    expected = numpy_shape(lambda: np.stack([zeros(a), zeros(b)], axis=axis))
+    assert_matches_numpy(expected, lambda: ops.stack([S(*a), S(*b)], axis))
+
+
+JOIN_MANY = [
+    [(3,), (4,), ()],
+    [(), (), ()],
+    [(2, 3), (3,), (1, 3)],
+    [(3,), (2, 3), (3,)],
+    [(2, 3), (2, 1), (2,)],
+    [(2, 3, 4), (2, 1, 4), (2, 3, 4)],
+    [(2, 3, 4), (1, 3, 4), (2, 3)],
+]
+
+
+@pytest.mark.parametrize("join", ["vstack", "hstack"])
+@pytest.mark.parametrize("shapes", JOIN_MANY, ids=lambda ss: "+".join(map(fmt, ss)))
+def test_vstack_hstack_many_match_numpy(join, shapes) -> None:
+    expected = numpy_shape(lambda: getattr(np, join)([zeros(s) for s in shapes]))
+    assert_matches_numpy(expected, lambda: getattr(ops, join)([S(*s) for s in shapes]))
+
+
+def test_stack_counts_every_array() -> None:
+    assert as_ints(ops.stack([S(2, 3)] * 5, 1)) == np.stack([zeros((2, 3))] * 5, axis=1).shape
+
+
+@pytest.mark.parametrize("a, b", JOIN_PAIRS, ids=pair_ids(JOIN_PAIRS))
+def test_vstack_matches_numpy(a, b) -> None:
+    expected = numpy_shape(lambda: np.vstack([zeros(a), zeros(b)]))
+    assert_matches_numpy(expected, lambda: ops.vstack([S(*a), S(*b)]))
+
+
+@pytest.mark.parametrize("a, b", JOIN_PAIRS, ids=pair_ids(JOIN_PAIRS))
+def test_hstack_matches_numpy(a, b) -> None:
+    expected = numpy_shape(lambda: np.hstack([zeros(a), zeros(b)]))
+    assert_matches_numpy(expected, lambda: ops.hstack([S(*a), S(*b)]))
+
+
+# --- expand_dims and squeeze ----------------------------------------------------------------
+
+EXPAND_CASES = [(shape, axis) for shape in [(), (3,), (2, 3), (2, 3, 4)] for axis in range(-5, 5)]
+
+
+@pytest.mark.parametrize(
+    "shape, axis", EXPAND_CASES, ids=[f"{fmt(s)}-axis={a}" for s, a in EXPAND_CASES]
+)
+def test_expand_dims_matches_numpy(shape, axis) -> None:
+    expected = numpy_shape(lambda: np.expand_dims(zeros(shape), axis))
+    assert_matches_numpy(expected, lambda: ops.expand_dims(S(*shape), axis))
+
+
+def _squeeze_cases():
+    for shape in [(1,), (3,), (1, 3), (2, 1), (1, 3, 1), (2, 3), (1, 1, 1), (2, 1, 3, 1)]:
+        rank = len(shape)
+        yield shape, None
+        for ax in range(-rank - 1, rank + 1):
+            yield shape, (ax,)
+        yield shape, tuple(i for i, n in enumerate(shape) if n == 1)
+        yield shape, tuple(range(rank))
+        yield shape, (0, 0)
+    yield (), None
+    yield (), ()
+
+
+SQUEEZE_CASES = list(_squeeze_cases())
+
+
+@pytest.mark.parametrize(
+    "shape, axis", SQUEEZE_CASES, ids=[f"{fmt(s)}-axis={a}" for s, a in SQUEEZE_CASES]
+)
+def test_squeeze_matches_numpy(shape, axis) -> None:
+    expected = numpy_shape(lambda: np.squeeze(zeros(shape), axis=axis))
+    assert_matches_numpy(expected, lambda: ops.squeeze(S(*shape), axis))
+
+
+# --- symbolic shapes: three-valued semantics ------------------------------------------------------
+
+n, m, k = sym("n"), sym("m"), sym("k")
+
+SYMBOLIC_RESULTS = [
+    ("(n,)+(n,1)", lambda: ops.broadcast(Sym("n"), Sym("n", 1)), "(n, n)"),
+    ("(n,m)+(m,)", lambda: ops.broadcast(Sym("n", "m"), Sym("m")), "(n, m)"),
+    ("(n,1)+(1,m)", lambda: ops.broadcast(Sym("n", 1), Sym(1, "m")), "(n, m)"),
+    ("(n,3)+()", lambda: ops.broadcast(Sym("n", 3), SCALAR), "(n, 3)"),
+    ("(n,)+(m,)", lambda: ops.broadcast(Sym("n"), Sym("m")), "(?,)"),
+    ("(n,m)@(m,k)", lambda: ops.matmul(Sym("n", "m"), Sym("m", "k")), "(n, k)"),
+    ("(n,m)@(n,k)", lambda: ops.matmul(Sym("n", "m"), Sym("n", "k")), "(n, k)"),
+    ("(m,)@(m,k)", lambda: ops.matmul(Sym("m"), Sym("m", "k")), "(k,)"),
+    ("(b,n,m)@(m,)", lambda: ops.matmul(Sym("b", "n", "m"), Sym("m")), "(b, n)"),
+    ("(n,)@(n,)", lambda: ops.matmul(Sym("n"), Sym("n")), "()"),
+    ("dot(n,m)(m,)", lambda: ops.dot(Sym("n", "m"), Sym("m")), "(n,)"),
+    ("outer(n,)(m,2)", lambda: ops.outer(Sym("n"), Sym("m", 2)), "(n, 2*m)"),
+    ("outer(...)(3,)", lambda: ops.outer(UNKNOWN_SHAPE, Sym(3)), "(?, 3)"),
+    ("reshape(n,m)->(-1,)", lambda: ops.reshape(Sym("n", "m"), [INFER]), "(m*n,)"),
+    ("reshape(n,m)->(n,-1)", lambda: ops.reshape(Sym("n", "m"), [n, INFER]), "(n, m)"),
+    ("reshape(n,m)->(-1,m)", lambda: ops.reshape(Sym("n", "m"), [INFER, m]), "(n, m)"),
+    ("reshape(n,6)->(n,2,-1)", lambda: ops.reshape(Sym("n", 6), [n, const(2), INFER]), "(n, 2, 3)"),
+    ("reshape(n,3)->(2,-1)", lambda: ops.reshape(Sym("n", 3), [const(2), INFER]), "(2, ?)"),
+    ("reshape(n,m)->(m,n)", lambda: ops.reshape(Sym("n", "m"), [m, n]), "(m, n)"),
+    ("sum(n,m,axis=-1)", lambda: ops.reduce(Sym("n", "m"), (-1,)), "(n,)"),
+    ("sum(n,m,axis=0,keep)", lambda: ops.reduce(Sym("n", "m"), (0,), True), "(1, m)"),
+    ("(n,m).T", lambda: ops.transpose(Sym("n", "m")), "(m, n)"),
+    ("(n,m)[0]", lambda: ops.index(Sym("n", "m"), [IntIndex()]), "(m,)"),
+    ("(n,m)[:,None]", lambda: ops.index(Sym("n", "m"), [SliceIndex(), NewAxis()]), "(n, 1, m)"),
+    ("(n,m)[:k]", lambda: ops.index(Sym("n", "m"), [SliceIndex(k)]), "(k, m)"),
+    ("concat(n,3)(m,3)", lambda: ops.concatenate([Sym("n", 3), Sym("m", 3)]), "(?, 3)"),
+    ("concat(n,3)(n,3)", lambda: ops.concatenate([Sym("n", 3), Sym("n", 3)]), "(2*n, 3)"),
+    ("concat(n,3)(n,m)ax0", lambda: ops.concatenate([Sym("n", 3), Sym("n", "m")]), "(2*n, ?)"),
+    ("stack(n,m)x3", lambda: ops.stack([Sym("n", "m")] * 3, -1), "(n, m, 3)"),
+    ("squeeze(n,1,m)", lambda: ops.squeeze(Sym("n", 1, "m")), "(n, m)"),
+    ("squeeze(?,1)", lambda: ops.squeeze(shape_of([unknown(), const(1)])), "(...)"),
+    ("expand_dims(n,)", lambda: ops.expand_dims(Sym("n"), -1), "(n, 1)"),
+]
+
+
+@pytest.mark.parametrize("expr, run, expected", SYMBOLIC_RESULTS, ids=[c[0] for c in SYMBOLIC_RESULTS])
+def test_symbolic_result(expr, run, expected) -> None:
+    assert str(run()) == expected
+
+
+SYMBOLIC_RAISES = [
+    ("(2,3)@(4,5)", lambda: ops.matmul(S(2, 3), S(4, 5)), True),
+    ("(n,m)@(n,k)", lambda: ops.matmul(Sym("n", "m"), Sym("n", "k")), False),
+    ("(n,3)@(4,k)", lambda: ops.matmul(Sym("n", 3), Sym(4, "k")), True),
+    ("(n,3)@(m,k)", lambda: ops.matmul(Sym("n", 3), Sym("m", "k")), False),
+    ("(n,)+(m,)", lambda: ops.broadcast(Sym("n"), Sym("m")), False),
+    ("(n,2)+(n,3)", lambda: ops.broadcast(Sym("n", 2), Sym("n", 3)), True),
+    ("(n,)+(3,)", lambda: ops.broadcast(Sym("n"), Sym(3)), False),
+    ("reshape(n,m)->(n,)", lambda: ops.reshape(Sym("n", "m"), [n]), False),
+    ("reshape(n,3)->(-1,-1)", lambda: ops.reshape(Sym("n", 3), [INFER, INFER]), True),
+    ("reshape(n,3)->(4,)", lambda: ops.reshape(Sym("n", 3), [const(4)]), False),
+    ("reshape(n,3)->(3*n+0)", lambda: ops.reshape(Sym("n", 3), [Dim(3, ("n",))]), False),
+    ("reshape(n,3)->(2*n,)", lambda: ops.reshape(Sym("n", 3), [Dim(2, ("n",))]), False),
+    ("concat(n,3)(m,4)", lambda: ops.concatenate([Sym("n", 3), Sym("m", 4)]), True),
+    ("stack(n,)(m,)", lambda: ops.stack([Sym("n"), Sym("m")]), False),
+    ("stack(n,)(n,1)", lambda: ops.stack([Sym("n"), Sym("n", 1)]), True),
+    ("squeeze(n,axis=0)", lambda: ops.squeeze(Sym("n"), (0,)), False),
+    ("squeeze(3,axis=0)", lambda: ops.squeeze(Sym(3), (0,)), True),
+    ("(n,m)[0,0,0]", lambda: ops.index(Sym("n", "m"), [IntIndex()] * 3), True),
+]
+
+
+@pytest.mark.parametrize("expr, run, raises", SYMBOLIC_RAISES, ids=[c[0] for c in SYMBOLIC_RAISES])
+def test_symbolic_raises_only_when_certain(expr, run, raises) -> None:
+    if raises:
+        with pytest.raises(ShapeError):
+            run()
+    else:
+        assert isinstance(run(), Shape)
+
+
+# --- unknown inputs give unknown outputs -------------------------------------------------------
+
+UNKNOWN_PROPAGATION = [
+    ("broadcast", lambda: ops.broadcast(UNKNOWN_SHAPE, S(2, 3))),
+    ("matmul", lambda: ops.matmul(S(2, 3), UNKNOWN_SHAPE)),
+    ("dot", lambda: ops.dot(UNKNOWN_SHAPE, S(3))),
+    ("reduce", lambda: ops.reduce(UNKNOWN_SHAPE, (0,))),
+    ("transpose", lambda: ops.transpose(UNKNOWN_SHAPE)),
+    ("swapaxes", lambda: ops.swapaxes(UNKNOWN_SHAPE, 0, 5)),
+    ("concatenate", lambda: ops.concatenate([S(2, 3), UNKNOWN_SHAPE])),
+    ("stack", lambda: ops.stack([UNKNOWN_SHAPE, S(2)])),
+    ("expand_dims", lambda: ops.expand_dims(UNKNOWN_SHAPE, 7)),
+    ("squeeze", lambda: ops.squeeze(UNKNOWN_SHAPE, (3,))),
+]
+
+
+@pytest.mark.parametrize("name, run", UNKNOWN_PROPAGATION, ids=[c[0] for c in UNKNOWN_PROPAGATION])
+def test_unknown_rank_propagates(name, run) -> None:
+    assert run().dims is None
+
+
+def test_unknown_dims_broadcast_to_unknown_without_raising() -> None:
+    out = ops.broadcast(unknown_of_rank(2), S(2, 3))
+    assert out.rank == 2 and all(isinstance(d, UnknownDim) for d in out.dims)
+
+
+def test_reshape_of_unknown_rank_keeps_the_known_target() -> None:
+    assert str(ops.reshape(UNKNOWN_SHAPE, [const(2), const(3)])) == "(2, 3)"
+    assert str(ops.reshape(UNKNOWN_SHAPE, [const(2), INFER])) == "(2, ?)"
+
+
+# --- dims and shapes: equality, size, arithmetic, formatting ---------------------------------------
+
+DIM_EQ_CASES = [
+    ("n==m", sym("n"), sym("m"), None),
+    ("2==3", const(2), const(3), False),
+    ("n==n", sym("n"), sym("n"), True),
+    ("3==3", const(3), const(3), True),
+    ("n==3", sym("n"), const(3), None),
+    ("2n==n", Dim(2, ("n",)), sym("n"), None),
+    ("m*n==n*m", dim_mul(n, m), dim_mul(m, n), True),
+    ("?==?", unknown(), unknown(), None),
+    ("?==3", unknown(), const(3), None),
+]
+
+
+@pytest.mark.parametrize("name, a, b, expected", DIM_EQ_CASES, ids=[c[0] for c in DIM_EQ_CASES])
+def test_dim_eq_is_three_valued(name, a, b, expected) -> None:
+    assert dim_eq(a, b) is expected
+    assert dim_eq(b, a) is expected
+
+
+def test_the_same_unknown_dim_equals_itself() -> None:
+    u = unknown()
+    assert dim_eq(u, u) is True
+    assert dim_eq(u, unknown()) is None
+
+
+def test_is_one() -> None:
+    assert is_one(const(1)) is True
+    assert is_one(const(3)) is False
+    assert is_one(sym("n")) is None
+    assert is_one(unknown()) is None
+
+
+u_shared = unknown()
+SHAPES_EQ_CASES = [
+    ("(2,3)==(2,3)", S(2, 3), S(2, 3), True),
+    ("(2,3)==(3,2)", S(2, 3), S(3, 2), False),
+    ("(2,3)==(2,3,1)", S(2, 3), S(2, 3, 1), False),
+    ("(n,m)==(n,m)", Sym("n", "m"), Sym("n", "m"), True),
+    ("(n,m)==(n,k)", Sym("n", "m"), Sym("n", "k"), None),
+    ("(n,2)==(m,3)", Sym("n", 2), Sym("m", 3), False),
+    ("(?,)==(?,)", unknown_of_rank(1), unknown_of_rank(1), None),
+    ("(u,)==(u,)", shape_of([u_shared]), shape_of([u_shared]), True),
+    ("(...)==(2,)", UNKNOWN_SHAPE, S(2), None),
+    ("(...)==(...)", UNKNOWN_SHAPE, UNKNOWN_SHAPE, None),
+    ("()==()", SCALAR, S(), True),
+]
+
+
+@pytest.mark.parametrize("name, a, b, expected", SHAPES_EQ_CASES, ids=[c[0] for c in SHAPES_EQ_CASES])
+def test_shapes_eq_is_three_valued(name, a, b, expected) -> None:
+    assert shapes_eq(a, b) is expected
+    assert shapes_eq(b, a) is expected
+
+
+SIZE_CASES = [
+    ("(n,3)", Sym("n", 3), "3*n"),
+    ("(2,3,4)", S(2, 3, 4), "24"),
+    ("()", SCALAR, "1"),
+    ("(n,m,n)", Sym("n", "m", "n"), "m*n*n"),
+    ("(...)", UNKNOWN_SHAPE, "?"),
+    ("(n,?)", shape_of([n, unknown()]), "?"),
+]
+
+
+@pytest.mark.parametrize("name, shape, expected", SIZE_CASES, ids=[c[0] for c in SIZE_CASES])
+def test_size(name, shape, expected) -> None:
+    assert str(size(shape)) == expected
+
+
+def test_size_of_concrete_shapes_matches_numpy() -> None:
+    for shape in [(), (3,), (2, 3, 4), (0, 5), (1, 1)]:
+        assert size(S(*shape)) == const(zeros(shape).size)
+
+
+DIM_ARITHMETIC = [
+    ("m*n/n", lambda: dim_div(dim_mul(n, m), n), "m"),
+    ("6n/3", lambda: dim_div(Dim(6, ("n",)), const(3)), "2*n"),
+    ("n/2", lambda: dim_div(n, const(2)), "?"),
+    ("n/m", lambda: dim_div(n, m), "?"),
+    ("6/0", lambda: dim_div(const(6), const(0)), "?"),
+    ("n+n", lambda: dim_add(n, n), "2*n"),
+    ("2+3", lambda: dim_add(const(2), const(3)), "5"),
+    ("n+m", lambda: dim_add(n, m), "?"),
+    ("3n-n", lambda: dim_sub(Dim(3, ("n",)), n), "2*n"),
+    ("n-n", lambda: dim_sub(n, n), "?"),
+    ("5-2", lambda: dim_sub(const(5), const(2)), "3"),
+    ("n*?", lambda: dim_mul(n, unknown()), "?"),
+]
+
+
+@pytest.mark.parametrize("name, run, expected", DIM_ARITHMETIC, ids=[c[0] for c in DIM_ARITHMETIC])
+def test_dim_arithmetic(name, run, expected) -> None:
+    assert str(run()) == expected
+
+
+STR_CASES = [
+    ("(n_h,m)", Sym("n_h", "m"), "(n_h, m)"),
+    ("(n,)", Sym("n"), "(n,)"),
+    ("()", SCALAR, "()"),
+    ("(...)", UNKNOWN_SHAPE, "(...)"),
+    ("(?,3)", shape_of([unknown(), const(3)]), "(?, 3)"),
+    ("(?,)", unknown_of_rank(1), "(?,)"),
+    ("(2*n,m*n)", shape_of([Dim(2, ("n",)), dim_mul(n, m)]), "(2*n, m*n)"),
+]
+
+
+@pytest.mark.parametrize("name, shape, expected", STR_CASES, ids=[c[0] for c in STR_CASES])
+def test_str_formats(name, shape, expected) -> None:
+    assert str(shape) == expected
+
+
+def test_unknown_dim_prints_as_question_mark() -> None:
+    assert str(unknown()) == "?"
