@@ -176,9 +176,14 @@ class IntIndex:
 
 @dataclass(frozen=True)
 class SliceIndex:
-    """A slice; ``length`` is None for a full ``:``, else the kept size (maybe unknown)."""
+    """A slice; ``length`` is None for a full ``:``, else the kept size (maybe unknown).
+
+    ``bounds`` holds the slice when its parts are literal ints, so that a
+    constant-sized axis gets its exact length (``C[:-1]`` of 5 rows is 4).
+    """
 
     length: Optional[AnyDim] = None
+    bounds: Optional[slice] = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +197,13 @@ class EllipsisIndex:
 
 
 @dataclass(frozen=True)
+class MaskIndex:
+    """A boolean mask over ``rank`` axes: they collapse into one axis of unknown length."""
+
+    rank: int
+
+
+@dataclass(frozen=True)
 class OpaqueIndex:
     """An array, mask or value of unknown kind: the result shape is unknown."""
 
@@ -199,7 +211,7 @@ class OpaqueIndex:
 def index(shape: Shape, items: Sequence[object]) -> Shape:
     if shape.dims is None or any(isinstance(i, OpaqueIndex) for i in items):
         return UNKNOWN_SHAPE
-    consuming = sum(isinstance(i, (IntIndex, SliceIndex)) for i in items)
+    consuming = sum(i.rank if isinstance(i, MaskIndex) else isinstance(i, (IntIndex, SliceIndex)) for i in items)
     ellipses = sum(isinstance(i, EllipsisIndex) for i in items)
     if ellipses > 1:
         raise ShapeError("an index can only have a single ellipsis ('...')")
@@ -218,11 +230,18 @@ def index(shape: Shape, items: Sequence[object]) -> Shape:
     for item in expanded:
         if isinstance(item, NewAxis):
             out.append(ONE)
+        elif isinstance(item, MaskIndex):
+            for _ in range(item.rank):
+                next(dims)
+            out.append(unknown())
         elif isinstance(item, IntIndex):
             next(dims)
         elif isinstance(item, SliceIndex):
             d = next(dims)
-            out.append(d if item.length is None else item.length)
+            if item.bounds is not None and isinstance(d, Dim) and d.is_const:
+                out.append(Dim(len(range(d.coeff)[item.bounds])))
+            else:
+                out.append(d if item.length is None else item.length)
     return shape_of(out)
 
 

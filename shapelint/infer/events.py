@@ -12,7 +12,7 @@ from typing import Optional
 import libcst as cst
 
 from ..domain.shapes import Shape
-from .values import ArrayValue
+from .values import ArrayValue, Value
 
 
 @dataclass(frozen=True)
@@ -87,3 +87,15 @@ class Failure(Event):
 
     operation: str
     error: str
+
+
+@dataclass(frozen=True, eq=False)
+class Loop(Event):
+    """A ``for``/``while`` loop (or comprehension), with what every name held on entry.
+
+    ``entry`` is the scope as the loop body sees it on every iteration (names
+    the body changes are widened), ``target`` what the loop variable holds.
+    """
+
+    entry: dict
+    target: Value

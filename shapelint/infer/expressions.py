@@ -272,11 +272,13 @@ class ExpressionEvaluator:
 
     def index_item(self, item: cst.BaseSlice, frame: Frame):
         if isinstance(item, cst.Slice):
-            return ops.SliceIndex(self.slice_length(item, frame))
+            return ops.SliceIndex(self.slice_length(item, frame), constant_bounds(item))
         expr = item.value
         if isinstance(expr, cst.Ellipsis):
             return ops.EllipsisIndex()
         value = self.evaluate(expr, frame)
+        if isinstance(expr, cst.Comparison) and isinstance(value, ArrayValue) and value.shape.known_rank:
+            return ops.MaskIndex(value.shape.rank)
         if isinstance(value, NoneValue):
             return ops.NewAxis()
         if isinstance(value, IntValue):
@@ -336,6 +338,15 @@ def _scalar_like(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, cst.MatrixMultiply):
         return _scalar_like(node.left) and _scalar_like(node.right)
     return False
+
+
+def constant_bounds(item: cst.Slice) -> Optional[slice]:
+    parts = [None if part is None else _literal_index(part) for part in (item.lower, item.upper, item.step)]
+    if any(value is None and part is not None for value, part in zip(parts, (item.lower, item.upper, item.step))):
+        return None
+    if parts[2] == 0:
+        return None
+    return slice(*parts)
 
 
 def _non_negative(d) -> bool:

@@ -9,7 +9,7 @@ from ..domain import ops
 from ..domain.dims import AnyDim, Dim, UnknownDim, sym
 from ..domain.shapes import Shape, ShapeError, shape_of, shapes_same
 from .declarations import annotation_shape, comment_declarations, resolve, trailing_comment_shape
-from .events import Declared, Inplace
+from .events import Declared, Inplace, Loop
 from .expressions import _ELEMENTWISE_OPS, int_arithmetic
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from
@@ -164,13 +164,13 @@ class StatementExecutor:
 
     def exec_For(self, node: cst.For, frame: Frame) -> None:
         element = element_of(self.evaluate(node.iter, frame))
-        self.run_loop(node, frame, lambda: self.bind(node.target, element, frame, node.iter, False, "", record=False))
+        self.run_loop(node, frame, lambda: self.bind(node.target, element, frame, node.iter, False, "", record=False), element)
 
     def exec_While(self, node: cst.While, frame: Frame) -> None:
         self.evaluate(node.test, frame)
-        self.run_loop(node, frame, lambda: None)
+        self.run_loop(node, frame, lambda: None, UNKNOWN)
 
-    def run_loop(self, node, frame: Frame, bind_target) -> None:
+    def run_loop(self, node, frame: Frame, bind_target, element: Value) -> None:
         """Judge the body with what holds on every iteration, not just the first.
 
         A silent first pass learns what the body changes; names it changes are
@@ -191,6 +191,8 @@ class StatementExecutor:
         frame.env = dict(entry)
         frame.loop_depth += 1
         bind_target()
+        if frame.emit:
+            self.emit(frame, Loop(node, {**(frame.globals or {}), **frame.env}, element))
         self.execute_suite(node.body, frame)
         frame.loop_depth -= 1
         frame.env = join_envs(before, before, frame.env)
@@ -268,6 +270,8 @@ class StatementExecutor:
                 self.evaluate(target.value, frame)
         elif isinstance(target, cst.Subscript):
             self.evaluate(target, frame)
+            if declared is not False and value_node is not None:
+                self.check_declared(frame, value_node, value, self.resolve_spec(declared, frame), source)
 
     def unpack(self, target, value: Value, frame: Frame, value_node) -> None:
         elements = target.elements

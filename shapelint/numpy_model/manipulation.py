@@ -37,7 +37,7 @@ def reshape_method(ctx: CallContext) -> Value:
 @function("ravel", "flatten", method=True)
 def ravel(ctx: CallContext) -> Value:
     source = ctx.array(0, "a")
-    return UNKNOWN if source is None else ArrayValue(shape_of([size(source.shape)]), explicit=True)
+    return UNKNOWN if source is None else ctx.made(shape_of([size(source.shape)]))
 
 
 def _axes_list(ctx: CallContext, start: int):
@@ -143,7 +143,7 @@ def squeeze(ctx: CallContext) -> Value:
     if source is None or axes is ...:
         return UNKNOWN
     try:
-        return ArrayValue(ops.squeeze(source.shape, axes), explicit=True)
+        return ctx.made(ops.squeeze(source.shape, axes))
     except ShapeError as exc:
         return ctx.fail("squeeze", exc)
 

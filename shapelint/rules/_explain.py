@@ -30,7 +30,7 @@ def broadcast_or_none(a: Shape, b: Shape) -> Optional[Shape]:
 
 def aligned(reduction: Reduction, rank: int) -> bool:
     """Do the kept axes of a no-keepdims result land where they were, once right-aligned against ``rank``?"""
-    if reduction.keepdims:
+    if reduction.keepdims or rank != len(reduction.source):
         return True
     kept = [i for i in range(len(reduction.source)) if i not in reduction.axes]
     return kept == list(range(rank - len(kept), rank))
@@ -89,7 +89,7 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
     if isinstance(event, Elementwise):
         for mine, other, other_node in ((event.left, event.right, event.right_node), (event.right, event.left, event.left_node)):
             red = mine.reduction
-            if red is None or other.shape.rank != len(red.source):
+            if red is None or other.shape.rank not in (len(red.source), mine.shape.rank):
                 continue
             target = other.shape
             square_ok = shapes_same(target, red.source)
@@ -110,7 +110,7 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
     elif isinstance(event, Inplace):
         red = event.value.reduction
         target = event.target.shape
-        if red is not None and target.rank == len(red.source):
+        if red is not None and target.rank in (len(red.source), event.value.shape.rank):
 
             def fits(shape: Shape, candidate: Reduction) -> bool:
                 result = broadcast_or_none(target, shape)

@@ -44,16 +44,16 @@ class MissingTranspose(Rule):
 
     def on_matmul(self, event: Matmul, ctx):
         a, b = event.left.shape, event.right.shape
-        if a.rank != 2 or b.rank != 2:
+        if a.rank not in (1, 2) or b.rank not in (1, 2) or a.rank + b.rank < 3:
             return ()
-        inner_a, inner_b = a.dims[1], b.dims[0]
+        inner_a, inner_b = a.dims[-1], b.dims[0]
         if not probably_differ(inner_a, inner_b):
             return ()
         left, right = ctx.code(event.left_node), ctx.code(event.right_node)
         options = []
-        if dim_eq(a.dims[0], b.dims[0]) is True:
+        if a.rank == 2 and dim_eq(a.dims[0], b.dims[0]) is True:
             options.append((_product(event, _t(left), right), ops.matmul(ops.transpose(a), b)))
-        if dim_eq(a.dims[1], b.dims[1]) is True:
+        if b.rank == 2 and dim_eq(a.dims[-1], b.dims[1]) is True:
             options.append((_product(event, left, _t(right)), ops.matmul(a, ops.transpose(b))))
         if not options:
             return ()
@@ -67,6 +67,9 @@ class MissingTranspose(Rule):
 
 
 def _t(code: str) -> str:
+    """``A`` -> ``A.T``; ``W.T`` -> ``W`` (the transpose was the mistake)."""
+    if code.endswith(".T"):
+        return code[:-2]
     simple = code.replace("_", "").replace(".", "").isalnum()
     return f"{code}.T" if simple else f"({code}).T"
 
