@@ -6,19 +6,32 @@ from itertools import combinations
 from typing import Callable, Optional
 
 from ..domain import ops
-from ..domain.dims import ONE, is_one, probably_not_one
+from ..domain.dims import ONE, is_one, probably_differ, probably_not_one
 from ..domain.shapes import Shape, ShapeError, shapes_same
 from ..infer.events import Declared, Elementwise, Inplace
 from ..infer.values import ArrayValue, Reduction
 
 
-def outcome(result: Optional[Shape], error: Optional[str], expected: Optional[Shape] = None) -> str:
+def outcome(result: Optional[Shape], error: Optional[str], expected: Optional[Shape] = None, operands=()) -> str:
     """``NumPy raises ...`` or ``the result broadcasts to (n, n)``."""
     if error is not None:
         return "NumPy raises ValueError (the shapes do not broadcast)"
     if result is not None and expected is not None and shapes_same(result, expected):
         return f"the result is {result} but each value lands on the wrong axis"
+    clash = symbol_clash(*operands) if len(operands) == 2 else None
+    if clash is not None:
+        return f"NumPy raises ValueError unless {clash[0]} == {clash[1]} (and then it lines up the wrong axes)"
     return f"the result broadcasts to {result}"
+
+
+def symbol_clash(a: Shape, b: Shape):
+    """The first pair of right-aligned sizes that broadcast only if two different symbols are equal."""
+    if a.dims is None or b.dims is None:
+        return None
+    for x, y in zip(reversed(a.dims), reversed(b.dims)):
+        if probably_differ(x, y) and is_one(x) is not True and is_one(y) is not True:
+            return x, y
+    return None
 
 
 def broadcast_or_none(a: Shape, b: Shape) -> Optional[Shape]:
@@ -106,7 +119,8 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
             refit = find_refit(red, fits)
             if refit:
                 what = f"meets `{ctx.code(other_node)}` {target} in `{ctx.code(event.node)}`"
-                return Meeting(red, mine, other_node, what, outcome(event.result, event.error, target), refit)
+                happened = outcome(event.result, event.error, target, (mine.shape, target))
+                return Meeting(red, mine, other_node, what, happened, refit)
     elif isinstance(event, Inplace):
         red = event.value.reduction
         target = event.target.shape

@@ -83,9 +83,7 @@ class Rank1Array(Rule):
                 continue
             if not (is_one(q) is True or probably_differ(n, q)):
                 continue
-            happens = outcome(event.result, event.error)
-            if event.error is None and event.result is None:
-                happens = f"NumPy raises ValueError unless {q} == {n}"
+            happens = outcome(event.result, event.error, None, (vector.shape, other.shape))
             message = (
                 f"`{ctx.code(vector_node)}` is rank-1 {vector.shape}{ctx.made_where(vector.made_at)} and meets "
                 f"`{ctx.code(other_node)}` {other.shape} in `{ctx.code(event.node)}`: NumPy lines it up with the "
@@ -111,16 +109,25 @@ class Rank1Array(Rule):
         return (Report(event.node, message),)
 
 
+SHAPE_TUPLE_CONSTRUCTORS = {"zeros", "ones", "empty", "full"}
+SIZE_ARGS_CONSTRUCTORS = {"randn", "rand"}
+
+
 def suggest_row(n) -> str:
     return f"1, {n}"
 
 
 def suggest_column(made_at, ctx) -> str:
     """`` with `np.zeros((n, 1))` `` when the maker is a constructor with a bare size, or a column slice."""
-    if isinstance(made_at, cst.Call) and len(made_at.args) == 1 and made_at.args[0].keyword is None:
+    if isinstance(made_at, cst.Call) and made_at.args and made_at.args[0].keyword is None:
+        func = ctx.code(made_at.func)
         size = ctx.code(made_at.args[0].value)
-        if not isinstance(made_at.args[0].value, (cst.Tuple, cst.List)):
-            return f" with `{ctx.code(made_at.func)}(({size}, 1))`"
+        rest = "".join(", " + ctx.code(arg) for arg in made_at.args[1:])
+        short = func.rsplit(".", 1)[-1]
+        if short in SHAPE_TUPLE_CONSTRUCTORS and not isinstance(made_at.args[0].value, (cst.Tuple, cst.List)):
+            return f" with `{func}(({size}, 1){rest})`"
+        if short in SIZE_ARGS_CONSTRUCTORS and len(made_at.args) == 1:
+            return f" with `{func}({size}, 1)`"
     if isinstance(made_at, cst.Subscript) and len(made_at.slice) == 2:
         index = made_at.slice[1].slice
         if isinstance(index, cst.Index):

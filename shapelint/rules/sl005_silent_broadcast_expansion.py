@@ -45,16 +45,21 @@ class SilentBroadcastExpansion(Rule):
         if not stretched_a or not stretched_b or set(stretched_a) == set(stretched_b):
             return ()
         left, right = ctx.code(event.left_node), ctx.code(event.right_node)
-        low, low_node = (a, left) if a.shape.rank < b.shape.rank else (b, right)
-        high = b if low is a else a
+        vector, vector_code = (a, left) if a.shape.rank == 1 else (b, right)
+        n = vector.shape.dims[0]
         message = (
             f"`{ctx.code(event.node)}` broadcasts `{left}` {a.shape} and `{right}` {b.shape} to {result}, "
-            f"larger than both: NumPy stretches each along a different axis without a word; if that is "
-            f"meant, say so with `[:, None]`/`np.newaxis`; otherwise give both the shape {high.shape} "
-            f"(e.g. `{low_node}.reshape({_column(high)})`)"
+            f"larger than both: NumPy treats rank-1 `{vector_code}` as a row (1, {n}) and stretches each operand "
+            f"along a different axis, silently; if `{vector_code}` is a column, write `{_column(vector_code)}` "
+            f"({n}, 1); if the expansion is meant, write it out with `{_paren(vector_code)}[None, :]`"
         )
         return (Report(event.node, message),)
 
 
-def _column(high) -> str:
-    return ", ".join("-1" if i == 0 else str(d) for i, d in enumerate(high.shape.dims))
+def _paren(code: str) -> str:
+    simple = code.replace("_", "").replace(".", "").isalnum()
+    return code if simple else f"({code})"
+
+
+def _column(code: str) -> str:
+    return f"{_paren(code)}.reshape(-1, 1)"

@@ -58,9 +58,15 @@ class ShapeMismatch(Rule):
             return ()
         message = (
             f"`{ctx.code(event.node)}`: `{ctx.code(event.left_node)}` {event.left.shape} and "
-            f"`{ctx.code(event.right_node)}` {event.right.shape}: {event.error}; NumPy raises ValueError"
+            f"`{ctx.code(event.right_node)}` {event.right.shape}: the inner dimensions "
+            f"{event.left.shape.dims[-1]} and {_inner(event)} differ; NumPy raises ValueError"
         )
         return (Report(event.node, message),)
 
     def on_failure(self, event: Failure, ctx):
         return (Report(event.node, f"`{ctx.code(event.node)}`: {event.error}; NumPy raises"),)
+
+
+def _inner(event: Matmul):
+    dims = event.right.shape.dims
+    return dims[0] if len(dims) == 1 else dims[-2]
