@@ -9,7 +9,7 @@ import click
 from . import __version__
 from .discovery import python_files
 from .engine import lint_source
-from .output import FORMATS
+from .output import FORMATS, RenderContext
 from .runner import lint_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -53,7 +53,7 @@ def check(paths: tuple[str, ...], output_format: str, jobs: int | None) -> None:
         click.echo(f"shapelint: error: {path}: no such file or directory", err=True)
     existing = [p for p in paths if p not in missing]
     findings = lint_files(python_files(existing), jobs)
-    out = FORMATS[output_format](findings)
+    out = FORMATS[output_format](findings, RenderContext())
     if out and (findings or output_format != "concise"):
         click.echo(out, nl=False)
     if missing:

@@ -11,6 +11,8 @@ INTERNAL_NAME = "internal-error"
 
 @dataclass(frozen=True, order=True)
 class Finding:
+    """``line``/``column`` are 1-based; in a notebook they count within ``cell`` (1-based)."""
+
     path: str
     line: int
     column: int
@@ -20,7 +22,14 @@ class Finding:
     end_line: int = 0
     end_column: int = 0
     fix: Optional[dict] = None
+    cell: Optional[int] = None
 
     @property
     def url(self) -> Optional[str]:
         return None
+
+    @property
+    def where(self) -> str:
+        """``path:line:col`` or ``nb.ipynb:cell 3:line:col``."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.path}:{cell}{self.line}:{self.column}"

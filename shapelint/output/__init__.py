@@ -6,7 +6,11 @@ from typing import Callable, Iterable
 from ..findings import Finding
 from . import concise, json_format
 
-FORMATS: dict[str, Callable[[Iterable[Finding]], str]] = {
+from .context import RenderContext
+
+Renderer = Callable[[Iterable[Finding], RenderContext], str]
+
+FORMATS: dict[str, Renderer] = {
     "concise": concise.render,
     "json": json_format.render,
 }

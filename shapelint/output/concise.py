@@ -6,5 +6,5 @@ from typing import Iterable
 from ..findings import Finding
 
 
-def render(findings: Iterable[Finding]) -> str:
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}\n" for f in findings)
+def render(findings: Iterable[Finding], ctx=None) -> str:
+    return "".join(f"{f.where}: {f.code} {f.message}\n" for f in findings)

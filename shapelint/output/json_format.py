@@ -17,8 +17,9 @@ def as_dict(finding: Finding) -> dict:
         "end_location": {"row": finding.end_line or finding.line, "column": finding.end_column or finding.column},
         "fix": finding.fix,
         "url": finding.url,
+        "cell": finding.cell,
     }
 
 
-def render(findings: Iterable[Finding]) -> str:
+def render(findings: Iterable[Finding], ctx=None) -> str:
     return json.dumps([as_dict(f) for f in findings], indent=2) + "\n"

@@ -1,0 +1,30 @@
+"""What a renderer may need besides the findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+
+def read_lines(path: str) -> Optional[list[str]]:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+
+
+@dataclass
+class RenderContext:
+    """``source_lines(path)`` gives a file's lines (stdin and notebooks register theirs in ``sources``)."""
+
+    color: bool = False
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    reader: Callable[[str], Optional[list[str]]] = read_lines
+
+    def source_lines(self, path: str) -> Optional[list[str]]:
+        if path not in self.sources:
+            lines = self.reader(path)
+            if lines is None:
+                return None
+            self.sources[path] = lines
+        return self.sources[path]
