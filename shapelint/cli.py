@@ -1,29 +1,51 @@
-"""The ``shapelint`` command: ``shapelint [check] PATHS...``, ``shapelint shapes FILE``."""
+"""The ``shapelint`` command: ``shapelint [check] PATHS...``, ``shapes``, ``rule``, ``verify``."""
 from __future__ import annotations
 
+import json
+import os
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 import click
 
 from . import __version__
+from .config import LAYOUTS, ConfigError, Options, Resolver
 from .discovery import python_files
 from .engine import lint_source
+from .findings import Finding
 from .output import FORMATS, RenderContext
 from .runner import lint_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
 
 
 class DefaultToCheck(click.Group):
     """``shapelint src/`` means ``shapelint check src/``, as with ruff."""
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = ["check"] + list(args)
-        elif not args:
-            args = ["check"]
         return super().parse_args(ctx, args)
+
+
+def split_commas(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, never with ``NO_COLOR`` set; ``FORCE_COLOR`` forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def default_format() -> str:
+    return "full" if sys.stdout.isatty() else "concise"
 
 
 @click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,51 +54,170 @@ def main() -> None:
     """Find NumPy shape bugs before the code runs.
 
     \b
-    Exit codes: 0 no findings, 1 findings, 2 usage or internal error.
+    shapelint src/                 lint a tree (same as `shapelint check src/`)
+    shapelint rule SL002           what a rule flags and why
+    shapelint shapes model.py      every assigned array's inferred shape
+    Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
     """
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--output-format",
-    type=click.Choice(sorted(FORMATS)),
-    default="concise",
-    show_default=True,
-    help="How findings are printed.",
-)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
-def check(paths: tuple[str, ...], output_format: str, jobs: int | None) -> None:
-    """Lint files and directories (``*.py`` files below them)."""
-    missing = [p for p in paths if not Path(p).exists()]
-    for path in missing:
-        click.echo(f"shapelint: error: {path}: no such file or directory", err=True)
-    existing = [p for p in paths if p not in missing]
-    findings = lint_files(python_files(existing), jobs)
-    out = FORMATS[output_format](findings, RenderContext())
-    if out and (findings or output_format != "concise"):
-        click.echo(out, nl=False)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output-format", type=click.Choice(sorted(FORMATS)), default=None,
+              help="How findings are printed [default: full on a terminal, else concise].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Use this pyproject.toml (its [tool.shapelint]) for every file.")
+@click.option("--select", multiple=True, help="Rules to enable (codes, names or prefixes; comma-separated). Replaces the configured set.")
+@click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection.")
+@click.option("--ignore", multiple=True, help="Rules to disable.")
+@click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES", help="Disable rules for matching files, e.g. 'tests/*:SL001,SL005'.")
+@click.option("--exclude", multiple=True, help="Globs of files and directories to skip (replaces the defaults).")
+@click.option("--extend-exclude", multiple=True, help="Globs to skip on top of the defaults.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to paths given explicitly (pre-commit passes files one by one).")
+@click.option("--layout", type=click.Choice(LAYOUTS), default=None, help="Array layout hint for the axis rules when the code gives no signal.")
+@click.option("--sample-dims", multiple=True, help="Dim names that mean 'samples' (e.g. m,batch,n_samples).")
+@click.option("--show-unused-suppressions", is_flag=True, help="Report `# noqa`/`# shapelint: ignore` comments that suppress nothing (SL100).")
+@click.option("--statistics", is_flag=True, help="Print counts per rule instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line.")
+@click.option("--stdin-filename", default=None, help="The name of the file read from standard input (`-`); config applies by it.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: one per core].")
+def check(paths, output_format, config_path, select, extend_select, ignore, per_file_ignores, exclude,
+          extend_exclude, force_exclude, layout, sample_dims, show_unused_suppressions, statistics,
+          exit_zero, quiet, stdin_filename, jobs) -> None:
+    """Lint files and directories (the ``*.py`` files below them); ``-`` reads standard input."""
+    try:
+        cli = Options(
+            select=split_commas(select) or None,
+            ignore=split_commas(ignore),
+            extend_select=split_commas(extend_select) + (("SL100",) if show_unused_suppressions else ()),
+            per_file_ignores=tuple(parse_per_file(value) for value in per_file_ignores),
+            exclude=split_commas(exclude) or None,
+            extend_exclude=split_commas(extend_exclude),
+            layout=layout,
+            sample_dims=split_commas(sample_dims) or None,
+        )
+        resolver = Resolver(cli, config_path)
+        if not paths and stdin_filename is None:
+            raise click.UsageError("give at least one path (or `-` with --stdin-filename to read standard input)")
+        findings, sources, missing = collect(paths or (STDIN,), resolver, force_exclude, stdin_filename, jobs)
+    except ConfigError as exc:
+        click.echo(f"shapelint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    report(findings, sources, output_format or default_format(), statistics, quiet)
     if missing:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if findings else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:
+    pattern, sep, codes = value.rpartition(":")
+    if not sep or not pattern:
+        raise ConfigError(f"--per-file-ignores {value!r}: expected GLOB:CODES, e.g. 'tests/*:SL001'")
+    return pattern, split_commas((codes,))
+
+
+def collect(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Optional[str], jobs):
+    """Lint what the paths name; returns the enabled findings, sources read from stdin, missing paths."""
+    missing = [p for p in paths if p != STDIN and not Path(p).exists()]
+    for path in missing:
+        click.echo(f"shapelint: error: {path}: no such file or directory", err=True)
+    given = [p for p in paths if p != STDIN and p not in missing]
+    if force_exclude:
+        given = [p for p in given if not resolver.for_path(Path(p)).excluded(Path(p))]
+    files = [f for f in python_files(given) if not _excluded_below(f, given, resolver)]
+    report_unused = any(resolver.for_path(f).enabled("SL100", str(f)) for f in files[:1])
+    findings = lint_files(files, jobs, report_unused) if files else []
+    sources: dict[str, list[str]] = {}
+    if STDIN in paths:
+        findings += lint_stdin(resolver, stdin_filename, force_exclude, sources)
+    enabled = [f for f in findings if resolver.for_path(Path(f.path)).enabled(f.code, f.path)]
+    return enabled, sources, missing
+
+
+def _excluded_below(path: Path, given: list[str], resolver: Resolver) -> bool:
+    """Excludes apply to what a directory walk finds, not to a file named on the command line."""
+    if str(path) in given:
+        return False
+    return resolver.for_path(path).excluded(path)
+
+
+def lint_stdin(resolver: Resolver, stdin_filename: Optional[str], force_exclude: bool, sources) -> list[Finding]:
+    name = stdin_filename or STDIN
+    settings = resolver.for_path(Path(name))
+    source = sys.stdin.buffer.read()
+    if force_exclude and stdin_filename and settings.excluded(Path(name)):
+        return []
+    sources[name] = source.decode("utf-8", "replace").splitlines()
+    return lint_source(source, name, settings.enabled("SL100", name)).findings
+
+
+def report(findings: list[Finding], sources, output_format: str, statistics: bool, quiet: bool) -> None:
+    if statistics:
+        counts = Counter((f.code, f.name) for f in findings)
+        for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            click.echo(f"{count:>5}\t{code}\t{name}")
+        return
+    out = FORMATS[output_format](findings, RenderContext(color=use_color(), sources=sources))
+    if out:
+        click.echo(out, nl=False)
+    if output_format == "full" and not quiet:
+        files = len({f.path for f in findings})
+        if findings:
+            click.echo(f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file{'s' * (files != 1)}.")
+        else:
+            click.echo("All checks passed!")
 
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def shapes(file: str) -> None:
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def shapes(file: str, output_format: str) -> None:
     """Print the inferred shape of every assigned array: ``LINE:COL NAME SHAPE``."""
+    from .infer.values import ArrayValue
+
     result = lint_source(Path(file).read_bytes(), file)
     if result.analysis is None:
         for finding in result.findings:
-            click.echo(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}", err=True)
-        sys.exit(EXIT_ERROR)
-    from .infer.values import ArrayValue
-
+            click.echo(f"{finding.where}: {finding.code} {finding.message}", err=True)
+        sys.exit(EXIT_ERROR if result.findings else EXIT_CLEAN)
     positions = result.context.positions()
+    rows = []
     for target, value in result.analysis.assignments:
         if isinstance(value, ArrayValue):
             start = positions[target].start
-            click.echo(f"{start.line}:{start.column + 1} {target.value} {value.shape}")
+            rows.append((start.line, start.column + 1, target.value, value.shape))
+    if output_format == "json":
+        items = [
+            {"name": name, "row": line, "column": column, "shape": str(shape),
+             "dims": None if shape.dims is None else [str(d) for d in shape.dims]}
+            for line, column, name, shape in rows
+        ]
+        click.echo(json.dumps(items, indent=2))
+        return
+    for line, column, name, shape in rows:
+        click.echo(f"{line}:{column} {name} {shape}")
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule: code, name, whether it can fix.")
+def rule(code: Optional[str], show_all: bool) -> None:
+    """Explain a rule (``shapelint rule SL002`` or ``shapelint rule missing-keepdims``)."""
+    from .docs import all_docs, render
+
+    docs = all_docs()
+    if show_all or code is None:
+        width = max(len(d.name) for d in docs)
+        for doc in docs:
+            click.echo(f"{doc.code}  {doc.name:<{width}}  {'fix' if doc.fixable else '   '}  {doc.summary}")
+        return
+    for doc in docs:
+        if code.upper() == doc.code or code == doc.name:
+            click.echo(render(doc), nl=False)
+            return
+    click.echo(f"shapelint: error: unknown rule {code!r}; see `shapelint rule --all`", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 @main.command()

@@ -14,6 +14,8 @@ import libcst as cst
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
 from .infer.interpreter import Analysis, analyze
 from .rules import RuleContext, all_rules
+from .suppress import apply as apply_suppressions
+from .suppress import skips_file
 
 
 @dataclass
@@ -73,12 +75,17 @@ def syntax_finding(source: bytes | str, path: str, exc: cst.ParserSyntaxError) -
     return Finding(path, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, SYNTAX_CODE, message, SYNTAX_NAME)
 
 
-def lint_source(source: bytes | str, path: str) -> FileResult:
-    """Lint on a thread with a large stack: deep code gets an SL000, not a segfault."""
-    return on_large_stack(_lint_source, source, path)
+def lint_source(source: bytes | str, path: str, report_unused_suppressions: bool = False) -> FileResult:
+    """Lint one file's source; suppression comments apply. Never raises for bad input."""
+    if skips_file(source):
+        return FileResult(path)
+    result = on_large_stack(_lint_source, source, path)
+    result.findings = sorted(apply_suppressions(result.findings, source, path, report_unused_suppressions))
+    return result
 
 
 def _lint_source(source: bytes | str, path: str) -> FileResult:
+    """Runs on a thread with a large stack: deep code gets an SL000, not a segfault."""
     module, failure = parse(source, path)
     if module is None:
         return FileResult(path, [failure])

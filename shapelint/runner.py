@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -12,20 +13,21 @@ from .findings import SYNTAX_CODE, Finding
 PARALLEL_THRESHOLD = 32
 
 
-def lint_file(path: Path) -> list[Finding]:
+def lint_file(path: Path, report_unused: bool = False) -> list[Finding]:
     try:
         source = path.read_bytes()
     except OSError as exc:
         return [Finding(str(path), 1, 1, SYNTAX_CODE, f"cannot read {path}: {exc.strerror or exc}", "io-error")]
-    return lint_source(source, str(path)).findings
+    return lint_source(source, str(path), report_unused).findings
 
 
-def lint_files(paths: Iterable[Path], jobs: Optional[int] = None) -> list[Finding]:
+def lint_files(paths: Iterable[Path], jobs: Optional[int] = None, report_unused: bool = False) -> list[Finding]:
     files = list(paths)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    lint = partial(lint_file, report_unused=report_unused)
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        results = [lint_file(p) for p in files]
+        results = [lint(p) for p in files]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lint_file, files, chunksize=8))
+            results = list(pool.map(lint, files, chunksize=8))
     return [finding for found in results for finding in found]

@@ -18,14 +18,18 @@ class SilentBroadcastExpansion(Rule):
     ## Example
     ```python
     import numpy as np
-    def mse(pred: "Float[np.ndarray, 'B 1']", y: "Float[np.ndarray, 'B']"):
+    from jaxtyping import Float
+
+    def mse(pred: Float[np.ndarray, "B 1"], y: Float[np.ndarray, "B"]):
         return np.mean((pred - y) ** 2)
     ```
 
     ## Use instead
     ```python
     import numpy as np
-    def mse(pred: "Float[np.ndarray, 'B 1']", y: "Float[np.ndarray, 'B']"):
+    from jaxtyping import Float
+
+    def mse(pred: Float[np.ndarray, "B 1"], y: Float[np.ndarray, "B"]):
         return np.mean((pred - y.reshape(-1, 1)) ** 2)
     ```
 
