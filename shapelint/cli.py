@@ -16,6 +16,7 @@ from .discovery import python_files
 from .engine import lint_source
 from .findings import Finding
 from .output import FORMATS, RenderContext
+from .output.context import split_lines
 from .runner import lint_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -125,7 +126,7 @@ def collect(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Opti
     given = [p for p in paths if p != STDIN and p not in missing]
     if force_exclude:
         given = [p for p in given if not resolver.for_path(Path(p)).excluded(Path(p))]
-    files = [f for f in python_files(given) if not _excluded_below(f, given, resolver)]
+    files = list(python_files(given, lambda path, walked: resolver.for_path(path).excluded_below(path, walked)))
     report_unused = any(resolver.for_path(f).enabled("SL100", str(f)) for f in files[:1])
     findings = lint_files(files, jobs, report_unused) if files else []
     sources: dict[str, list[str]] = {}
@@ -135,20 +136,13 @@ def collect(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Opti
     return enabled, sources, missing
 
 
-def _excluded_below(path: Path, given: list[str], resolver: Resolver) -> bool:
-    """Excludes apply to what a directory walk finds, not to a file named on the command line."""
-    if str(path) in given:
-        return False
-    return resolver.for_path(path).excluded(path)
-
-
 def lint_stdin(resolver: Resolver, stdin_filename: Optional[str], force_exclude: bool, sources) -> list[Finding]:
     name = stdin_filename or STDIN
     settings = resolver.for_path(Path(name))
     source = sys.stdin.buffer.read()
     if force_exclude and stdin_filename and settings.excluded(Path(name)):
         return []
-    sources[name] = source.decode("utf-8", "replace").splitlines()
+    sources[name] = split_lines(source.decode("utf-8", "replace"))
     return lint_source(source, name, settings.enabled("SL100", name)).findings
 
 

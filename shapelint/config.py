@@ -109,8 +109,24 @@ class Settings:
         return not any(code in codes and _matches(pattern, relative) for pattern, codes in self.per_file_ignores)
 
     def excluded(self, path: Path) -> bool:
+        """For a path named explicitly (``--force-exclude``): judged relative to the project root."""
         relative = self._relative(str(path))
         return any(_matches(pattern, relative) for pattern in self.exclude)
+
+    def excluded_below(self, path: Path, walked: Path) -> bool:
+        """For a path found by walking ``walked``: name patterns see only the parts below it."""
+        try:
+            below = path.relative_to(walked)
+        except ValueError:
+            below = PurePath(path.name)
+        rooted = self._relative(str(path))
+        for pattern in self.exclude:
+            if "/" in pattern.rstrip("/"):
+                if _matches(pattern, rooted):
+                    return True
+            elif any(fnmatch.fnmatch(part, pattern) for part in below.parts):
+                return True
+        return False
 
     def _relative(self, path: str) -> PurePath:
         absolute = Path(path).absolute()

@@ -1,40 +1,42 @@
-"""Which files a run lints: the paths given, and the ``*.py`` files below directories."""
+"""Which files a run lints: the paths given, and the ``*.py`` and ``*.ipynb`` files below directories."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Optional
 
-SKIPPED_DIRECTORIES = frozenset(
-    {
-        ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", ".eggs", ".mypy_cache",
-        ".pytest_cache", ".ruff_cache", "__pycache__", "__pypackages__", "build", "dist",
-        "node_modules", "site-packages", "_build", "buck-out",
-    }
-)
+Excluded = Callable[[Path, Path], bool]  # (path found by a walk, the directory walked) -> skip it?
+
+
+def default_excluded(path: Path, root: Path) -> bool:
+    from .config import Settings
+
+    return Settings(frozenset(), root).excluded_below(path, root)
 
 
 def is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 
 
-def python_files(paths: list[str]) -> Iterator[Path]:
-    """Paths given explicitly are always linted; directories are walked in a stable order."""
+def python_files(paths: list[str], excluded: Optional[Excluded] = None) -> Iterator[Path]:
+    """Paths given explicitly are always linted; directories are walked in a stable order,
+    skipping what ``excluded`` says (judged below the directory given, never its parents)."""
+    skip = excluded or default_excluded
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, skip)
         else:
             yield path
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, skip: Excluded) -> Iterator[Path]:
     for directory, subdirectories, files in os.walk(root):
         current = Path(directory)
         subdirectories[:] = sorted(
             name for name in subdirectories
-            if name not in SKIPPED_DIRECTORIES and not name.endswith(".egg-info") and not is_virtualenv(current / name)
+            if not skip(current / name, root) and not is_virtualenv(current / name)
         )
         for name in sorted(files):
-            if name.endswith(".py") or name.endswith(".pyi"):
+            if name.endswith((".py", ".pyi", ".ipynb")) and not skip(current / name, root):
                 yield current / name

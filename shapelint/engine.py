@@ -12,7 +12,7 @@ from itertools import accumulate
 import libcst as cst
 
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
-from .infer.interpreter import Analysis, analyze
+from .infer.interpreter import Analysis, InternalError, analyze
 from .rules import RuleContext, all_rules
 from .suppress import apply as apply_suppressions
 from .suppress import skips_file
@@ -115,7 +115,11 @@ def judge(analysis: Analysis, ctx: RuleContext):
     rules = all_rules()
     for event in analysis.events:
         for rule in rules:
-            found = list(rule.check(event, ctx))
+            try:
+                found = list(rule.check(event, ctx))
+            except Exception as exc:  # noqa: BLE001 - one rule failing must not lose the file
+                analysis.errors.append(InternalError(event.node, f"{rule.code} failed: {type(exc).__name__}: {exc}"))
+                continue
             if found:
                 for report in found:
                     key = (rule.code, id(report.node))

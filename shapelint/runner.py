@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 
 from .engine import lint_source
 from .findings import SYNTAX_CODE, Finding
+from .notebook import is_notebook, lint_notebook
 
 PARALLEL_THRESHOLD = 32
 
@@ -18,6 +19,8 @@ def lint_file(path: Path, report_unused: bool = False) -> list[Finding]:
         source = path.read_bytes()
     except OSError as exc:
         return [Finding(str(path), 1, 1, SYNTAX_CODE, f"cannot read {path}: {exc.strerror or exc}", "io-error")]
+    if is_notebook(path):
+        return lint_notebook(source, str(path), report_unused).findings
     return lint_source(source, str(path), report_unused).findings
 
 

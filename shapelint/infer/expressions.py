@@ -160,7 +160,11 @@ class ExpressionEvaluator:
 
     def elementwise(self, frame: Frame, node: cst.CSTNode, op: str, left: Arg, right: Arg) -> Value:
         """Broadcast two operands, tell the rules, and carry provenance through scalar arithmetic."""
-        a, b = scaling_operand(op, *left), scaling_operand(op, *right)
+        a, b = as_array(left[1]), as_array(right[1])
+        if a is None and b is not None and b.shape.rank:
+            a = scaling_operand(op, *left)
+        elif b is None and a is not None and a.shape.rank:
+            b = scaling_operand(op, *right)
         if a is None or b is None:
             return UNKNOWN
         try:
@@ -175,8 +179,8 @@ class ExpressionEvaluator:
 
     def matmul(self, frame: Frame, node: cst.CSTNode, func: str, left: Arg, right: Arg) -> Value:
         a, b = as_array(left[1]), as_array(right[1])
-        if a is None or b is None:
-            return UNKNOWN
+        if a is None or b is None or (func == "@" and (a.python_number or b.python_number)):
+            return UNKNOWN  # a "number" before @ may as well be an object with its own @
         rule = ops.dot if func == "np.dot" else ops.matmul
         try:
             shape, error = rule(a.shape, b.shape), None
@@ -257,8 +261,8 @@ class ExpressionEvaluator:
         items = [self.index_item(element.slice, frame) for element in node.slice]
         if isinstance(base, TupleValue):
             return tuple_subscript(base, node, items)
-        if not isinstance(base, ArrayValue):
-            return UNKNOWN
+        if not isinstance(base, ArrayValue) or base.python_number:
+            return UNKNOWN  # numbers are not indexed; a "number" indexed was misjudged
         try:
             shape = ops.index(base.shape, items)
         except ShapeError as exc:
@@ -317,15 +321,14 @@ SCALING_OPS = ("*", "/")
 
 
 def scaling_operand(op: str, node: cst.BaseExpression, value: Value) -> Optional[ArrayValue]:
-    """An operand as an array; an unknown factor like ``lr`` or ``1 / m`` in ``lr * db`` is a number.
+    """An unknown factor scaling an array (``lr`` or ``1 / m`` in ``lr * db``) is a number.
 
-    Scaling by an unknown can only keep or grow the other operand's shape, and
-    learning rates, ``1/m`` and ``alpha`` are what people scale by.
+    Scaling by an unknown can only keep or grow the array's shape, and learning
+    rates, ``1/m`` and ``alpha`` are what people scale arrays by.
     """
-    found = as_array(value)
-    if found is None and value is UNKNOWN and op in SCALING_OPS and _scalar_like(node):
+    if value is UNKNOWN and op in SCALING_OPS and _scalar_like(node):
         return SCALAR_NUMBER
-    return found
+    return None
 
 
 def _scalar_like(node: cst.BaseExpression) -> bool:

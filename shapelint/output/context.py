@@ -1,6 +1,7 @@
 """What a renderer may need besides the findings."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -8,9 +9,17 @@ from typing import Callable, Optional
 
 def read_lines(path: str) -> Optional[list[str]]:
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        return split_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return None
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Python numbers them: only ``\n``, ``\r\n`` and ``\r`` end one (not form feeds)."""
+    return _LINE_END.split(text.rstrip("\r\n")) if text else []
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass

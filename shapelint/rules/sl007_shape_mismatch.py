@@ -56,10 +56,11 @@ class ShapeMismatch(Rule):
     def on_matmul(self, event: Matmul, ctx):
         if event.error is None:
             return ()
+        left, right = event.left.shape, event.right.shape
+        why = f"the inner dimensions {left.dims[-1]} and {_inner(event)} differ" if left.rank and right.rank else event.error
         message = (
-            f"`{ctx.code(event.node)}`: `{ctx.code(event.left_node)}` {event.left.shape} and "
-            f"`{ctx.code(event.right_node)}` {event.right.shape}: the inner dimensions "
-            f"{event.left.shape.dims[-1]} and {_inner(event)} differ; NumPy raises ValueError"
+            f"`{ctx.code(event.node)}`: `{ctx.code(event.left_node)}` {left} and "
+            f"`{ctx.code(event.right_node)}` {right}: {why}; NumPy raises ValueError"
         )
         return (Report(event.node, message),)
 
