@@ -78,14 +78,17 @@ def main() -> None:
 @click.option("--layout", type=click.Choice(LAYOUTS), default=None, help="Array layout hint for the axis rules when the code gives no signal.")
 @click.option("--sample-dims", multiple=True, help="Dim names that mean 'samples' (e.g. m,batch,n_samples).")
 @click.option("--show-unused-suppressions", is_flag=True, help="Report `# noqa`/`# shapelint: ignore` comments that suppress nothing (SL100).")
+@click.option("--fix", "fix_mode", is_flag=True, help="Apply safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too (they may change behaviour).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change nothing (exit 1 if there is a diff).")
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line.")
 @click.option("--stdin-filename", default=None, help="The name of the file read from standard input (`-`); config applies by it.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: one per core].")
 def check(paths, output_format, config_path, select, extend_select, ignore, per_file_ignores, exclude,
-          extend_exclude, force_exclude, layout, sample_dims, show_unused_suppressions, statistics,
-          exit_zero, quiet, stdin_filename, jobs) -> None:
+          extend_exclude, force_exclude, layout, sample_dims, show_unused_suppressions, fix_mode, unsafe_fixes,
+          diff, statistics, exit_zero, quiet, stdin_filename, jobs) -> None:
     """Lint files and directories (the ``*.py`` files below them); ``-`` reads standard input."""
     try:
         cli = Options(
@@ -101,6 +104,9 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
         resolver = Resolver(cli, config_path)
         if not paths and stdin_filename is None:
             raise click.UsageError("give at least one path (or `-` with --stdin-filename to read standard input)")
+        if fix_mode or diff:
+            sys.exit(run_fixes(paths or (STDIN,), resolver, force_exclude, stdin_filename, unsafe_fixes, diff,
+                               output_format, statistics, quiet, exit_zero))
         findings, sources, missing = collect(paths or (STDIN,), resolver, force_exclude, stdin_filename, jobs)
     except ConfigError as exc:
         click.echo(f"shapelint: error: {exc}", err=True)
@@ -109,6 +115,63 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
     if missing:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, unsafe: bool, diff: bool,
+              output_format, statistics: bool, quiet: bool, exit_zero: bool) -> int:
+    """``--fix`` writes (atomically) and reports what is left; ``--diff`` only prints."""
+    from .fix import fix_file, fix_text
+
+    missing = [p for p in paths if p != STDIN and not Path(p).exists()]
+    for path in missing:
+        click.echo(f"shapelint: error: {path}: no such file or directory", err=True)
+    given = [p for p in paths if p != STDIN and p not in missing]
+    if force_exclude:
+        given = [p for p in given if not resolver.for_path(Path(p)).excluded(Path(p))]
+    files = list(python_files(given, lambda path, walked: resolver.for_path(path).excluded_below(path, walked)))
+
+    def linter(name: str):
+        settings = resolver.for_path(Path(name))
+        report_unused = settings.enabled("SL100", name)
+        return lambda text: [f for f in lint_source(text, name, report_unused).findings if settings.enabled(f.code, name)]
+
+    results = []
+    remaining: list[Finding] = []
+    for path in files:
+        if path.suffix == ".ipynb":
+            remaining += [f for f in lint_files([path]) if resolver.for_path(path).enabled(f.code, f.path)]
+            continue
+        result = fix_file(path, unsafe, write=not diff, lint=linter(str(path)))
+        if result is None:
+            remaining += lint_files([path])
+            continue
+        results.append(result)
+        remaining += result.remaining
+    if STDIN in paths:
+        name = stdin_filename or STDIN
+        text = sys.stdin.buffer.read().decode("utf-8", "replace")
+        result = fix_text(text, name, unsafe, linter(name))
+        results.append(result)
+        if not diff:
+            click.echo(result.fixed, nl=False)  # editors replace the buffer with this
+            return EXIT_ERROR if missing else EXIT_CLEAN
+    for result in results:
+        for message in result.dropped:
+            click.echo(f"shapelint: warning: {message}", err=True)
+    applied = sum(r.applied for r in results)
+    if diff:
+        patch = "".join(r.diff() for r in results if r.changed)
+        click.echo(patch, nl=False)
+        if not quiet:
+            click.echo(f"Would fix {applied} finding{'s' * (applied != 1)}.", err=True)
+        return EXIT_ERROR if missing else (EXIT_FINDINGS if patch and not exit_zero else EXIT_CLEAN)
+    report(remaining, {}, output_format or default_format(), statistics, quiet)
+    if not quiet:
+        changed = sum(r.changed for r in results)
+        click.echo(f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}; {len(remaining)} remaining.", err=True)
+    if missing:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if remaining and not exit_zero else EXIT_CLEAN
 
 
 def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:

@@ -94,7 +94,7 @@ def _lint_source(source: bytes | str, path: str) -> FileResult:
         analysis = analyze(module)
         ctx = RuleContext(module)
         reports = judge(analysis, ctx)
-        placed = [place(ctx, path, rule.code, rule.name, report.node, report.message) for rule, report in reports]
+        placed = [place(ctx, path, rule.code, rule.name, report.node, report.message, report.fix) for rule, report in reports]
         for error in analysis.errors:
             message = f"internal error while analysing this code, skipped: {error.message}"
             placed.append(place(ctx, path, SYNTAX_CODE, INTERNAL_NAME, error.node, message))
@@ -130,12 +130,29 @@ def judge(analysis: Analysis, ctx: RuleContext):
     return reports
 
 
-def place(ctx: RuleContext, path: str, code: str, name: str, node, message: str) -> Finding:
+def place(ctx: RuleContext, path: str, code: str, name: str, node, message: str, fix=None) -> Finding:
     position = ctx.positions().get(node) if node is not None else None
     if position is None:
         return Finding(path, 1, 1, code, message, name, 1, 1)
     start, end = position.start, position.end
-    return Finding(path, start.line, start.column + 1, code, message, name, end.line, end.column + 1)
+    return Finding(path, start.line, start.column + 1, code, message, name, end.line, end.column + 1, fix_dict(ctx, fix))
+
+
+def fix_dict(ctx: RuleContext, fix) -> Optional[dict]:
+    """A fix in ruff's JSON shape, with 1-based positions of each replaced range."""
+    if fix is None:
+        return None
+    edits = []
+    for node, content in fix.edits:
+        position = ctx.positions().get(node)
+        if position is None:
+            return None
+        edits.append({
+            "content": content,
+            "location": {"row": position.start.line, "column": position.start.column + 1},
+            "end_location": {"row": position.end.line, "column": position.end.column + 1},
+        })
+    return {"applicability": fix.applicability, "message": fix.title, "edits": edits}
 
 
 STACK_SIZE = 512 * 1024 * 1024  # address space, not memory: pages are used only as deep code needs them

@@ -1,7 +1,7 @@
 """A finding: one rule's verdict at one place in one file."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 SYNTAX_CODE = "SL000"
@@ -21,7 +21,7 @@ class Finding:
     name: str = ""
     end_line: int = 0
     end_column: int = 0
-    fix: Optional[dict] = None
+    fix: Optional[dict] = field(default=None, compare=False)  # ruff's shape: applicability, message, edits
     cell: Optional[int] = None
 
     @property

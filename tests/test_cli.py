@@ -63,7 +63,12 @@ def test_json_is_ruff_shaped(tmp_path):
     assert item["code"] == "SL002" and item["filename"] == str(path)
     assert item["location"] == {"row": 7, "column": 10}
     assert item["end_location"] == {"row": 7, "column": 28}
-    assert item["fix"] is None and "url" in item and "message" in item
+    assert item["fix"] == {
+        "applicability": "unsafe",
+        "message": "Pass `keepdims=True`",
+        "edits": [{"content": "np.sum(dZ, axis=1, keepdims=True)", "location": {"row": 7, "column": 10}, "end_location": {"row": 7, "column": 28}}],
+    }
+    assert "url" in item and "message" in item
 
 
 def test_json_is_an_empty_list_when_clean(tmp_path):

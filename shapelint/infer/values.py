@@ -36,6 +36,7 @@ class Reduction:
     axes: tuple[int, ...]
     keepdims: bool
     name: str
+    axis_node: Optional[cst.CSTNode] = None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,9 @@ def reduce_call(ctx: CallContext, axis_index: int) -> Value:
     provenance = None
     if axes is not None and source.shape.rank and source.shape.rank >= 2:
         name = ctx.name.rsplit(".", 1)[-1]
-        provenance = Reduction(ctx.node, source.shape, normalize_axes(axes, source.shape.rank), keepdims, name)
+        axis_arg = ctx.arg(axis_index, "axis")
+        axis_node = axis_arg[0] if axis_arg else None
+        provenance = Reduction(ctx.node, source.shape, normalize_axes(axes, source.shape.rank), keepdims, name, axis_node)
     return ArrayValue(shape, reduction=provenance)
 
 

@@ -81,7 +81,7 @@ def find_refit(reduction: Reduction, fits: Callable[[Shape, Reduction], bool]) -
 
 def _try(reduction: Reduction, axes, keepdims, fits) -> Optional[Refit]:
     shape = ops.reduce(reduction.source, axes, keepdims)
-    candidate = Reduction(reduction.node, reduction.source, tuple(axes), keepdims, reduction.name)
+    candidate = Reduction(reduction.node, reduction.source, tuple(axes), keepdims, reduction.name, reduction.axis_node)
     return Refit(tuple(axes), keepdims, shape) if fits(shape, candidate) else None
 
 
@@ -95,6 +95,7 @@ class Meeting:
     what: str  # "meets `b` (n_h, 1) in `b - lr * db`" etc.
     happened: str
     refit: Refit
+    target_shape: Optional[Shape] = None  # the array it meets; None for a declaration
 
 
 def reduction_meeting(event, ctx) -> Optional[Meeting]:
@@ -120,7 +121,7 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
             if refit:
                 what = f"meets `{ctx.code(other_node)}` {target} in `{ctx.code(event.node)}`"
                 happened = outcome(event.result, event.error, target, (mine.shape, target))
-                return Meeting(red, mine, other_node, what, happened, refit)
+                return Meeting(red, mine, other_node, what, happened, refit, target)
     elif isinstance(event, Inplace):
         red = event.value.reduction
         target = event.target.shape
@@ -137,7 +138,7 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 happened = "NumPy raises ValueError (non-broadcastable output operand)"
                 if event.error is None and event.result is not None and shapes_same(event.result, target):
                     happened = "each value lands on the wrong axis"
-                return Meeting(red, event.value, event.target_node, what, happened, refit)
+                return Meeting(red, event.value, event.target_node, what, happened, refit, target)
     elif isinstance(event, Declared):
         red = event.value.reduction
         if red is not None and event.declared.known_rank:

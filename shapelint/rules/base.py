@@ -20,10 +20,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..infer.events import Event
 
 
+SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replacements of nodes' source text; ``title`` says what it does ("Pass `keepdims=True`")."""
+
+    title: str
+    applicability: str
+    edits: tuple[tuple[cst.CSTNode, str], ...]
+
+
 @dataclass(frozen=True)
 class Report:
     node: cst.CSTNode
     message: str
+    fix: Optional[Fix] = None
 
 
 class Rule:
@@ -68,6 +81,10 @@ class RuleContext:
                     self._parents[child] = current
                     stack.append(child)
         return self._parents.get(node)
+
+    def render(self, node: cst.CSTNode) -> str:
+        """Source text of a (possibly new) node, unabbreviated: for replacements."""
+        return self.module.code_for_node(node)
 
     def made_where(self, node: Optional[cst.CSTNode]) -> str:
         """`` (made by `np.zeros(n)` on line 3)`` for the origin of a rank-1 array."""

@@ -5,6 +5,7 @@ import libcst as cst
 from ..domain.dims import dim_eq, is_one, probably_differ
 from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
 from ._explain import outcome
+from ._fixes import UNSAFE, column_maker, fix
 from .base import Report, Rule
 
 
@@ -46,6 +47,7 @@ class Rank1Array(Rule):
     code = "SL001"
     name = "rank-1-array"
     priority = 40
+    fixable = True
 
     def on_transpose(self, event: Transpose, ctx):
         operand = ctx.code(event.operand_node)
@@ -59,13 +61,13 @@ class Rank1Array(Rule):
                     f"outer product: `.T` does nothing to a rank-1 array; use `np.outer({operand}, {operand})` "
                     f"or make `{operand}` a column ({n}, 1)"
                 )
-                return (Report(parent, message),)
+                return (Report(parent, message, column_fix(ctx, event.operand.made_at)),)
         message = (
             f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
             f"{ctx.made_where(event.operand.made_at)} and has no second axis to swap; "
             f"make it a column with `{operand}.reshape(-1, 1)` ({n}, 1) or a row ({suggest_row(n)})"
         )
-        return (Report(event.node, message),)
+        return (Report(event.node, message, column_fix(ctx, event.operand.made_at)),)
 
     def on_elementwise(self, event: Elementwise, ctx):
         return self._meets(event, ctx, ((event.left, event.left_node, event.right, event.right_node), (event.right, event.right_node, event.left, event.left_node)))
@@ -89,7 +91,7 @@ class Rank1Array(Rule):
                 f"`{ctx.code(other_node)}` {other.shape} in `{ctx.code(event.node)}`: NumPy lines it up with the "
                 f"last axis ({q}), not the first ({p}), so {happens}; make it a column ({n}, 1){suggest_column(vector.made_at, ctx)}"
             )
-            return (Report(event.node, message),)
+            return (Report(event.node, message, column_fix(ctx, vector.made_at)),)
         return ()
 
     def on_matmul(self, event: Matmul, ctx):
@@ -106,11 +108,14 @@ class Rank1Array(Rule):
             f"`{ctx.code(event.value_node)}` makes a rank-1 array {value.shape} but its {event.source} "
             f"declares {declared}: a rank-1 array broadcasts as a row; make it 2-D{suggest_column(value.made_at, ctx)}"
         )
-        return (Report(event.node, message),)
+        return (Report(event.node, message, column_fix(ctx, value.made_at)),)
 
 
-SHAPE_TUPLE_CONSTRUCTORS = {"zeros", "ones", "empty", "full"}
-SIZE_ARGS_CONSTRUCTORS = {"randn", "rand"}
+def column_fix(ctx, made_at):
+    column = column_maker(ctx, made_at) if made_at is not None else None
+    if column is None:
+        return None
+    return fix(f"Make `{ctx.code(made_at)}` a column: `{column.code}`", UNSAFE, column.edit)
 
 
 def suggest_row(n) -> str:
@@ -119,18 +124,5 @@ def suggest_row(n) -> str:
 
 def suggest_column(made_at, ctx) -> str:
     """`` with `np.zeros((n, 1))` `` when the maker is a constructor with a bare size, or a column slice."""
-    if isinstance(made_at, cst.Call) and made_at.args and made_at.args[0].keyword is None:
-        func = ctx.code(made_at.func)
-        size = ctx.code(made_at.args[0].value)
-        rest = "".join(", " + ctx.code(arg) for arg in made_at.args[1:])
-        short = func.rsplit(".", 1)[-1]
-        if short in SHAPE_TUPLE_CONSTRUCTORS and not isinstance(made_at.args[0].value, (cst.Tuple, cst.List)):
-            return f" with `{func}(({size}, 1){rest})`"
-        if short in SIZE_ARGS_CONSTRUCTORS and len(made_at.args) == 1:
-            return f" with `{func}({size}, 1)`"
-    if isinstance(made_at, cst.Subscript) and len(made_at.slice) == 2:
-        index = made_at.slice[1].slice
-        if isinstance(index, cst.Index):
-            i = ctx.code(index.value)
-            return f" with `{ctx.code(made_at.value)}[:, {i}:{i} + 1]`"
-    return " with `.reshape(-1, 1)`"
+    column = column_maker(ctx, made_at) if made_at is not None else None
+    return f" with `{column.code}`" if column else " with `.reshape(-1, 1)`"

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from ..domain.shapes import shapes_same
 from ._explain import reduction_meeting
+from ._fixes import SAFE, UNSAFE, fix, refit_reduction
 from .base import Report, Rule
 
 
@@ -42,6 +44,7 @@ class MissingKeepdims(Rule):
     code = "SL002"
     name = "missing-keepdims"
     priority = 20
+    fixable = True
 
     def check(self, event, ctx):
         meeting = reduction_meeting(event, ctx)
@@ -52,4 +55,14 @@ class MissingKeepdims(Rule):
             f"`{ctx.code(red.node)}` is {meeting.value.shape} but {meeting.what}: "
             f"{meeting.happened}; pass keepdims=True to get {meeting.refit.shape}"
         )
-        return (Report(red.node, message),)
+        return (Report(red.node, message, self.fix(meeting, ctx)),)
+
+    def fix(self, meeting, ctx):
+        """Safe when the result only meets the array it was reduced from (or its declaration)."""
+        red = meeting.reduction
+        replacement = refit_reduction(ctx, red, red.axes, True)
+        if replacement is None:
+            return None
+        target = meeting.target_shape
+        safe = target is None or shapes_same(target, red.source)
+        return fix("Pass `keepdims=True`", SAFE if safe else UNSAFE, (red.node, replacement))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ._explain import reduction_meeting
+from ._fixes import UNSAFE, fix, refit_reduction
 from .base import Report, Rule
 
 
@@ -47,6 +48,7 @@ class WrongReductionAxis(Rule):
     code = "SL003"
     name = "wrong-reduction-axis"
     priority = 10
+    fixable = True
 
     def check(self, event, ctx):
         meeting = reduction_meeting(event, ctx)
@@ -59,4 +61,6 @@ class WrongReductionAxis(Rule):
             f"but {meeting.what}: {meeting.happened}; reduce over axis={axis_text(refit.axes)}{keep} "
             f"to get {refit.shape}"
         )
-        return (Report(red.node, message),)
+        replacement = refit_reduction(ctx, red, refit.axes, refit.keepdims)
+        title = f"Reduce over axis={axis_text(refit.axes)}{keep}"
+        return (Report(red.node, message, fix(title, UNSAFE, (red.node, replacement)) if replacement else None),)

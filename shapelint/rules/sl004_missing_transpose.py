@@ -3,6 +3,7 @@ from __future__ import annotations
 from ..domain import ops
 from ..domain.dims import dim_eq, probably_differ
 from ..infer.events import Matmul
+from ._fixes import SAFE, UNSAFE, fix, transposed
 from .base import Report, Rule
 
 
@@ -41,6 +42,7 @@ class MissingTranspose(Rule):
     code = "SL004"
     name = "missing-transpose"
     priority = 30
+    fixable = True
 
     def on_matmul(self, event: Matmul, ctx):
         a, b = event.left.shape, event.right.shape
@@ -52,18 +54,21 @@ class MissingTranspose(Rule):
         left, right = ctx.code(event.left_node), ctx.code(event.right_node)
         options = []
         if a.rank == 2 and dim_eq(a.dims[0], b.dims[0]) is True:
-            options.append((_product(event, _t(left), right), ops.matmul(ops.transpose(a), b)))
+            options.append((_product(event, _t(left), right), ops.matmul(ops.transpose(a), b), event.left_node))
         if b.rank == 2 and dim_eq(a.dims[-1], b.dims[1]) is True:
-            options.append((_product(event, left, _t(right)), ops.matmul(a, ops.transpose(b))))
+            options.append((_product(event, left, _t(right)), ops.matmul(a, ops.transpose(b)), event.right_node))
         if not options:
             return ()
         raises = "NumPy raises ValueError" if event.error else f"NumPy raises ValueError unless {inner_a} == {inner_b}"
-        fixes = " or ".join(f"`{code}` gives {shape}" for code, shape in options)
+        fixes = " or ".join(f"`{code}` gives {shape}" for code, shape, _ in options)
         message = (
             f"`{ctx.code(event.node)}`: inner dimensions differ: `{left}` is {a} and `{right}` is {b} "
             f"({inner_a} vs {inner_b}); {raises}; {fixes}"
         )
-        return (Report(event.node, message),)
+        operand = options[0][2]
+        title = f"Transpose `{ctx.code(operand)}`"
+        applicability = SAFE if len(options) == 1 else UNSAFE
+        return (Report(event.node, message, fix(title, applicability, (operand, transposed(ctx, operand)))),)
 
 
 def _t(code: str) -> str:

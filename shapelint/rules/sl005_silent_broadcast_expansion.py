@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from ..infer.events import Elementwise
+from ..domain.dims import ONE, dim_eq
 from ._explain import expanded_axes
+from ._fixes import UNSAFE, as_column, fix
 from .base import Report, Rule
 
 
@@ -40,6 +42,7 @@ class SilentBroadcastExpansion(Rule):
     code = "SL005"
     name = "silent-broadcast-expansion"
     priority = 50
+    fixable = True
 
     def on_elementwise(self, event: Elementwise, ctx):
         a, b, result = event.left, event.right, event.result
@@ -57,7 +60,16 @@ class SilentBroadcastExpansion(Rule):
             f"along a different axis, silently; if `{vector_code}` is a column, write `{_column(vector_code)}` "
             f"({n}, 1); if the expansion is meant, write it out with `{_paren(vector_code)}[None, :]`"
         )
-        return (Report(event.node, message),)
+        return (Report(event.node, message, self.fix(event, vector, ctx)),)
+
+    def fix(self, event, vector, ctx):
+        """``pred (B, 1) - y (B,)``: the column is clear when the other operand is ``(n, 1)`` with the same n."""
+        other = event.right if vector is event.left else event.left
+        vector_node = event.left_node if vector is event.left else event.right_node
+        p, q = other.shape.dims
+        if dim_eq(q, ONE) is not True or dim_eq(p, vector.shape.dims[0]) is not True:
+            return None
+        return fix(f"Reshape `{ctx.code(vector_node)}` to a column", UNSAFE, (vector_node, as_column(ctx, vector_node)))
 
 
 def _paren(code: str) -> str:
