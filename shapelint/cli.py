@@ -17,7 +17,8 @@ from .engine import lint_source
 from .findings import Finding
 from .output import FORMATS, RenderContext
 from .output.context import split_lines
-from .runner import lint_files
+from .rules.base import Hints
+from .runner import LintOptions, lint_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -131,19 +132,18 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
     files = list(python_files(given, lambda path, walked: resolver.for_path(path).excluded_below(path, walked)))
 
     def linter(name: str):
-        settings = resolver.for_path(Path(name))
-        report_unused = settings.enabled("SL100", name)
-        return lambda text: [f for f in lint_source(text, name, report_unused).findings if settings.enabled(f.code, name)]
+        settings, options = resolver.for_path(Path(name)), lint_options(resolver, name)
+        return lambda text: [f for f in lint_source(text, name, options.report_unused, options.hints).findings if settings.enabled(f.code, name)]
 
     results = []
     remaining: list[Finding] = []
     for path in files:
         if path.suffix == ".ipynb":
-            remaining += [f for f in lint_files([path]) if resolver.for_path(path).enabled(f.code, f.path)]
+            remaining += [f for f in lint_files([path], 1, {path: lint_options(resolver, str(path))}) if resolver.for_path(path).enabled(f.code, f.path)]
             continue
         result = fix_file(path, unsafe, write=not diff, lint=linter(str(path)))
         if result is None:
-            remaining += lint_files([path])
+            remaining += lint_files([path], 1)
             continue
         results.append(result)
         remaining += result.remaining
@@ -174,6 +174,11 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
     return EXIT_FINDINGS if remaining and not exit_zero else EXIT_CLEAN
 
 
+def lint_options(resolver: Resolver, name: str) -> LintOptions:
+    settings = resolver.for_path(Path(name))
+    return LintOptions(settings.enabled("SL100", name), Hints(settings.layout, settings.sample_dims))
+
+
 def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:
     pattern, sep, codes = value.rpartition(":")
     if not sep or not pattern:
@@ -190,8 +195,7 @@ def collect(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Opti
     if force_exclude:
         given = [p for p in given if not resolver.for_path(Path(p)).excluded(Path(p))]
     files = list(python_files(given, lambda path, walked: resolver.for_path(path).excluded_below(path, walked)))
-    report_unused = any(resolver.for_path(f).enabled("SL100", str(f)) for f in files[:1])
-    findings = lint_files(files, jobs, report_unused) if files else []
+    findings = lint_files(files, jobs, {f: lint_options(resolver, str(f)) for f in files}) if files else []
     sources: dict[str, list[str]] = {}
     if STDIN in paths:
         findings += lint_stdin(resolver, stdin_filename, force_exclude, sources)
@@ -206,7 +210,12 @@ def lint_stdin(resolver: Resolver, stdin_filename: Optional[str], force_exclude:
     if force_exclude and stdin_filename and settings.excluded(Path(name)):
         return []
     sources[name] = split_lines(source.decode("utf-8", "replace"))
-    return lint_source(source, name, settings.enabled("SL100", name)).findings
+    options = lint_options(resolver, name)
+    if name.endswith(".ipynb"):
+        from .notebook import lint_notebook
+
+        return lint_notebook(source, name, options.report_unused, options.hints).findings
+    return lint_source(source, name, options.report_unused, options.hints).findings
 
 
 def report(findings: list[Finding], sources, output_format: str, statistics: bool, quiet: bool) -> None:

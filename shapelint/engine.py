@@ -14,6 +14,7 @@ import libcst as cst
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
 from .infer.interpreter import Analysis, InternalError, analyze
 from .rules import RuleContext, all_rules
+from .rules.base import Hints
 from .suppress import apply as apply_suppressions
 from .suppress import skips_file
 
@@ -75,16 +76,16 @@ def syntax_finding(source: bytes | str, path: str, exc: cst.ParserSyntaxError) -
     return Finding(path, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, SYNTAX_CODE, message, SYNTAX_NAME)
 
 
-def lint_source(source: bytes | str, path: str, report_unused_suppressions: bool = False) -> FileResult:
+def lint_source(source: bytes | str, path: str, report_unused_suppressions: bool = False, hints: Optional[Hints] = None) -> FileResult:
     """Lint one file's source; suppression comments apply. Never raises for bad input."""
     if skips_file(source):
         return FileResult(path)
-    result = on_large_stack(_lint_source, source, path)
+    result = on_large_stack(_lint_source, source, path, hints)
     result.findings = sorted(apply_suppressions(result.findings, source, path, report_unused_suppressions))
     return result
 
 
-def _lint_source(source: bytes | str, path: str) -> FileResult:
+def _lint_source(source: bytes | str, path: str, hints: Optional[Hints] = None) -> FileResult:
     """Runs on a thread with a large stack: deep code gets an SL000, not a segfault."""
     module, failure = parse(source, path)
     if module is None:
@@ -92,7 +93,7 @@ def _lint_source(source: bytes | str, path: str) -> FileResult:
     result = FileResult(path, module=module)
     try:
         analysis = analyze(module)
-        ctx = RuleContext(module)
+        ctx = RuleContext(module, hints)
         reports = judge(analysis, ctx)
         placed = [place(ctx, path, rule.code, rule.name, report.node, report.message, report.fix) for rule, report in reports]
         for error in analysis.errors:

@@ -210,7 +210,7 @@ class _Scanner:
 # --- linting ---------------------------------------------------------------------
 
 
-def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool = False) -> FileResult:
+def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool = False, hints=None) -> FileResult:
     """Lint a notebook's code cells as one module; findings carry their cell.
 
     Suppression comments (``# noqa``, ``# shapelint: skip-file``...) work as in a ``.py`` file.
@@ -222,7 +222,7 @@ def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool
         return FileResult(path, [Finding(path, 1, 1, SYNTAX_CODE, f"{path} {exc}", SYNTAX_NAME)])
     if not notebook.python:
         return FileResult(path)
-    result = lint_source(notebook.source, path, report_unused_suppressions)
+    result = lint_source(notebook.source, path, report_unused_suppressions, hints)
     findings = [place_in_cell(notebook, finding) for finding in result.findings]
     if result.module is not None and result.context is not None:
         findings.extend(cross_cell_statements(notebook, result, path))

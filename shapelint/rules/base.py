@@ -49,11 +49,20 @@ class Rule:
         return handler(event, ctx) or () if handler is not None else ()
 
 
+@dataclass(frozen=True)
+class Hints:
+    """The configured layout hint and the dim names that mean samples (``[tool.shapelint]``)."""
+
+    layout: str = "auto"
+    sample_dims: tuple[str, ...] = ()
+
+
 class RuleContext:
     """Source text, lines and parents of nodes, computed only when a rule needs them."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, hints: Optional[Hints] = None) -> None:
         self.module = module
+        self.hints = hints or Hints()
         self._positions = None
         self._parents: Optional[dict] = None
 
