@@ -139,3 +139,24 @@ def test_statistics_exit_zero_and_quiet(project):
 def test_unknown_rule_in_rule_command():
     code, _, err = run("rule", "SL042")
     assert code == 2 and "unknown rule" in err
+
+
+SQUARE_PRODUCT = """import numpy as np
+
+
+def gram(n, m):
+    W = np.random.randn(n, m)
+    A = np.random.randn(n, m)
+    return W @ A
+"""
+
+
+def test_sample_dims_order_the_transpose_suggestions(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.py").write_text(SQUARE_PRODUCT)
+    (tmp_path / "pyproject.toml").write_text('[tool.shapelint]\nsample-dims = ["m"]\n')
+    out = run("g.py")[1]
+    assert "`W @ A.T` gives (n, n) or `W.T @ A` gives (m, m)" in out
+    (tmp_path / "pyproject.toml").write_text('[tool.shapelint]\nsample-dims = ["n"]\n')
+    out = run("g.py")[1]
+    assert "`W.T @ A` gives (m, m) or `W @ A.T` gives (n, n)" in out

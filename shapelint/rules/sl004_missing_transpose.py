@@ -35,6 +35,10 @@ class MissingTranspose(Rule):
         return dZ @ A_prev.T
     ```
 
+    When both operands could be transposed, the `layout` and `sample-dims`
+    settings order the suggestions: the product that sums over the samples
+    comes first.
+
     ## Fix safety
     Unsafe when both operands could be transposed: only the author knows which.
     """
@@ -59,6 +63,7 @@ class MissingTranspose(Rule):
             options.append((_product(event, left, _t(right)), ops.matmul(a, ops.transpose(b)), event.right_node))
         if not options:
             return ()
+        options.sort(key=lambda option: layout_preference(option[1], ctx.hints))
         raises = "NumPy raises ValueError" if event.error else f"NumPy raises ValueError unless {inner_a} == {inner_b}"
         fixes = " or ".join(f"`{code}` gives {shape}" for code, shape, _ in options)
         message = (
@@ -69,6 +74,21 @@ class MissingTranspose(Rule):
         title = f"Transpose `{ctx.code(operand)}`"
         applicability = SAFE if len(options) == 1 else UNSAFE
         return (Report(event.node, message, fix(title, applicability, (operand, transposed(ctx, operand)))),)
+
+
+def layout_preference(result, hints) -> tuple[int, int]:
+    """When both transposes line up, the configured layout decides which comes first: a product
+    that sums over the samples (fewest sample dims left) and keeps them where the layout puts them."""
+    samples = set(hints.sample_dims)
+    names = [str(d) for d in result.dims]
+    count = sum(name in samples for name in names)
+    if hints.layout == "features-first":
+        misplaced = sum(name in samples for name in names[:-1])
+    elif hints.layout == "samples-first":
+        misplaced = sum(name in samples for name in names[1:])
+    else:
+        misplaced = 0
+    return count, misplaced
 
 
 def _t(code: str) -> str:
