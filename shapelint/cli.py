@@ -121,7 +121,7 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
 def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, unsafe: bool, diff: bool,
               output_format, statistics: bool, quiet: bool, exit_zero: bool) -> int:
     """``--fix`` writes (atomically) and reports what is left; ``--diff`` only prints."""
-    from .fix import fix_file, fix_text
+    from .fix import fix_file, fix_notebook, fix_text
 
     missing = [p for p in paths if p != STDIN and not Path(p).exists()]
     for path in missing:
@@ -139,9 +139,10 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
     remaining: list[Finding] = []
     for path in files:
         if path.suffix == ".ipynb":
-            remaining += [f for f in lint_files([path], 1, {path: lint_options(resolver, str(path))}) if resolver.for_path(path).enabled(f.code, f.path)]
-            continue
-        result = fix_file(path, unsafe, write=not diff, lint=linter(str(path)))
+            settings = resolver.for_path(path)
+            result = fix_notebook(path, unsafe, write=not diff, keep=lambda f, s=settings, p=str(path): s.enabled(f.code, p))
+        else:
+            result = fix_file(path, unsafe, write=not diff, lint=linter(str(path)))
         if result is None:
             remaining += lint_files([path], 1)
             continue

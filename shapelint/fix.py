@@ -150,3 +150,52 @@ def fix_file(path: Path, unsafe: bool, write: bool, lint=None) -> Optional[FixRe
 
 
 __all__ = ["DISPLAY_ONLY", "FixResult", "apply_edits", "fix_file", "fix_text"]
+
+
+def fix_notebook_text(text: str, path: str, unsafe: bool, keep=lambda finding: True) -> Optional[FixResult]:
+    """Fix a notebook cell by cell: the code cells are fixed as one module (shapes flow across
+    cells), and each changed line goes back to its cell; masked magics and every other cell,
+    output and metadata stay as they were. None for a notebook that cannot be read."""
+    import json
+
+    from .notebook import NotebookError, place_in_cell, read_notebook
+
+    try:
+        notebook = read_notebook(text)
+        document = json.loads(text)
+    except (NotebookError, ValueError):
+        return None
+    lint = lambda source: [f for f in lint_source(source, path).findings if keep(f)]  # noqa: E731
+    merged = fix_text(notebook.source, path, unsafe, lint)
+    result = FixResult(path, text, text, merged.applied, [place_in_cell(notebook, f) for f in merged.remaining], merged.dropped)
+    if not merged.changed:
+        return result
+    masked = notebook.source.split("\n")[:-1]
+    fixed = merged.fixed.split("\n")[:-1]
+    if len(fixed) != len(masked):
+        result.dropped.append(f"{path}: fixes that add or remove lines are not applied to notebooks")
+        result.applied = 0
+        return result
+    cells = {index: list(lines) for index, lines in notebook.cells.items()}
+    for (cell, row), before, after in zip(notebook.rows, masked, fixed):
+        if before != after and cells[cell][row - 1] == before:  # a masked magic is never rewritten
+            cells[cell][row - 1] = after
+    for index, lines in cells.items():
+        if lines != notebook.cells[index]:
+            cell = document["cells"][index - 1]
+            ends_with_newline = "".join(cell["source"]) .endswith("\n") if isinstance(cell["source"], list) else cell["source"].endswith("\n")
+            joined = "\n".join(lines) + ("\n" if ends_with_newline else "")
+            cell["source"] = joined.splitlines(keepends=True) if isinstance(cell["source"], list) else joined
+    result.fixed = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    return result
+
+
+def fix_notebook(path: Path, unsafe: bool, write: bool, keep=lambda finding: True) -> Optional[FixResult]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    result = fix_notebook_text(text, str(path), unsafe, keep)
+    if result is not None and write and result.changed:
+        write_atomically(path, result.fixed, "utf-8")
+    return result

@@ -153,3 +153,20 @@ def test_fix_then_verify_matches_the_loop_twin(path, tmp_path):
     else:
         assert copy.read_text() != path.read_text()
         assert outcome == 0
+
+
+def test_notebooks_are_fixed_cell_by_cell(tmp_path):
+    original = ROOT / "fixtures" / "notebooks" / "bias_gradient_across_cells.ipynb"
+    path = tmp_path / "nb.ipynb"
+    shutil.copy(original, path)
+    code, _, err = run(str(path), "--fix", "--unsafe-fixes")
+    assert code == 0 and "Fixed 1 finding" in err
+    before, after = json.loads(original.read_text()), json.loads(path.read_text())
+    changed = [i for i, (a, b) in enumerate(zip(before["cells"], after["cells"]), start=1) if a != b]
+    assert changed == [3]
+    assert "db = np.sum(dZ, axis=1, keepdims=True) / m" in "".join(after["cells"][2]["source"])
+    assert before["cells"][0]["source"] == after["cells"][0]["source"]  # the magics are untouched
+    assert run(str(path))[0] == 0
+    text = path.read_text()
+    run(str(path), "--fix", "--unsafe-fixes")
+    assert path.read_text() == text
