@@ -118,11 +118,8 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
     sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
 
 
-def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, unsafe: bool, diff: bool,
-              output_format, statistics: bool, quiet: bool, exit_zero: bool) -> int:
-    """``--fix`` writes (atomically) and reports what is left; ``--diff`` only prints."""
-    from .fix import fix_file, fix_notebook, fix_text
-
+def target_files(paths, resolver: Resolver, force_exclude: bool) -> tuple[list[Path], list[str]]:
+    """The files the paths name (directories walked, excludes applied), and the paths that do not exist."""
     missing = [p for p in paths if p != STDIN and not Path(p).exists()]
     for path in missing:
         click.echo(f"shapelint: error: {path}: no such file or directory", err=True)
@@ -130,6 +127,15 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
     if force_exclude:
         given = [p for p in given if not resolver.for_path(Path(p)).excluded(Path(p))]
     files = list(python_files(given, lambda path, walked: resolver.for_path(path).excluded_below(path, walked)))
+    return files, missing
+
+
+def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, unsafe: bool, diff: bool,
+              output_format, statistics: bool, quiet: bool, exit_zero: bool) -> int:
+    """``--fix`` writes (atomically) and reports what is left; ``--diff`` only prints."""
+    from .fix import fix_file, fix_notebook, fix_text
+
+    files, missing = target_files(paths, resolver, force_exclude)
 
     def linter(name: str):
         settings, options = resolver.for_path(Path(name)), lint_options(resolver, name)
@@ -189,13 +195,7 @@ def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:
 
 def collect(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Optional[str], jobs):
     """Lint what the paths name; returns the enabled findings, sources read from stdin, missing paths."""
-    missing = [p for p in paths if p != STDIN and not Path(p).exists()]
-    for path in missing:
-        click.echo(f"shapelint: error: {path}: no such file or directory", err=True)
-    given = [p for p in paths if p != STDIN and p not in missing]
-    if force_exclude:
-        given = [p for p in given if not resolver.for_path(Path(p)).excluded(Path(p))]
-    files = list(python_files(given, lambda path, walked: resolver.for_path(path).excluded_below(path, walked)))
+    files, missing = target_files(paths, resolver, force_exclude)
     findings = lint_files(files, jobs, {f: lint_options(resolver, str(f)) for f in files}) if files else []
     sources: dict[str, list[str]] = {}
     if STDIN in paths:
