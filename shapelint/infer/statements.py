@@ -66,6 +66,8 @@ class StatementExecutor:
 
     def exec_Assign(self, node: cst.Assign, frame: Frame, declared=False) -> None:
         value = self.evaluate(node.value, frame)
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            value = self.name_size(frame, node.value, value, node.targets[0].target)
         for target in node.targets:
             self.bind(target.target, value, frame, node.value, declared, "shape comment")
 
@@ -311,6 +313,20 @@ class StatementExecutor:
         dims = tuple(named if d is item.dim else d for d in array.shape.dims)
         self.assign_expression(array_node, array.with_shape(Shape(dims)), frame)
         return IntValue(named)
+
+    def name_size(self, frame: Frame, value_node, value: Value, target: cst.Name) -> Value:
+        """``m = X.shape[1]`` / ``m = len(X)`` of an unknown size: that size is ``m`` from now on."""
+        if isinstance(value_node, cst.Subscript) and _is_shape_attribute(value_node.value) and len(value_node.slice) == 1:
+            index = value_node.slice[0].slice
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+                array = self.evaluate(value_node.value.value, frame)
+                if isinstance(array, ArrayValue) and array.shape.dims is not None:
+                    axis = int(index.value.value)
+                    if axis < len(array.shape.dims):
+                        return self.name_dim(frame, value_node.value.value, axis, value, target)
+        if isinstance(value_node, cst.Call) and isinstance(value_node.func, cst.Name) and value_node.func.value == "len" and len(value_node.args) == 1:
+            return self.name_dim(frame, value_node.args[0].value, 0, value, target)
+        return value
 
     def assign_expression(self, node, value: Value, frame: Frame) -> None:
         """Refine what a name (or ``self.attr``) holds after a declaration or an unpacking."""
