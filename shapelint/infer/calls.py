@@ -46,6 +46,10 @@ class CallEvaluator:
                 args.append((arg.value, value))
         if starred:
             return UNKNOWN
+        if isinstance(func, FunctionValue) and func.qualname == "numpy.vectorize":
+            self.emit_implicit_loop(node, None, None, frame)
+        elif func is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value == "map" and len(args) == 2 and not frame.is_bound("map"):
+            self.emit_implicit_loop(node, args[1][0], None, frame)
         if isinstance(func, FunctionValue):
             return self.call_library(frame, node, func.qualname, registry.FUNCTIONS, args, kwargs)
         if isinstance(func, MethodValue):

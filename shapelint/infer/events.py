@@ -91,7 +91,7 @@ class Failure(Event):
 
 @dataclass(frozen=True, eq=False)
 class Loop(Event):
-    """A ``for``/``while`` loop (or comprehension), with what every name held on entry.
+    """A ``for``/``while`` loop (or a comprehension, ``map(f, xs)``, ``np.vectorize(f)``), with what every name held on entry.
 
     ``entry`` is the scope as the loop body sees it on every iteration (names
     the body changes are widened), ``target`` what the loop variable holds.

@@ -8,7 +8,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import Dim, const, dim_add, dim_mul, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, size
-from .events import Elementwise, Failure, Matmul, Transpose
+from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .values import (
     SCALAR_NUMBER,
@@ -97,7 +97,8 @@ class ExpressionEvaluator:
         return self._sequence(node.elements, frame)
 
     def eval_List(self, node: cst.List, frame: Frame) -> Value:
-        return self._sequence(node.elements, frame)
+        value = self._sequence(node.elements, frame)
+        return TupleValue(value.items, mutable=True) if isinstance(value, TupleValue) else value
 
     def _sequence(self, elements, frame: Frame) -> Value:
         items = []
@@ -143,6 +144,25 @@ class ExpressionEvaluator:
         if isinstance(left, TupleValue) and isinstance(right, TupleValue) and op == "+":
             return TupleValue(left.items + right.items, left.is_shape or right.is_shape)
         return self.elementwise(frame, node, op, (node.left, left), (node.right, right))
+
+    def eval_ListComp(self, node: cst.ListComp, frame: Frame) -> Value:
+        self.emit_implicit_loop(node, node.for_in.iter, node.for_in.target, frame)
+        self.evaluate_children(node, frame)
+        return UNKNOWN
+
+    eval_GeneratorExp = eval_ListComp
+
+    def emit_implicit_loop(self, node, iterable, target, frame: Frame) -> None:
+        """A comprehension, ``map`` or ``np.vectorize`` loops too: a Loop event, its variable bound."""
+        if not frame.emit:
+            return
+        from .statements import element_of
+
+        element = element_of(self.evaluate(iterable, frame)) if iterable is not None else UNKNOWN
+        entry = {**(frame.globals or {}), **frame.env}
+        if isinstance(target, cst.Name):
+            entry[target.value] = element
+        self.emit(frame, Loop(node, entry, element))
 
     def eval_Comparison(self, node: cst.Comparison, frame: Frame) -> Value:
         left_node, left = node.left, self.evaluate(node.left, frame)

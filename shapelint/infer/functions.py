@@ -15,7 +15,7 @@ from ..domain.dims import sym
 from ..domain.shapes import Shape
 from .declarations import annotation_shape, docstring_declarations
 from .frame import Frame
-from .values import UNKNOWN, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join
+from .values import UNKNOWN, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
 MAX_CALL_DEPTH = 3
 
@@ -43,7 +43,8 @@ class FunctionAnalyzer:
         if init is not None:
             instance = Instance(cls)
             self.guarded(init, lambda: self.analyze_function(init, instance))
-            cls.attributes = dict(instance.attributes)
+            reassigned = attributes_assigned_outside_init(cls)
+            cls.attributes = {name: UNKNOWN if name in reassigned else value for name, value in instance.attributes.items()}
         for name, method in cls.methods.items():
             if name != "__init__":
                 instance = Instance(cls, dict(cls.attributes))
@@ -120,11 +121,48 @@ class FunctionAnalyzer:
         positional = list(function.node.params.posonly_params) + list(function.node.params.params)
         for param, (_, value) in zip(positional, args):
             if value is not UNKNOWN or param.name.value not in frame.env:
-                frame.env[param.name.value] = value
+                frame.env[param.name.value] = stored(value)
         names = {p.name.value for p in all_parameters(function.node)}
         for keyword, (_, value) in kwargs.items():
             if keyword in names and value is not UNKNOWN:
-                frame.env[keyword] = value
+                frame.env[keyword] = stored(value)
+
+
+def attributes_assigned_outside_init(cls: UserClass) -> set[str]:
+    """``self.y = ...`` in a method other than ``__init__``: y's shape there may be another.
+
+    An in-place ``self.W -= lr * dW`` keeps the shape, so it does not count."""
+    names: set[str] = set()
+    for name, method in cls.methods.items():
+        if name == "__init__":
+            continue
+        for node in _walk(method.node.body):
+            targets = []
+            if isinstance(node, cst.Assign):
+                targets = [t.target for t in node.targets]
+            elif isinstance(node, cst.AnnAssign):
+                targets = [node.target]  # (``self.W -= ...`` updates in place: the shape stays)
+            for target in targets:
+                for element in _flatten_targets(target):
+                    if isinstance(element, cst.Attribute) and isinstance(element.value, cst.Name) and element.value.value == "self":
+                        names.add(element.attr.value)
+    return names
+
+
+def _flatten_targets(target):
+    if isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _flatten_targets(element.value)
+    else:
+        yield target
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
 
 
 def _is_int_annotation(node: cst.BaseExpression) -> bool:

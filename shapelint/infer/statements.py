@@ -28,6 +28,7 @@ from .values import (
     Value,
     as_array,
     join,
+    stored,
 )
 
 
@@ -152,11 +153,14 @@ class StatementExecutor:
 
     def exec_If(self, node: cst.If, frame: Frame) -> None:
         self.evaluate(node.test, frame)
+        guard = rank_guard(node.test)
         before = frame.env
         frame.env = dict(before)
+        self.distrust_rank(guard, frame, branch_taken=True)
         self.execute_suite(node.body, frame)
         body_env = frame.env
         frame.env = dict(before)
+        self.distrust_rank(guard, frame, branch_taken=False)
         if node.orelse is not None:
             if isinstance(node.orelse, cst.If):
                 self.exec_If(node.orelse, frame)
@@ -246,9 +250,21 @@ class StatementExecutor:
         if frame.emit and frame.depth == 0:
             self.queue_class(cls)
 
+    def distrust_rank(self, guard, frame: Frame, branch_taken: bool) -> None:
+        """``if y.ndim == 2:`` where y is known rank-1: in the branch the code says otherwise,
+        so what we know of y is wrong there; it becomes an array of unknown shape."""
+        if guard is None:
+            return
+        subject, holds = guard
+        value = self.evaluate(subject, frame)
+        if isinstance(value, ArrayValue) and value.shape.known_rank and holds(value.shape.rank) != branch_taken:
+            self.assign_expression(subject, ArrayValue(Shape(None)), frame)
+
     # --- binding ----------------------------------------------------------------------
 
     def bind(self, target, value: Value, frame: Frame, value_node, declared, source: str, record: bool = True) -> None:
+        if not isinstance(target, (cst.Tuple, cst.List)):
+            value = stored(value)
         if isinstance(target, cst.Name):
             name = target.value
             shape = None
@@ -380,6 +396,36 @@ class StatementExecutor:
 def _binary_of(operator) -> type:
     name = type(operator).__name__.replace("Assign", "")
     return getattr(cst, name, type(None))
+
+
+_RANK_TESTS = {
+    cst.Equal: lambda r, k: r == k,
+    cst.NotEqual: lambda r, k: r != k,
+    cst.GreaterThan: lambda r, k: r > k,
+    cst.GreaterThanEqual: lambda r, k: r >= k,
+    cst.LessThan: lambda r, k: r < k,
+    cst.LessThanEqual: lambda r, k: r <= k,
+}
+
+
+def rank_guard(test):
+    """``X.ndim == 2`` / ``len(X.shape) > 1`` -> (X's node, rank -> does the test hold?)."""
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+        return None
+    comparison = test.comparisons[0]
+    compare = _RANK_TESTS.get(type(comparison.operator))
+    if compare is None or not isinstance(comparison.comparator, cst.Integer):
+        return None
+    k = int(comparison.comparator.value)
+    left = test.left
+    if isinstance(left, cst.Attribute) and left.attr.value == "ndim":
+        return left.value, lambda r: compare(r, k)
+    if (
+        isinstance(left, cst.Call) and isinstance(left.func, cst.Name) and left.func.value == "len"
+        and len(left.args) == 1 and _is_shape_attribute(left.args[0].value)
+    ):
+        return left.args[0].value.value, lambda r: compare(r, k)
+    return None
 
 
 def _target_name(node) -> Optional[str]:

@@ -84,6 +84,7 @@ class TupleValue(Value):
 
     items: tuple[Value, ...]
     is_shape: bool = False
+    mutable: bool = False  # a list literal: once bound to a name, .append may grow it
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,11 @@ class UserClass(Value):
 class Instance(Value):
     cls: UserClass
     attributes: dict[str, Value] = field(default_factory=dict)
+
+
+def stored(value: Value) -> Value:
+    """What a name holds after binding: a list can be appended to later, so its length is unknown."""
+    return UNKNOWN if isinstance(value, TupleValue) and value.mutable else value
 
 
 def as_array(value: Value) -> Optional[ArrayValue]:

@@ -80,8 +80,10 @@ def array(ctx: CallContext) -> Value:
     if "ndmin" in ctx.kwargs:
         return UNKNOWN
     result = literal_array(ctx.value(0, "object"))
-    if isinstance(result, ArrayValue) and result.shape.rank == 1 and isinstance(ctx.value(0), TupleValue):
-        return ArrayValue(result.shape, made_at=ctx.node)
+    if isinstance(result, ArrayValue) and isinstance(ctx.value(0), TupleValue):
+        if result.shape.rank == 1:
+            return ArrayValue(result.shape, made_at=ctx.node)
+        return ArrayValue(result.shape, explicit=True)  # [[3], [11]]: a shape written out by hand
     return result
 
 

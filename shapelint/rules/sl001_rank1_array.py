@@ -50,6 +50,8 @@ class Rank1Array(Rule):
     fixable = True
 
     def on_transpose(self, event: Transpose, ctx):
+        if deliberately_flat(event.operand.made_at):
+            return ()  # np.array([1, 2, 3]).T, X.ravel().T: the author knows it is flat; the .T is only redundant
         operand = ctx.code(event.operand_node)
         n = event.operand.shape.dims[0]
         parent = ctx.parent(event.node)
@@ -77,8 +79,8 @@ class Rank1Array(Rule):
 
     def _meets(self, event, ctx, pairs):
         for vector, vector_node, other, other_node in pairs:
-            if vector.shape.rank != 1 or other.shape.rank != 2 or vector.made_at is None:
-                continue
+            if vector.shape.rank != 1 or other.shape.rank != 2 or vector.made_at is None or other.explicit:
+                continue  # a column made on purpose ([:, None], reshape, [[3], [11]]) means an outer broadcast
             n = vector.shape.dims[0]
             p, q = other.shape.dims
             if dim_eq(n, q) is True or dim_eq(n, p) is not True:
@@ -109,6 +111,17 @@ class Rank1Array(Rule):
             f"declares {declared}: a rank-1 array broadcasts as a row; make it 2-D{suggest_column(value.made_at, ctx)}"
         )
         return (Report(event.node, message, column_fix(ctx, value.made_at)),)
+
+
+FLAT_MAKERS = {"array", "asarray", "ravel", "flatten"}
+
+
+def deliberately_flat(made_at) -> bool:
+    if isinstance(made_at, cst.Call):
+        func = made_at.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        return name in FLAT_MAKERS
+    return False
 
 
 def column_fix(ctx, made_at):

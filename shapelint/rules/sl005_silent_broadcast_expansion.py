@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from ..infer.events import Elementwise
-from ..domain.dims import ONE, dim_eq
+import libcst as cst
+
+from ..domain.dims import ONE, Dim, dim_eq
 from ._explain import expanded_axes
 from ._fixes import UNSAFE, as_column, fix
 from .base import Report, Rule
@@ -53,7 +55,10 @@ class SilentBroadcastExpansion(Rule):
             return ()
         left, right = ctx.code(event.left_node), ctx.code(event.right_node)
         vector, vector_code = (a, left) if a.shape.rank == 1 else (b, right)
+        column = b if vector is a else a
         n = vector.shape.dims[0]
+        if not (dim_eq(n, column.shape.dims[0]) is True or symbolic_mismatch(n, column.shape.dims[0], vector)):
+            return ()  # (4, 1) against (7,), or a grid from arange/linspace/a literal: a deliberate outer broadcast
         message = (
             f"`{ctx.code(event.node)}` broadcasts `{left}` {a.shape} and `{right}` {b.shape} to {result}, "
             f"larger than both: NumPy treats rank-1 `{vector_code}` as a row (1, {n}) and stretches each operand "
@@ -70,6 +75,21 @@ class SilentBroadcastExpansion(Rule):
         if dim_eq(q, ONE) is not True or dim_eq(p, vector.shape.dims[0]) is not True:
             return None
         return fix(f"Reshape `{ctx.code(vector_node)}` to a column", UNSAFE, (vector_node, as_column(ctx, vector_node)))
+
+
+GRID_MAKERS = {"arange", "linspace", "logspace", "array", "asarray"}
+
+
+def symbolic_mismatch(n, p, vector) -> bool:
+    """``(m,)`` against ``(n_l, 1)``: sizes named apart, and the vector is not a grid made to be swept."""
+    if not (isinstance(n, Dim) and isinstance(p, Dim) and n.symbols and p.symbols and n != p):
+        return False
+    made = vector.made_at
+    if isinstance(made, cst.Call):
+        func = made.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        return name not in GRID_MAKERS
+    return True
 
 
 def _paren(code: str) -> str:
