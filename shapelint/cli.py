@@ -248,7 +248,7 @@ def shapes(file: str, output_format: str) -> None:
         for finding in result.findings:
             click.echo(f"{finding.where}: {finding.code} {finding.message}", err=True)
         sys.exit(EXIT_ERROR if result.findings else EXIT_CLEAN)
-    positions = result.context.positions()
+    positions = result.context.locate([target for target, _ in result.analysis.assignments])
     rows = []
     for target, value in result.analysis.assignments:
         if isinstance(value, ArrayValue):

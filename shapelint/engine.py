@@ -94,9 +94,15 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints] = None) 
     try:
         analysis = analyze(module)
         ctx = RuleContext(module, hints)
-        reports = judge(analysis, ctx)
+        reports, failures = judge(analysis, ctx)
+        if ctx.lines_were_missing():
+            # Messages asked for lines ("made on line 3"): locate those with the reports, then word them again.
+            ctx.locate(located_nodes(reports, analysis.errors + failures))
+            reports, failures = judge(analysis, ctx)
+        errors = analysis.errors + failures
+        ctx.locate(located_nodes(reports, errors))
         placed = [place(ctx, path, rule.code, rule.name, report.node, report.message, report.fix) for rule, report in reports]
-        for error in analysis.errors:
+        for error in errors:
             message = f"internal error while analysing this code, skipped: {error.message}"
             placed.append(place(ctx, path, SYNTAX_CODE, INTERNAL_NAME, error.node, message))
     except RecursionError:
@@ -113,13 +119,14 @@ def judge(analysis: Analysis, ctx: RuleContext):
     """Ask the rules in priority order; the first to report claims the event."""
     seen: set = set()
     reports = []
+    failures: list[InternalError] = []
     rules = all_rules()
     for event in analysis.events:
         for rule in rules:
             try:
                 found = list(rule.check(event, ctx))
             except Exception as exc:  # noqa: BLE001 - one rule failing must not lose the file
-                analysis.errors.append(InternalError(event.node, f"{rule.code} failed: {type(exc).__name__}: {exc}"))
+                failures.append(InternalError(event.node, f"{rule.code} failed: {type(exc).__name__}: {exc}"))
                 continue
             if found:
                 for report in found:
@@ -128,11 +135,21 @@ def judge(analysis: Analysis, ctx: RuleContext):
                         seen.add(key)
                         reports.append((rule, report))
                 break
-    return reports
+    return reports, failures
+
+
+def located_nodes(reports, errors) -> list:
+    """Every node a finding or its fix points at."""
+    nodes = [error.node for error in errors]
+    for _, report in reports:
+        nodes.append(report.node)
+        if report.fix is not None:
+            nodes.extend(node for node, _ in report.fix.edits)
+    return nodes
 
 
 def place(ctx: RuleContext, path: str, code: str, name: str, node, message: str, fix=None) -> Finding:
-    position = ctx.positions().get(node) if node is not None else None
+    position = ctx.position(node) if node is not None else None
     if position is None:
         return Finding(path, 1, 1, code, message, name, 1, 1)
     start, end = position.start, position.end
@@ -145,7 +162,7 @@ def fix_dict(ctx: RuleContext, fix) -> Optional[dict]:
         return None
     edits = []
     for node, content in fix.edits:
-        position = ctx.positions().get(node)
+        position = ctx.position(node)
         if position is None:
             return None
         edits.append({

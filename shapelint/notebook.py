@@ -243,7 +243,7 @@ def place_in_cell(notebook: Notebook, finding: Finding) -> Finding:
 
 def cross_cell_statements(notebook: Notebook, result: FileResult, path: str) -> list[Finding]:
     """A statement begun in one cell and ended in another parses here, but Jupyter runs cells alone."""
-    positions = result.context.positions()
+    positions = result.context.locate(result.module.body)
     found = []
     for statement in result.module.body:
         span = positions.get(statement)

@@ -41,7 +41,7 @@ def test_revealed_shapes(path: Path) -> None:
     expected = expected_reveals(path)
     result = lint_source(path.read_bytes(), str(path))
     assert result.analysis is not None
-    positions = result.context.positions()
+    positions = result.context.locate([node for node, _ in result.analysis.reveals])
     actual = {}
     for node, value in result.analysis.reveals:
         actual.setdefault(positions[node].start.line, show(value))

@@ -8,6 +8,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import Dim, const, dim_add, dim_mul, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, size
+from ..cst_walk import direct_children
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .values import (
@@ -59,7 +60,7 @@ class ExpressionEvaluator:
 
     def evaluate_children(self, node: cst.CSTNode, frame: Frame) -> None:
         """Look inside unmodelled expressions so the shape bugs in them are still seen."""
-        for child in node.children:
+        for child in direct_children(node):
             if isinstance(child, cst.BaseExpression):
                 self.evaluate(child, frame)
             elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):

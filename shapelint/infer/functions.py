@@ -11,6 +11,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..cst_walk import direct_children
 from ..domain.dims import sym
 from ..domain.shapes import Shape
 from .declarations import annotation_shape, docstring_declarations
@@ -162,7 +163,7 @@ def _walk(node: cst.CSTNode):
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(current.children)
+        stack.extend(direct_children(current))
 
 
 def _is_int_annotation(node: cst.BaseExpression) -> bool:

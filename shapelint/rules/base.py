@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ..cst_walk import direct_children
 from ..domain.shapes import Shape
+from ..positions import locate
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..infer.events import Event
@@ -63,21 +64,35 @@ class RuleContext:
     def __init__(self, module: cst.Module, hints: Optional[Hints] = None) -> None:
         self.module = module
         self.hints = hints or Hints()
-        self._positions = None
+        self._positions: dict = {}
+        self._missing: set = set()
         self._parents: Optional[dict] = None
 
     def code(self, node: cst.CSTNode) -> str:
         text = self.module.code_for_node(node).strip()
         return text if len(text) <= 60 else text[:57] + "..."
 
-    def positions(self):
-        if self._positions is None:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
-        return self._positions
+    def locate(self, nodes) -> dict:
+        """Positions of these nodes (computed together, in one pass over the module)."""
+        wanted = {node for node in nodes if node not in self._positions} | self._missing
+        if wanted:
+            self._positions.update(locate(self.module, wanted))
+            self._positions.update((node, None) for node in wanted if node not in self._positions)
+            self._missing.clear()
+        return {node: self._positions.get(node) for node in nodes}
+
+    def position(self, node: cst.CSTNode):
+        """A located node's range; None (and remembered, for the next ``locate``) otherwise."""
+        if node in self._positions:
+            return self._positions[node]
+        self._missing.add(node)
+        return None
+
+    def lines_were_missing(self) -> bool:
+        return bool(self._missing)
 
     def line(self, node: cst.CSTNode) -> Optional[int]:
-        position = self.positions().get(node)
+        position = self.position(node)
         return position.start.line if position else None
 
     def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
@@ -86,7 +101,7 @@ class RuleContext:
             stack = [self.module]
             while stack:
                 current = stack.pop()
-                for child in current.children:
+                for child in direct_children(current):
                     self._parents[child] = current
                     stack.append(child)
         return self._parents.get(node)
