@@ -1,0 +1,42 @@
+"""Our cheap positions are libcst's PositionProvider's, node for node."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from shapelint.cst_walk import direct_children
+from shapelint.positions import locate
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [p for p in sorted((ROOT / "fixtures").rglob("*.py"))[:40] + sorted((ROOT / "shapelint").rglob("*.py"))[:20] if p.stat().st_size > 100]
+KINDS = (cst.BaseExpression, cst.BaseSmallStatement, cst.BaseCompoundStatement, cst.Arg, cst.Index, cst.Slice, cst.SubscriptElement, cst.Param)
+
+
+def nodes_of(module: cst.Module) -> list[cst.CSTNode]:
+    found, stack = [], [module]
+    while stack:
+        node = stack.pop()
+        stack.extend(direct_children(node))
+        if isinstance(node, KINDS):
+            found.append(node)
+    return found
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_locate_matches_position_provider(path):
+    module = cst.parse_module(path.read_bytes())
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    nodes = nodes_of(module)
+    assert nodes
+    assert locate(module, nodes) == {node: expected[node] for node in nodes}
+
+
+def test_crlf_and_tabs():
+    module = cst.parse_module("if x:\r\n\ty = f(a,\r\n\t      b)\r\n")
+    call = module.body[0].body.body[0].body[0].value
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[call]
+    assert locate(module, [call])[call] == expected
+    assert (expected.start.line, expected.start.column, expected.end.line) == (2, 5, 3)
