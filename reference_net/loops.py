@@ -8,8 +8,10 @@ what it costs), and as the reference that ``shapelint verify`` compares
 a user's network against.
 
 Loops over examples and units are marked ``# expect: SL006`` (a loop that
-does the work of one matrix operation). The epoch loop, the mini-batch loop
-and the loops over layers are inherently sequential and carry no marker.
+does the work of one matrix operation), once per nest at its outermost loop:
+the per-unit loops inside the per-example loops go with them. The epoch loop,
+the mini-batch loop and the loops over layers are inherently sequential and
+carry no marker.
 """
 import math
 
@@ -77,7 +79,7 @@ def forward(X, params, hidden="tanh"):
             Z = cache[f"Z{l}"]  # (n_l, m)
             A = cache[f"A{l}"]  # (n_l, m)
             n_l = W.shape[0]
-            for j in range(n_l):  # expect: SL006
+            for j in range(n_l):
                 z = (W[j:j + 1, :] @ a_prev).item() + b[j, 0]
                 Z[j, i] = z
                 A[j, i] = sigmoid(z) if l == L else hidden_activation(z, hidden)
@@ -90,7 +92,7 @@ def cost(AL, Y):
     n_y, m = Y.shape
     total = 0.0
     for i in range(m):  # expect: SL006
-        for j in range(n_y):  # expect: SL006
+        for j in range(n_y):
             a = min(max(AL[j, i], EPSILON), 1 - EPSILON)
             y = Y[j, i]
             total += y * math.log(a) + (1 - y) * math.log(1 - a)
@@ -114,7 +116,7 @@ def backward(AL, Y, params, cache):
             dW_sum = grad_sums[f"dW{l}"]  # (n_l, n_prev)
             db_sum = grad_sums[f"db{l}"]  # (n_l, 1)
             n_l, n_prev = W.shape
-            for j in range(n_l):  # expect: SL006
+            for j in range(n_l):
                 dW_sum[j:j + 1, :] += dz[j, 0] * a_prev.T
                 db_sum[j, 0] += dz[j, 0]
             if l > 1:

@@ -9,8 +9,7 @@ matches. (``tests/test_fixtures.py`` checks that the findings are *exactly* the
 markers; here only that each marker is found.)
 
 A copy whose markers are all SL006 (a vectorizable loop) is slow, not wrong:
-verify must match for it. Markers of a rule that does not exist yet cannot be
-checked; once everything else holds, such a copy is reported as xfail.
+verify must match for it.
 """
 from __future__ import annotations
 
@@ -23,7 +22,6 @@ import pytest
 from markers import expected_findings
 
 from shapelint.engine import lint_source
-from shapelint.rules import all_rules
 from shapelint.verify import EXIT_MATCH, EXIT_MISMATCH, verify
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +31,6 @@ BUGGY = sorted(p for p in CORPUS.glob("*.py") if not p.name.endswith(".fixed.py"
 FIXED = sorted(CORPUS.glob("*.fixed.py"))
 
 SLOW_NOT_WRONG = {"SL006"}  # codes that mark slow code, not wrong code
-IMPLEMENTED = {rule.code for rule in all_rules()}
 MARKER = re.compile(r"\s*# expect: SL\d{3}(?:\s*,\s*SL\d{3})*")
 
 # What verify's report must name for each bug: the array, or the exception and the line.
@@ -103,15 +100,8 @@ def test_buggy_copy_is_flagged_on_its_markers(path: Path) -> None:
     expected = expected_findings(path)
     assert expected, f"{path.name} marks no finding"
     found = {(f.line, f.code) for f in findings}
-    checkable = [marker for marker in expected if marker[1] in IMPLEMENTED]
-    missing = [marker for marker in checkable if marker not in found]
+    missing = [marker for marker in expected if marker not in found]
     assert not missing, f"no finding for marker(s) {missing}; findings:\n{show(findings)}"
-    if checkable:
-        assert findings
-    pending = sorted({code for _, code in expected if code not in IMPLEMENTED})
-    if pending:
-        lines = [line for line, code in expected if code not in IMPLEMENTED]
-        pytest.xfail(f"rule(s) {', '.join(pending)} not implemented yet: markers on lines {lines} unchecked")
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=name_of)
@@ -175,7 +165,7 @@ def test_reference_net_reports_only_its_loop_markers():
             if (f.line, f.code) not in expected:
                 problems.append(f"{path.name}:{f.line}: {f.code} {f.message}")
         for line, code in expected:
-            if code in IMPLEMENTED and (line, code) not in {(f.line, f.code) for f in findings}:
+            if (line, code) not in {(f.line, f.code) for f in findings}:
                 problems.append(f"{path.name}:{line}: expected {code}, not reported")
     assert not problems, "\n".join(problems)
     for name in ("vectorized.py", "samples_first.py"):

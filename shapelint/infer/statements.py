@@ -416,7 +416,10 @@ def rank_guard(test):
     compare = _RANK_TESTS.get(type(comparison.operator))
     if compare is None or not isinstance(comparison.comparator, cst.Integer):
         return None
-    k = int(comparison.comparator.value)
+    try:
+        k = int(comparison.comparator.value.replace("_", ""), 0)
+    except ValueError:
+        return None
     left = test.left
     if isinstance(left, cst.Attribute) and left.attr.value == "ndim":
         return left.value, lambda r: compare(r, k)

@@ -13,8 +13,8 @@ from typing import Optional
 
 import libcst as cst
 
-from ..domain.dims import Dim, const, dim_eq
-from ..infer.values import ArrayValue, IntValue
+from ..domain.dims import Dim, const, dim_eq, sym
+from ..infer.values import UNKNOWN, ArrayValue, IntValue
 
 ELEMENT_INDEX = "__element_index__"
 
@@ -22,7 +22,7 @@ ELEMENT_INDEX = "__element_index__"
 @dataclass(frozen=True)
 class Header:
     var: str                                 # the index name (synthetic for ``for x in X``)
-    length: Dim                              # the trip count
+    length: Optional[Dim]                    # the trip count (None only for loose headers)
     iter_text: str                           # ``range(m)``, ``X``: how the loop reads
     elements: dict = field(default_factory=dict)  # element name -> array name it is a row of
 
@@ -31,11 +31,16 @@ class Header:
         return self.var == ELEMENT_INDEX
 
 
-def read_header(node: cst.For, entry: dict) -> Optional[Header]:
+def read_header(node: cst.For, entry: dict, loose: bool = False) -> Optional[Header]:
+    """The header of a whole-axis loop; with ``loose``, any ``range(n)`` loop (length maybe unknown)."""
+    if node.asynchronous is not None:
+        return None
     text = cst.Module([]).code_for_node(node.iter)
     target, iterable = node.target, node.iter
     if isinstance(target, cst.Name) and _is_call(iterable, "range", entry):
         length = _range_length(iterable, entry)
+        if length is None and loose and _whole_range(iterable):
+            return Header(target.value, None, text)
         return Header(target.value, length, text) if length is not None else None
     if isinstance(target, cst.Name) and isinstance(iterable, cst.Name):
         length = _leading_dim(iterable.value, entry)
@@ -67,7 +72,9 @@ def size_of(node: cst.BaseExpression, entry: dict) -> Optional[Dim]:
         except ValueError:
             return None
     if isinstance(node, cst.Name):
-        value = entry.get(node.value)
+        value = entry.get(node.value, UNKNOWN)
+        if value is UNKNOWN:
+            return sym(node.value)  # an unknown size is named after its variable, as the interpreter does
         return value.dim if isinstance(value, IntValue) and isinstance(value.dim, Dim) else None
     if isinstance(node, cst.Call) and _is_call(node, "len", entry) and len(node.args) == 1:
         arg = node.args[0].value
@@ -95,6 +102,13 @@ def size_of(node: cst.BaseExpression, entry: dict) -> Optional[Dim]:
         d = dims[k]
         return d if isinstance(d, Dim) else None
     return None
+
+
+def _whole_range(call: cst.Call) -> bool:
+    args = call.args
+    if any(a.keyword or a.star for a in args):
+        return False
+    return len(args) == 1 or (len(args) == 2 and isinstance(args[0].value, cst.Integer) and args[0].value.value == "0")
 
 
 def _range_length(call: cst.Call, entry: dict) -> Optional[Dim]:

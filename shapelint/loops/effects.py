@@ -1,0 +1,269 @@
+"""Side effects of calls: which calls a vectorized rewrite may reorder or merge.
+
+A call is pure when it is a known-pure builtin, a ``math`` function, a NumPy
+function that neither draws random numbers nor writes (``out=``, ``np.add.at``,
+``np.copyto``, file I/O), a non-mutating method, or a function of the module
+whose body is pure in the same sense (it may raise on bad input, but not print,
+write files, mutate its arguments or globals, or loop until convergence).
+Everything else (``print``, plotting, logging, ``model.step()``, an unknown
+callable) is a side effect: the loop stays.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Optional
+
+import libcst as cst
+
+from ..infer.imports import dotted
+from ..infer.values import FunctionValue, ModuleValue, UserFunction
+
+PURE_BUILTINS = frozenset({
+    "len", "range", "min", "max", "abs", "float", "int", "round", "sum", "zip", "enumerate",
+    "bool", "complex", "pow", "divmod", "isinstance", "tuple", "list", "dict", "reversed",
+    "sorted", "any", "all", "slice", "str", "repr",
+})
+PURE_METHODS = frozenset({
+    "sum", "mean", "std", "var", "max", "min", "prod", "argmax", "argmin", "any", "all", "ptp",
+    "item", "reshape", "copy", "astype", "dot", "transpose", "flatten", "ravel", "squeeze",
+    "clip", "round", "cumsum", "cumprod", "tolist", "nonzero", "conj", "conjugate", "swapaxes",
+    "repeat", "take", "trace", "diagonal", "argsort", "get", "keys", "values", "items",
+    "count", "index", "format",
+})
+LOCAL_MUTATORS = frozenset({"append", "extend", "fill", "sort", "insert", "update"})
+NUMPY_WRITERS = frozenset({
+    "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "genfromtxt", "fromfile",
+    "tofile", "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis", "seterr",
+    "set_printoptions", "printoptions", "errstate", "vectorize", "frompyfunc",
+})
+FRESH_NUMPY = frozenset({
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
+    "array", "copy", "eye", "identity", "arange", "linspace",
+})
+MAX_DEPTH = 3
+
+
+def qualname(func: cst.BaseExpression, env: dict, local: frozenset = frozenset()) -> Optional[str]:
+    """``np.linalg.norm`` -> ``numpy.linalg.norm``; ``math.exp`` -> ``math.exp``; else None."""
+    name = dotted(func)
+    if name is None:
+        return None
+    head, _, rest = name.partition(".")
+    if head in local:
+        return None
+    value = env.get(head)
+    if isinstance(value, ModuleValue):
+        return f"{value.qualname}.{rest}" if rest else value.qualname
+    if isinstance(value, FunctionValue) and not rest:
+        return value.qualname
+    if head == "math" and rest and head not in env:
+        return name
+    return None
+
+
+def is_fresh(value: cst.BaseExpression, env: dict, local: frozenset = frozenset()) -> bool:
+    """An expression that makes a new array (a write into it touches no one else's data)."""
+    if isinstance(value, (cst.BinaryOperation, cst.UnaryOperation, cst.List, cst.ListComp, cst.Dict)):
+        return True
+    if isinstance(value, cst.Call):
+        name = qualname(value.func, env, local)
+        if name is not None and name.startswith("numpy.") and name[6:] in FRESH_NUMPY:
+            return True
+        if isinstance(value.func, cst.Attribute) and value.func.attr.value == "copy" and not value.args:
+            return True
+    return False
+
+
+class Effects:
+    """Judges calls in one environment; remembers the module's functions it has judged."""
+
+    def __init__(self, env: dict) -> None:
+        self.env = env
+        self._functions: dict[int, tuple[cst.FunctionDef, Optional[str]]] = {}
+        self._active: set[int] = set()
+
+    def call(self, call: cst.Call, local: frozenset, fresh: frozenset, env: Optional[dict] = None, depth: int = 0) -> Optional[str]:
+        """None if the call is pure, else why not (``calls `print```)."""
+        env = self.env if env is None else env
+        func = call.func
+        shown = _show(func)
+        if any(arg.star for arg in call.args):
+            return f"calls `{shown}` with unpacked arguments"
+        name = qualname(func, env, local)
+        if name is not None:
+            return self._library(name, call, fresh)
+        if isinstance(func, cst.Name):
+            if func.value in local:
+                return f"calls `{shown}`, whose value the loop computes"
+            value = env.get(func.value)
+            if value is None:
+                return None if func.value in PURE_BUILTINS or _is_exception(func.value) else f"calls `{shown}`"
+            if isinstance(value, UserFunction) and value.owner is None:
+                reason = self.function(value, depth + 1)
+                return None if reason is None else f"calls `{shown}`, which {reason}"
+            return f"calls `{shown}`"
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            receiver = func.value
+            if method in PURE_METHODS:
+                return None
+            root = _root_name(receiver)
+            if method in LOCAL_MUTATORS and root is not None and root in fresh:
+                return None
+            return f"calls `{shown}`"
+        return f"calls `{shown}`"
+
+    def _library(self, name: str, call: cst.Call, fresh: frozenset) -> Optional[str]:
+        shown = _show(call.func)
+        if name.startswith("math."):
+            return None
+        if not name.startswith("numpy."):
+            return f"calls `{shown}`"
+        short = name[len("numpy."):]
+        if short.startswith("random.") or short == "random":
+            return f"draws random numbers (`{shown}`)"
+        if short in NUMPY_WRITERS or short.endswith(".at") or short.startswith(("testing", "lib.", "ma.")):
+            return f"calls `{shown}`"
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "out":
+                target = _root_name(arg.value)
+                if target is None or target not in fresh:
+                    return f"writes through `out=` in `{shown}`"
+        return None
+
+    def function(self, function: UserFunction, depth: int = 1) -> Optional[str]:
+        node = function.node
+        known = self._functions.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        if depth > MAX_DEPTH or id(node) in self._active:
+            return "is too deep to follow"
+        self._active.add(id(node))
+        try:
+            closure = function.closure
+            env = {**(closure.globals or {}), **closure.env}
+            reason = FunctionBody(self, node, env, depth).reason()
+        finally:
+            self._active.discard(id(node))
+        self._functions[id(node)] = (node, reason)
+        return reason
+
+
+class FunctionBody:
+    """Whether a module function is pure: no I/O, no mutation of arguments or globals, no while loop."""
+
+    def __init__(self, effects: Effects, node: cst.FunctionDef, env: dict, depth: int) -> None:
+        self.effects = effects
+        self.node = node
+        self.env = env
+        self.depth = depth
+        params = node.params
+        self.params = {p.name.value for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params)}
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.params.add(star.name.value)
+        self.local: set[str] = set(self.params)
+        self.fresh: set[str] = set()
+        self.stale: set[str] = set()
+
+    def reason(self) -> Optional[str]:
+        self._collect(self.node.body)
+        self.fresh -= self.stale
+        return self._check(self.node.body)
+
+    def _collect(self, root: cst.CSTNode) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.Assign, cst.AnnAssign)):
+                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+                for target in targets:
+                    for name in _bound_names(target):
+                        self.local.add(name)
+                        if node.value is not None and isinstance(target, cst.Name) and is_fresh(node.value, self.env, frozenset(self.local)):
+                            self.fresh.add(name)
+                        else:
+                            self.stale.add(name)
+            elif isinstance(node, cst.For):
+                self.local.update(_bound_names(node.target))
+                self.stale.update(_bound_names(node.target))
+            elif isinstance(node, (cst.CompFor,)):
+                self.local.update(_bound_names(node.target))
+            elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+                self.local.add(node.target.value)
+            stack.extend(node.children)
+
+    def _check(self, root: cst.CSTNode) -> Optional[str]:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.Global, cst.Nonlocal)):
+                return "declares a global"
+            if isinstance(node, (cst.Yield, cst.Await)):
+                return "yields"
+            if isinstance(node, cst.While):
+                return "loops until a condition holds"
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                return "defines a function"
+            if isinstance(node, (cst.Try, cst.With, cst.Import, cst.ImportFrom)):
+                return "uses try/with/import"
+            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+                for target in targets:
+                    reason = self._target(target, isinstance(node, cst.AugAssign))
+                    if reason:
+                        return reason
+            if isinstance(node, cst.Call):
+                reason = self.effects.call(node, frozenset(self.local), frozenset(self.fresh), self.env, self.depth)
+                if reason:
+                    return reason
+            stack.extend(node.children)
+        return None
+
+    def _target(self, target: cst.BaseExpression, augmented: bool) -> Optional[str]:
+        if isinstance(target, cst.Name):
+            if augmented and target.value in self.params:
+                return f"updates its argument `{target.value}` in place"
+            return None
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                reason = self._target(element.value, augmented)
+                if reason:
+                    return reason
+            return None
+        if isinstance(target, cst.StarredElement):
+            return self._target(target.value, augmented)
+        root = _root_name(target)
+        if root is None or root not in self.fresh:
+            return f"writes into `{_show(target)}`"
+        return None
+
+
+def _is_exception(name: str) -> bool:
+    """``ValueError(...)``: making an exception (to raise it) is pure."""
+    value = getattr(builtins, name, None)
+    return isinstance(value, type) and issubclass(value, BaseException)
+
+
+def _bound_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        names = []
+        for element in target.elements:
+            names.extend(_bound_names(element.value))
+        return names
+    if isinstance(target, cst.StarredElement):
+        return _bound_names(target.value)
+    return []
+
+
+def _root_name(node: cst.BaseExpression) -> Optional[str]:
+    while isinstance(node, (cst.Subscript, cst.Attribute)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _show(node: cst.CSTNode) -> str:
+    text = cst.Module([]).code_for_node(node)
+    return text if len(text) <= 40 else text[:37] + "..."

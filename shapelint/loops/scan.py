@@ -1,0 +1,531 @@
+"""What one iteration of a loop reads and writes, and where.
+
+The scan walks the loop body once, in order, and records:
+
+- ``accesses``: reads and writes of arrays the loop does not own (defined
+  before it), each with the chain of subscripts it goes through, resolved
+  through local aliases (``Z = cache["Z1"]; Z[j, i] = z`` writes
+  ``cache["Z1"][j, i]``; ``x_i = X[:, i:i + 1]`` reads column i of ``X``);
+- ``defs`` and ``exposed``: for names the body assigns, each assignment, and
+  each read that may see a value from an earlier iteration (no assignment on
+  every path before it in this iteration);
+- ``unsafe``: the first statement or call that a rewrite could not keep
+  (``break``, ``return``, ``print``, an unknown function, ``np.random``...).
+
+It only records; ``dependence`` judges.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+
+from ..infer.values import ArrayValue
+from .effects import Effects, is_fresh
+from .forms import is_mask, ragged_call, selection
+from .header import Header
+from .syntax import VIEW_ATTRIBUTES, bound_names, dotted_root, head_name, keyword, peel, short_code
+from .taint import assignments, tainted_names
+
+READ, WRITE, ACCUM, APPEND = "read", "write", "accum", "append"
+META_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "size", "itemsize", "nbytes"})
+_AUG_OPS = {
+    cst.AddAssign: "+", cst.SubtractAssign: "-", cst.MultiplyAssign: "*", cst.DivideAssign: "/",
+    cst.MatrixMultiplyAssign: "@", cst.PowerAssign: "**", cst.BitOrAssign: "|", cst.BitAndAssign: "&",
+    cst.FloorDivideAssign: "//", cst.ModuloAssign: "%", cst.BitXorAssign: "^",
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Storage a local name points into: ``root`` (a name defined before the loop) and subscripts."""
+
+    root: str
+    levels: tuple = ()
+    transposed: bool = False
+
+    def extend(self, levels: tuple, transposed: bool = False) -> "Ref":
+        return Ref(self.root, self.levels + levels, self.transposed or transposed)
+
+
+FRESH = "fresh"    # a new array made in this iteration: writes into it are local
+OPAQUE = "opaque"  # a value of unknown storage (a call result, an int, a branch-dependent alias)
+
+
+@dataclass
+class Access:
+    kind: str
+    root: str
+    levels: tuple
+    node: cst.CSTNode
+    holder: str                    # the name as written (``Z`` in ``Z[j, i]``)
+    holder_levels: tuple = ()      # the subscripts applied to the holder in the code
+    op: Optional[str] = None       # ACCUM: ``+``, ``-``, ...
+    value: Optional[cst.BaseExpression] = None
+    statement: Optional[cst.CSTNode] = None
+    depth: int = 0                 # how many inner loops deep
+    conditional: bool = False
+    transposed: bool = False
+    loops: tuple = ()              # the inner loops around it, outermost first
+    guarded: bool = False          # under an ``if``
+
+
+@dataclass
+class Def:
+    name: str
+    kind: str                      # "assign", "aug", "unpack", "loop"
+    value: Optional[cst.BaseExpression]
+    statement: cst.CSTNode
+    op: Optional[str] = None
+    depth: int = 0
+    conditional: bool = False
+    loops: tuple = ()
+    guarded: bool = False          # under an ``if`` (``conditional`` also counts inner loops)
+
+
+@dataclass
+class Scan:
+    header: Header
+    accesses: list = field(default_factory=list)
+    defs: dict = field(default_factory=dict)
+    exposed: dict = field(default_factory=dict)
+    written: frozenset = frozenset()
+    tainted: frozenset = frozenset()
+    unsafe: Optional[str] = None
+    inner_loops: list = field(default_factory=list)
+    inner_vars: dict = field(default_factory=dict)  # inner loop variable -> its For node
+    defined_at_end: frozenset = frozenset()
+    reads: dict = field(default_factory=dict)       # private name -> every read of it
+    selections: dict = field(default_factory=dict)  # ``n = e`` node -> ("max"|"min", the test's read of n, the if)
+
+
+@dataclass
+class _State:
+    defined: set
+    binding: dict
+    depth: int = 0
+    conditional: int = 0
+    comp_locals: frozenset = frozenset()
+    loops: tuple = ()
+    ifs: int = 0
+
+    def copy(self) -> "_State":
+        return _State(set(self.defined), dict(self.binding), self.depth, self.conditional, self.comp_locals, self.loops, self.ifs)
+
+
+def scan_loop(node: cst.For, header: Header, entry: dict, effects: Optional[Effects] = None) -> Scan:
+    return _Scanner(node, header, entry, effects or Effects(entry)).run()
+
+
+class _Scanner:
+    def __init__(self, loop: cst.For, header: Header, entry: dict, effects: Effects) -> None:
+        self.loop = loop
+        self.header = header
+        self.entry = entry
+        self.effects = effects
+        pairs = assignments(loop.body)
+        self.written = frozenset(name for targets, _ in pairs for name in targets)
+        self.scan = Scan(header, written=self.written, tainted=tainted_names(pairs, {header.var, *header.elements}))
+        self.loop_names = {header.var, *header.elements}
+
+    # --- driver ---------------------------------------------------------------------------
+
+    def run(self) -> Scan:
+        if self.loop.orelse is not None:
+            self.stop("has an `else` clause")
+        if self.loop_names & self.written:
+            self.stop("reassigns its loop variable")
+        state = _State(defined=set(self.loop_names), binding={})
+        for name, array in self.header.elements.items():
+            index = cst.SubscriptElement(cst.Index(cst.Name(self.header.var)))
+            state.binding[name] = Ref(array, ((index,),))
+        self.suite(self.loop.body, state)
+        self.scan.defined_at_end = frozenset(state.defined)
+        return self.scan
+
+    def stop(self, reason: str) -> None:
+        if self.scan.unsafe is None:
+            self.scan.unsafe = reason
+
+    # --- statements ----------------------------------------------------------------------
+
+    def suite(self, suite: cst.BaseSuite, state: _State) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            for statement in suite.body:
+                self.statement(statement, state)
+        else:
+            for small in suite.body:
+                self.small(small, suite, state)
+
+    def statement(self, node: cst.BaseStatement, state: _State) -> None:
+        if self.scan.unsafe:
+            return
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                self.small(small, node, state)
+        elif isinstance(node, cst.If):
+            self.branch(node, state)
+        elif isinstance(node, cst.For):
+            self.inner_for(node, state)
+        elif isinstance(node, cst.While):
+            self.stop("has a `while` loop inside")
+        else:
+            self.stop(f"has a `{keyword(node)}` statement")
+
+    def small(self, node: cst.BaseSmallStatement, line: cst.CSTNode, state: _State) -> None:
+        if self.scan.unsafe:
+            return
+        if isinstance(node, cst.Assign):
+            self.value(node.value, node.targets, state)
+            for target in node.targets:
+                self.bind(target.target, node.value, node, state)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self.expr(node.value, state)
+                self.bind(node.target, node.value, node, state)
+        elif isinstance(node, cst.AugAssign):
+            self.expr(node.value, state)
+            self.augment(node, state)
+        elif isinstance(node, cst.Expr):
+            if not self.append(node, state):
+                self.expr(node.value, state)
+        elif isinstance(node, cst.Assert):
+            self.expr(node.test, state)
+            if node.msg is not None:
+                self.expr(node.msg, state)
+        elif isinstance(node, cst.Pass):
+            pass
+        else:
+            self.stop(f"has a `{keyword(node)}` statement")
+
+    def value(self, value: cst.BaseExpression, targets, state: _State) -> None:
+        """Scan an assigned value; binding a local alias (``Z = cache["Z1"]``) reads no data yet."""
+        if len(targets) == 1 and isinstance(targets[0].target, cst.Name) and isinstance(self.storage_of(value, state), Ref):
+            base, _, _ = self.chain(value, state)
+            head = head_name(base)
+            if isinstance(head, cst.Name):
+                self.use(head.value, head, state)
+            return
+        self.expr(value, state)
+
+    def branch(self, node: cst.If, state: _State) -> None:
+        found = selection(node)
+        if found is not None:
+            assign, kind, read = found
+            self.scan.selections[assign] = (kind, read, node)
+        self.expr(node.test, state)
+        body = state.copy()
+        body.conditional += 1
+        body.ifs += 1
+        self.suite(node.body, body)
+        other = state.copy()
+        other.conditional += 1
+        other.ifs += 1
+        if node.orelse is not None:
+            if isinstance(node.orelse, cst.If):
+                self.branch(node.orelse, other)
+            else:
+                self.suite(node.orelse.body, other)
+        state.defined = body.defined & other.defined
+        state.binding = _merge(body.binding, other.binding)
+
+    def inner_for(self, node: cst.For, state: _State) -> None:
+        if node.orelse is not None:
+            self.stop("has a loop with an `else` clause")
+            return
+        self.expr(node.iter, state)
+        self.scan.inner_loops.append(node)
+        inner = state.copy()
+        inner.depth += 1
+        inner.loops = state.loops + (node,)
+        inner.conditional += 1  # the body may run zero times
+        targets = bound_names(node.target)
+        for name in targets:
+            self.scan.defs.setdefault(name, []).append(Def(name, "loop", node.iter, node, depth=inner.depth, conditional=True, loops=inner.loops))
+            inner.defined.add(name)
+            inner.binding[name] = OPAQUE
+            self.scan.inner_vars[name] = node
+        self.suite(node.body, inner)
+        state.binding = _merge(state.binding, inner.binding)
+
+    # --- writes --------------------------------------------------------------------------
+
+    def bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression], statement, state: _State) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            self.define(name, "assign", value, statement, state)
+            state.binding[name] = self.storage_of(value, state) if value is not None else OPAQUE
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                inner = element.value
+                if isinstance(inner, cst.Name):
+                    self.define(inner.value, "unpack", None, statement, state)
+                    state.binding[inner.value] = OPAQUE
+                else:
+                    self.bind(inner, None, statement, state)
+        elif isinstance(target, cst.StarredElement):
+            self.bind(target.value, None, statement, state)
+        elif isinstance(target, cst.Subscript):
+            self.store(target, WRITE, None, value, statement, state)
+        else:
+            self.stop(f"assigns `{short_code(target)}`")
+
+    def define(self, name: str, kind: str, value, statement, state: _State, op: Optional[str] = None) -> None:
+        self.scan.defs.setdefault(name, []).append(
+            Def(name, kind, value, statement, op, state.depth, state.conditional > 0, state.loops, state.ifs > 0)
+        )
+        state.defined.add(name)
+
+    def augment(self, node: cst.AugAssign, state: _State) -> None:
+        op = _AUG_OPS.get(type(node.operator), "?")
+        target = node.target
+        if isinstance(target, cst.Name):
+            name = target.value
+            binding = state.binding.get(name)
+            array = self.entry.get(name)
+            is_array = isinstance(array, ArrayValue) and bool(array.shape.rank)
+            if isinstance(binding, Ref):
+                if not is_array or binding.transposed:
+                    self.stop(f"updates `{name}` in place, which may change the array it came from")
+                    return
+                self.use(name, target, state)
+                self.record(ACCUM, binding, target, name, (), state, op=op, value=node.value, statement=node)
+                return
+            if binding == OPAQUE and name in state.defined and is_array:
+                self.stop(f"updates `{name}` in place, an array it does not own")
+                return
+            self.use(name, target, state)
+            self.define(name, "aug", node.value, node, state, op)
+            return
+        if isinstance(target, cst.Subscript):
+            self.store(target, ACCUM, op, node.value, node, state)
+            return
+        self.stop(f"updates `{short_code(target)}`")
+
+    def store(self, target: cst.Subscript, kind: str, op, value, statement, state: _State) -> None:
+        base, levels, transposed = self.chain(target, state)
+        if transposed:
+            self.stop(f"writes through a transpose in `{short_code(target)}`")
+            return
+        if isinstance(base, cst.Name):
+            name = base.value
+            if self.private(name, state):
+                self.use(name, base, state)
+                binding = state.binding.get(name)
+                if binding == FRESH:
+                    return
+                if isinstance(binding, Ref) and not binding.transposed:
+                    self.record(kind, binding.extend(levels), target, name, levels, state, op, value, statement)
+                    return
+                self.stop(f"writes into `{name}`, whose storage it does not own")
+                return
+            self.record(kind, Ref(name, levels), target, name, levels, state, op, value, statement)
+            return
+        root = dotted_root(base)
+        if root is not None and not self.private(root.split(".")[0], state):
+            self.record(kind, Ref(root, levels), target, root, levels, state, op, value, statement)
+            return
+        self.stop(f"writes into `{short_code(target)}`")
+
+    def append(self, node: cst.Expr, state: _State) -> bool:
+        call = node.value
+        if not (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "append"
+            and isinstance(call.func.value, cst.Name)
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+            and not call.args[0].star
+        ):
+            return False
+        name = call.func.value.value
+        if self.private(name, state):
+            self.use(name, call.func.value, state)
+            if state.binding.get(name) != FRESH:
+                self.stop(f"appends to `{name}`, a list it does not own")
+            self.expr(call.args[0].value, state)
+            return True
+        self.expr(call.args[0].value, state)
+        self.record(APPEND, Ref(name), call, name, (), state, value=call.args[0].value, statement=node)
+        return True
+
+    def record(self, kind, ref: Ref, node, holder, holder_levels, state: _State, op=None, value=None, statement=None) -> None:
+        self.scan.accesses.append(Access(
+            kind, ref.root, ref.levels, node, holder, holder_levels, op, value, statement,
+            state.depth, state.conditional > 0, ref.transposed, state.loops, state.ifs > 0,
+        ))
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def private(self, name: str, state: _State) -> bool:
+        return name in self.written or name in self.loop_names or name in state.comp_locals
+
+    def use(self, name: str, node: cst.CSTNode, state: _State) -> None:
+        if name in state.comp_locals:
+            return
+        self.scan.reads.setdefault(name, []).append(node)
+        if (name in self.written or name in self.loop_names) and name not in state.defined:
+            self.scan.exposed.setdefault(name, []).append(node)
+
+    def read_name(self, node: cst.Name, state: _State, levels: tuple = (), holder_node=None, transposed=False) -> None:
+        name = node.value
+        if name in state.comp_locals:
+            return
+        if self.private(name, state):
+            self.use(name, node, state)
+            binding = state.binding.get(name)
+            if isinstance(binding, Ref):
+                self.record(READ, binding.extend(levels, transposed), holder_node or node, name, levels, state)
+            return
+        self.record(READ, Ref(name, levels, transposed), holder_node or node, name, levels, state)
+
+    def chain(self, node: cst.BaseExpression, state: _State):
+        """Peel ``base[...][...].T``: the base, the subscript levels in order, whether transposed.
+
+        Index expressions are scanned as reads on the way.
+        """
+        levels: list = []
+        transposed = False
+        current = node
+        while True:
+            if isinstance(current, cst.Subscript):
+                levels.append(tuple(current.slice))
+                for element in current.slice:
+                    if is_mask(element.slice):
+                        self.stop(f"selects a data-dependent number of elements (`{short_code(current)}`)")
+                    self.slice_reads(element.slice, state)
+                current = current.value
+            elif isinstance(current, cst.Attribute) and current.attr.value in VIEW_ATTRIBUTES:
+                transposed = transposed or current.attr.value == "T"
+                current = current.value
+            else:
+                break
+        return current, tuple(reversed(levels)), transposed
+
+    def slice_reads(self, item: cst.BaseSlice, state: _State) -> None:
+        if isinstance(item, cst.Index):
+            self.expr(item.value, state)
+        elif isinstance(item, cst.Slice):
+            for part in (item.lower, item.upper, item.step):
+                if part is not None:
+                    self.expr(part, state)
+
+    def storage_of(self, value: cst.BaseExpression, state: _State):
+        base, levels, transposed = peel(value)
+        if isinstance(base, cst.Name) and base is not value or isinstance(value, cst.Name):
+            name = base.value
+            if self.private(name, state):
+                binding = state.binding.get(name, OPAQUE)
+                if isinstance(binding, Ref):
+                    return binding.extend(levels, transposed)
+                return binding if binding == FRESH else OPAQUE
+            return Ref(name, levels, transposed)
+        if is_fresh(value, self.entry, self.written):
+            return FRESH
+        root = dotted_root(base)
+        if root is not None and not self.private(root.split(".")[0], state):
+            return Ref(root, levels, transposed)
+        return OPAQUE
+
+    def expr(self, node: cst.CSTNode, state: _State) -> None:
+        if self.scan.unsafe:
+            return
+        if isinstance(node, cst.Name):
+            if node.value not in ("True", "False", "None"):
+                self.read_name(node, state)
+            return
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            self.read_chain(node, state)
+            return
+        if isinstance(node, cst.Call):
+            self.call(node, state)
+            return
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+            self.comprehension(node, state)
+            return
+        if isinstance(node, (cst.Lambda, cst.NamedExpr, cst.Yield, cst.Await)):
+            self.stop(f"uses `{keyword(node)}`")
+            return
+        for child in node.children:
+            self.expr(child, state)
+
+    def read_chain(self, node: cst.BaseExpression, state: _State) -> None:
+        if isinstance(node, cst.Attribute) and node.attr.value in META_ATTRIBUTES:
+            base = node.value
+            while isinstance(base, (cst.Subscript, cst.Attribute)):
+                base = base.value
+            if isinstance(base, cst.Name):
+                self.use(base.value, base, state)
+            else:
+                self.expr(base, state)
+            return
+        base, levels, transposed = self.chain(node, state)
+        if isinstance(base, cst.Name):
+            self.read_name(base, state, levels, node, transposed)
+            return
+        root = dotted_root(base)
+        if root is not None:
+            head = root.split(".")[0]
+            if self.private(head, state):
+                self.read_name(head_name(base), state)
+            else:
+                self.record(READ, Ref(root, levels, transposed), node, root, levels, state)
+            return
+        if base is node:  # an attribute of a computed value (``f(x).a``, ``b[0].a``): read what it comes from
+            self.expr(node.value, state)
+            return
+        self.expr(base, state)
+
+    def call(self, node: cst.Call, state: _State) -> None:
+        local = frozenset(self.written | self.loop_names | state.comp_locals)
+        fresh = frozenset(n for n, b in state.binding.items() if b == FRESH)
+        reason = self.effects.call(node, local, fresh) or ragged_call(node, self.entry, local)
+        if reason:
+            self.stop(reason)
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            receiver = func.value
+            if not _is_module_path(receiver, self.entry, local):
+                self.expr(receiver, state)
+        elif isinstance(func, cst.Name):
+            if func.value in local:
+                self.use(func.value, func, state)
+        else:
+            self.expr(func, state)
+        for arg in node.args:
+            self.expr(arg.value, state)
+
+    def comprehension(self, node, state: _State) -> None:
+        inner = state.copy()
+        clause = node.for_in
+        names: set = set(state.comp_locals)
+        while clause is not None:
+            self.expr(clause.iter, inner)
+            names.update(bound_names(clause.target))
+            inner.comp_locals = frozenset(names)
+            for condition in clause.ifs:
+                self.expr(condition.test, inner)
+            clause = clause.inner_for_in
+        if isinstance(node, cst.DictComp):
+            self.expr(node.key, inner)
+            self.expr(node.value, inner)
+        else:
+            self.expr(node.elt, inner)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _merge(a: dict, b: dict) -> dict:
+    merged = {}
+    for name in set(a) | set(b):
+        merged[name] = a[name] if name in a and name in b and a[name] == b[name] else OPAQUE
+    return merged
+
+
+def _is_module_path(node: cst.BaseExpression, entry: dict, local) -> bool:
+    from .effects import qualname
+
+    return qualname(node, entry, local) is not None
