@@ -68,18 +68,19 @@ class FunctionAnalyzer:
                 frame.declared_return = self.resolve_spec(spec, frame)
         return frame
 
-    def parameter_declarations(self, function: UserFunction, frame: Frame) -> dict[str, Shape]:
+    def parameter_declarations(self, function: UserFunction, frame: Frame) -> dict[str, ArrayValue]:
+        """Annotations win over docstrings; a docstring's shape is ``loose`` (it says what is accepted)."""
         params = all_parameters(function.node)
-        declared: dict[str, Shape] = {}
+        declared: dict[str, ArrayValue] = {}
         doc = function.node.get_docstring()
         if doc:
             for name, spec in docstring_declarations(doc, {p.name.value for p in params}).items():
-                declared[name] = self.resolve_spec(spec, frame)
+                declared[name] = ArrayValue(self.resolve_spec(spec, frame), loose=True)
         for param in params:
             if param.annotation is not None:
                 spec = annotation_shape(param.annotation.annotation)
                 if spec is not False:
-                    declared[param.name.value] = self.resolve_spec(spec, frame)
+                    declared[param.name.value] = ArrayValue(self.resolve_spec(spec, frame))
         return declared
 
     def bind_declared_parameters(self, function: UserFunction, frame: Frame) -> None:
@@ -89,7 +90,7 @@ class FunctionAnalyzer:
             if index == 0 and frame.instance is not None and function.owner is not None:
                 frame.env[name] = frame.instance
             elif name in declared:
-                frame.env[name] = ArrayValue(declared[name])
+                frame.env[name] = declared[name]
             elif param.annotation is not None and _is_int_annotation(param.annotation.annotation):
                 frame.env[name] = IntValue(sym(name))
             else:

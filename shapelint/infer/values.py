@@ -54,6 +54,7 @@ class ArrayValue(Value):
     reduction: Optional[Reduction] = None
     explicit: bool = False
     python_number: bool = False
+    loose: bool = False  # from a docstring, which says what a function accepts, not what it holds
 
     def with_shape(self, shape: Shape, **changes: Any) -> "ArrayValue":
         return replace(self, shape=shape, **changes)

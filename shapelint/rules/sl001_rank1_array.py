@@ -50,7 +50,7 @@ class Rank1Array(Rule):
     fixable = True
 
     def on_transpose(self, event: Transpose, ctx):
-        if deliberately_flat(event.operand.made_at):
+        if deliberately_flat(event.operand.made_at) or event.operand.loose:
             return ()  # np.array([1, 2, 3]).T, X.ravel().T: the author knows it is flat; the .T is only redundant
         operand = ctx.code(event.operand_node)
         n = event.operand.shape.dims[0]
