@@ -16,6 +16,7 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.imports import dotted
+from .syntax import bound_names
 from ..infer.values import FunctionValue, ModuleValue, UserFunction
 
 PURE_BUILTINS = frozenset({
@@ -178,17 +179,17 @@ class FunctionBody:
             if isinstance(node, (cst.Assign, cst.AnnAssign)):
                 targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
                 for target in targets:
-                    for name in _bound_names(target):
+                    for name in bound_names(target):
                         self.local.add(name)
                         if node.value is not None and isinstance(target, cst.Name) and is_fresh(node.value, self.env, frozenset(self.local)):
                             self.fresh.add(name)
                         else:
                             self.stale.add(name)
             elif isinstance(node, cst.For):
-                self.local.update(_bound_names(node.target))
-                self.stale.update(_bound_names(node.target))
+                self.local.update(bound_names(node.target))
+                self.stale.update(bound_names(node.target))
             elif isinstance(node, (cst.CompFor,)):
-                self.local.update(_bound_names(node.target))
+                self.local.update(bound_names(node.target))
             elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
                 self.local.add(node.target.value)
             stack.extend(node.children)
@@ -243,19 +244,6 @@ def _is_exception(name: str) -> bool:
     """``ValueError(...)``: making an exception (to raise it) is pure."""
     value = getattr(builtins, name, None)
     return isinstance(value, type) and issubclass(value, BaseException)
-
-
-def _bound_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        names = []
-        for element in target.elements:
-            names.extend(_bound_names(element.value))
-        return names
-    if isinstance(target, cst.StarredElement):
-        return _bound_names(target.value)
-    return []
 
 
 def _root_name(node: cst.BaseExpression) -> Optional[str]:

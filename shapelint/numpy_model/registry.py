@@ -12,6 +12,7 @@ import libcst as cst
 
 from ..domain.dims import AnyDim, Dim, const, sym, unknown
 from ..domain.shapes import Shape, ShapeError, shape_of
+from ..infer.imports import dotted as dotted_name
 from ..infer.values import (
     UNKNOWN,
     ArrayValue,
@@ -178,15 +179,6 @@ def dims_of(node: cst.BaseExpression, value: Value) -> Optional[list[AnyDim]]:
         name = dotted_name(node)
         if name is not None and not any(word in name.lower() for word in _SHAPE_LIKE_NAME):
             return [sym(name)]
-    return None
-
-
-def dotted_name(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr.value}" if base else None
     return None
 
 
