@@ -141,3 +141,34 @@ def test_module_entry_point(tmp_path):
     assert done.returncode == 1 and "SL002" in done.stdout
     done = subprocess.run([sys.executable, "-m", "shapelint", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "shapes" in done.stdout and "check" in done.stdout
+
+
+def test_shapes_as_json(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    code, out, _ = run("shapes", str(path), "--output-format", "json")
+    assert code == 0
+    assert json.loads(out)[0] == {"name": "dZ", "row": 5, "column": 5, "shape": "(n_h, m)", "dims": ["n_h", "m"]}
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    from shapelint import cli
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True, raising=False)
+    assert cli.use_color() and cli.default_format() == "full"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli.use_color()
+    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: False, raising=False)
+    monkeypatch.delenv("NO_COLOR")
+    assert not cli.use_color() and cli.default_format() == "concise"
+
+
+def test_full_format_summary_and_quiet(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    out = run(str(path), "--output-format", "full")[1]
+    assert "^^^" in out and out.rstrip().endswith("Found 1 finding in 1 file.")
+    quiet = run(str(path), "--output-format", "full", "--quiet")[1]
+    assert "Found" not in quiet and "^^^" in quiet
+    clean = write(tmp_path, "clean.py", CLEAN)
+    assert run(str(clean), "--output-format", "full")[1].strip() == "All checks passed!"
