@@ -435,3 +435,128 @@ def test_how_array_makers_stack_per_iteration_values(maker, rank, position, kept
     from shapelint.loops.implicit import stacked
 
     assert stacked(maker, rank, position, kept) == expected
+
+
+# --- SL006 fixes: the loop replaced by its rewrite ------------------------------------------
+
+def sl006_fixed(source: str):
+    from shapelint.engine import lint_source
+    from shapelint.fix import fix_text
+
+    source = textwrap.dedent(source)
+    findings = [f for f in lint_source(source, "m.py").findings if f.code == "SL006"]
+    result = fix_text(source, "m.py", unsafe=True)
+    return findings, result
+
+
+def test_dot_product_loop_becomes_an_accumulated_matmul():
+    findings, result = sl006_fixed("""
+        import numpy as np
+
+
+        def dot_loop(n):
+            w = np.random.randn(n)
+            x = np.random.randn(n)
+            total = 1.0
+            for i in range(n):  # note
+                total += w[i] * x[i]
+            return total
+    """)
+    assert [f.fix["applicability"] for f in findings] == ["unsafe"]
+    assert findings[0].fix["message"] == "Replace the loop with `total += w @ x`"
+    assert "    total = 1.0\n    total += w @ x  # note\n    return total\n" in result.fixed
+    assert "for i" not in result.fixed
+    assert not [f for f in result.remaining if f.code == "SL006"]
+    cst.parse_module(result.fixed)
+
+
+def test_triple_loop_matrix_product_becomes_one_matmul():
+    findings, result = sl006_fixed("""
+        import numpy as np
+
+
+        def matmul_loop(A, B):
+            \"\"\"A : (n, q)
+            B : (q, p)
+            \"\"\"
+            n, q = A.shape
+            p = B.shape[1]
+            C = np.zeros((n, p))
+            for i in range(n):
+                for j in range(p):
+                    for k in range(q):
+                        C[i, j] += A[i, k] * B[k, j]
+
+            return C
+    """)
+    assert [f.fix["applicability"] for f in findings] == ["unsafe"]
+    assert "    C = np.zeros((n, p))\n    C += A @ B\n\n    return C\n" in result.fixed
+    assert not [f for f in result.remaining if f.code == "SL006"]
+
+
+def test_a_loop_with_another_statement_gets_a_display_only_fix():
+    source = """
+        import numpy as np
+
+
+        def extra(n):
+            w = np.random.randn(n)
+            x = np.random.randn(n)
+            y = np.zeros(n)
+            total = 0.0
+            for i in range(n):
+                total += w[i] * x[i]
+                y[i] = 2.0 * w[i]
+            return total, y
+    """
+    findings, result = sl006_fixed(source)
+    assert [f.fix["applicability"] for f in findings] == ["display-only"]
+    assert "total += w @ x" in findings[0].fix["message"]
+    assert result.fixed == textwrap.dedent(source) and result.applied == 0
+
+
+@pytest.mark.parametrize("body", [
+    "for i in range(n):\n        total += w[i] * x[i]\n    else:\n        total = 0.0",   # an else would be lost
+    "for i in range(n):\n        # a comment\n        total += w[i] * x[i]",             # a comment would be lost
+])
+def test_loops_that_would_lose_something_are_display_only(body):
+    source = (
+        "import numpy as np\n\n\ndef f(n):\n    w = np.random.randn(n)\n    x = np.random.randn(n)\n"
+        f"    total = 0.0\n    {body}\n    return total\n"
+    )
+    findings, result = sl006_fixed(source)
+    assert all(f.fix is None or f.fix["applicability"] == "display-only" for f in findings)
+    assert result.fixed == source
+
+
+def test_an_accumulator_not_bound_before_the_loop_is_not_fixed():
+    source = """
+        import numpy as np
+
+
+        def f(n):
+            w = np.random.randn(n)
+            x = np.random.randn(n)
+            for i in range(n):
+                total += w[i] * x[i]
+            return total
+    """
+    findings, result = sl006_fixed(source)
+    assert all(f.fix is None or f.fix["applicability"] == "display-only" for f in findings)
+    assert result.fixed == textwrap.dedent(source)
+
+
+def test_an_accumulator_passed_in_is_bound_before_the_loop():
+    findings, result = sl006_fixed("""
+        import numpy as np
+
+
+        def f(n, total):
+            w = np.random.randn(n)
+            x = np.random.randn(n)
+            for i in range(n):
+                total += w[i] * x[i]
+            return total
+    """)
+    assert [f.fix["applicability"] for f in findings] == ["unsafe"]
+    assert "    total += w @ x\n    return total\n" in result.fixed

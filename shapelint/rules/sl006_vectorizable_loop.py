@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import libcst as cst
@@ -10,7 +11,8 @@ from ..loops.finding import Finding, judge_loop
 from ..loops import implicit
 from ..loops.implicit import ITEM, judge_comprehension, judge_map, loops_over_axis, np_name, vectorized_function
 from ..loops.nest import enclosing_loops
-from .base import Report, Rule
+from .base import DISPLAY_ONLY, UNSAFE, Report, Rule
+from ._fixes import fix
 
 
 class VectorizableLoop(Rule):
@@ -56,15 +58,29 @@ class VectorizableLoop(Rule):
     ```
 
     ## Fix safety
-    Display-only: the message gives the vectorized form, checked by shape, but
-    floating-point sums may differ in the last bits (a different summation
-    order), and scalar helpers (`math.exp`, an `if` on a value) need their
-    array forms (`np.exp`, `np.where`).
+    Unsafe, for the idioms recognized with certainty: a sum or dot product
+    accumulated by index (`total += w[i] * x[i]` -> `total += w @ x`) and a
+    nest of index loops that is one matrix product (`C[i, j] += A[i, k] *
+    B[k, j]` -> `C += A @ B`). The whole `for` statement becomes one
+    augmented assignment, so the initial value of the accumulator is kept.
+    It is offered only when the loops hold nothing but that statement (no
+    other statement, `else` or comment would be lost) and the accumulator is
+    bound before the loop. It is unsafe because floating-point sums may differ
+    in the last bits (a different summation order) and the loop variable is no
+    longer bound after the statement.
+
+    Display-only for every other loop with a rewrite (per-column maps,
+    fills, running maxima, loops with other statements): the replacement is
+    shown but never applied. Loops rewritten by substituting whole arrays,
+    comprehensions, `map` and `np.vectorize` get no fix; the message gives the
+    vectorized form, and scalar helpers (`math.exp`, an `if` on a value) need
+    their array forms (`np.exp`, `np.where`).
     """
 
     code = "SL006"
     name = "vectorizable-loop"
     priority = 60
+    fixable = True
 
     def on_loop(self, event: Loop, ctx):
         node = event.node
@@ -82,7 +98,7 @@ class VectorizableLoop(Rule):
             found = judge_loop(outer, event.entry, effects)
             if found is not None and found.reportable:
                 return ()  # reported once, at the outermost loop of the nest
-        return (Report(node, message(finding)),)
+        return (Report(node, message(finding), loop_fix(node, finding, event.entry, ctx)),)
 
     def comprehension(self, node, entry: dict, ctx):
         """``np.array([f(x) for x in X])`` and ``sum(w[i] * x[i] for i in range(n))``."""
@@ -138,6 +154,127 @@ class VectorizableLoop(Rule):
                     return True
             parent = ctx.parent(parent)
         return False
+
+
+# --- fixes -------------------------------------------------------------------------------
+
+CERTAIN = ("dot", "sum", "matmul")
+_AUGMENTED = re.compile(r"^([A-Za-z_][A-Za-z_0-9]*) ([-+])= (.+)$", re.S)
+
+
+def loop_fix(node: cst.For, finding: Finding, entry: dict, ctx=None):
+    """The loop replaced by its rewrites: unsafe for one certain accumulation in a loop (nest)
+    that holds nothing else, display-only otherwise; None when no rewrite was built."""
+    rewrites = finding.rewrites
+    if not rewrites:
+        return None
+    code = "; ".join(" ".join(line.split()) for r in rewrites for line in r.preamble + [r.code])
+    if not code:
+        return None
+    title = f"Replace the loop with `{code}`"
+    replacement = code + _header_comment(node)
+    certain = ctx is not None and len(rewrites) == 1 and _certain(node, finding, rewrites[0], entry, ctx)
+    applicability = UNSAFE if certain else DISPLAY_ONLY
+    return fix(title, applicability, (node, replacement))
+
+
+def _certain(node: cst.For, finding: Finding, rewrite, entry: dict, ctx) -> bool:
+    if rewrite.kind not in CERTAIN or rewrite.preamble:
+        return False
+    match = _AUGMENTED.match(rewrite.code)
+    if match is None or match.group(1) not in entry or not _bound_before(ctx, node, match.group(1)):
+        return False  # not `name += expression`, or the accumulator is not bound before the loop
+    statement = _only_statement(node, len(rewrite.vars) if rewrite.vars else 1)
+    if statement is None or not isinstance(statement, (cst.AugAssign, cst.Assign)):
+        return False
+    if finding.inner_kept or finding.verdict.header.elements:
+        return False
+    return True
+
+
+def _bound_before(ctx, node: cst.CSTNode, name: str) -> bool:
+    """Whether a statement before ``node`` (in its block or an enclosing one) assigns ``name``,
+    or ``name`` is a parameter of the enclosing function."""
+    child, parent = node, ctx.parent(node)
+    while parent is not None:
+        if isinstance(parent, (cst.IndentedBlock, cst.Module)):
+            for statement in parent.body:
+                if statement is child:
+                    break
+                if _assigns(statement, name):
+                    return True
+        if isinstance(parent, cst.FunctionDef):
+            params = parent.params
+            every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
+            every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+            return any(p.name.value == name for p in every)
+        if isinstance(parent, (cst.ClassDef, cst.Lambda)):
+            return False
+        child, parent = parent, ctx.parent(parent)
+    return False
+
+
+def _assigns(statement: cst.CSTNode, name: str) -> bool:
+    stack = [statement]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        targets = []
+        if isinstance(item, cst.AssignTarget):
+            targets.append(item.target)
+        elif isinstance(item, (cst.AnnAssign, cst.AugAssign)) and item.value is not None:
+            targets.append(item.target)
+        elif isinstance(item, cst.For):
+            targets.append(item.target)
+        elif isinstance(item, cst.NamedExpr):
+            targets.append(item.target)
+        for target in targets:
+            names = [target] if isinstance(target, cst.Name) else [e.value for e in getattr(target, "elements", [])]
+            if any(isinstance(n, cst.Name) and n.value == name for n in names):
+                return True
+        stack.extend(item.children)
+    return False
+
+
+def _only_statement(node: cst.For, depth: int):
+    """The one small statement at the bottom of a perfect nest of ``depth`` loops, with no
+    ``else``, no comment and no other statement on the way; None otherwise."""
+    current: cst.CSTNode = node
+    for level in range(depth):
+        if not isinstance(current, cst.For) or current.orelse is not None or current.asynchronous is not None:
+            return None
+        body = current.body
+        if not isinstance(body, cst.IndentedBlock) or len(body.body) != 1:
+            return None
+        if level and _has_comment(body.header):
+            return None
+        inner = body.body[0]
+        if _has_comment(inner.leading_lines) or (body.footer and _has_comment(body.footer)):
+            return None
+        current = inner
+    if not isinstance(current, cst.SimpleStatementLine) or len(current.body) != 1 or _has_comment(current.trailing_whitespace):
+        return None
+    return current.body[0]
+
+
+def _has_comment(part) -> bool:
+    stack = list(part) if isinstance(part, (list, tuple)) else [part]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, cst.Comment):
+            return True
+        stack.extend(item.children)
+    return False
+
+
+def _header_comment(node: cst.For) -> str:
+    """The comment on the loop's ``for`` line, kept on the replacement line."""
+    body = node.body
+    header = getattr(body, "header", None)
+    if header is None or header.comment is None:
+        return ""
+    return "  " + header.comment.value
 
 
 def _expression_message(finding: Finding, consumer: str, kind) -> Optional[str]:
