@@ -249,7 +249,7 @@ def cross_cell_statements(notebook: Notebook, result: FileResult, path: str) -> 
         span = positions.get(statement)
         if span is None:
             continue
-        (start_cell, start_line), (end_cell, end_line) = notebook.locate(span.start.line), notebook.locate(span.end.line)
+        (start_cell, start_line), (end_cell, _) = notebook.locate(span.start.line), notebook.locate(span.end.line)
         if start_cell != end_cell:
             message = (
                 f"{path} does not run: a statement begun in cell {start_cell} goes on in cell {end_cell}, "

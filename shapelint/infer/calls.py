@@ -4,7 +4,6 @@ from __future__ import annotations
 import libcst as cst
 
 from ..domain.dims import const, unknown
-from ..domain.shapes import Shape
 from ..numpy_model import registry
 from .frame import Frame
 from .values import (

@@ -13,7 +13,6 @@ import libcst as cst
 
 from ..cst_walk import direct_children
 from ..domain.dims import sym
-from ..domain.shapes import Shape
 from .declarations import annotation_shape, docstring_declarations
 from .frame import Frame
 from .values import UNKNOWN, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored

@@ -15,10 +15,8 @@ from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from
 from ..numpy_model.registry import dims_of
 from .values import (
-    SCALAR_NUMBER,
     UNKNOWN,
     ArrayValue,
-    GeneratorValue,
     IntValue,
     IterValue,
     RangeValue,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 import libcst as cst
 
-from ..domain.dims import AnyDim, Dim, const, sym, unknown
+from ..domain.dims import AnyDim, Dim, sym, unknown
 from ..domain.shapes import Shape, ShapeError, shape_of
 from ..infer.imports import dotted as dotted_name
 from ..infer.values import (
