@@ -84,6 +84,14 @@ def size(shape: Shape) -> AnyDim:
     return total
 
 
+def attempt(operation, *shapes: Shape) -> tuple[Optional[Shape], Optional[str]]:
+    """``(result, None)``, or ``(None, why NumPy raises)``: for callers that report both outcomes."""
+    try:
+        return operation(*shapes), None
+    except ShapeError as exc:
+        return None, str(exc)
+
+
 def normalize_axis(axis: int, rank: int) -> int:
     if not -rank <= axis < rank:
         raise ShapeError(f"axis {axis} is out of bounds for an array of rank {rank}")

@@ -7,7 +7,7 @@ import libcst as cst
 
 from ..domain import ops
 from ..domain.dims import Dim, const, dim_add, dim_mul, dim_sub, unknown
-from ..domain.shapes import SCALAR, Shape, ShapeError, size
+from ..domain.shapes import SCALAR, Shape, ShapeError, attempt, size
 from ..cst_walk import direct_children
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
@@ -188,10 +188,7 @@ class ExpressionEvaluator:
             b = scaling_operand(op, *right)
         if a is None or b is None:
             return UNKNOWN
-        try:
-            shape, error = ops.broadcast(a.shape, b.shape), None
-        except ShapeError as exc:
-            shape, error = None, str(exc)
+        shape, error = attempt(ops.broadcast, a.shape, b.shape)
         if a.shape.rank and b.shape.rank:
             self.emit(frame, Elementwise(node, op, a, b, left[0], right[0], shape, error))
         if shape is None:
@@ -202,11 +199,7 @@ class ExpressionEvaluator:
         a, b = as_array(left[1]), as_array(right[1])
         if a is None or b is None or (func == "@" and (a.python_number or b.python_number)):
             return UNKNOWN  # a "number" before @ may as well be an object with its own @
-        rule = ops.dot if func == "np.dot" else ops.matmul
-        try:
-            shape, error = rule(a.shape, b.shape), None
-        except ShapeError as exc:
-            shape, error = None, str(exc)
+        shape, error = attempt(ops.dot if func == "np.dot" else ops.matmul, a.shape, b.shape)
         if a.shape.known_rank and b.shape.known_rank:
             self.emit(frame, Matmul(node, func, a, b, left[0], right[0], shape, error))
         if shape is None:

@@ -7,7 +7,7 @@ import libcst as cst
 
 from ..domain import ops
 from ..domain.dims import AnyDim, Dim, UnknownDim, sym
-from ..domain.shapes import Shape, ShapeError, shape_of, shapes_same
+from ..domain.shapes import Shape, attempt, shape_of, shapes_same
 from .declarations import annotation_shape, comment_declarations, resolve, trailing_comment_shape
 from .events import Declared, Inplace, Loop
 from .expressions import _ELEMENTWISE_OPS, int_arithmetic
@@ -99,10 +99,7 @@ class StatementExecutor:
 
     def inplace(self, frame: Frame, node: cst.AugAssign, op: str, target: ArrayValue, value: ArrayValue) -> Value:
         """``b -= lr * db`` keeps b's shape; NumPy raises when the broadcast would not."""
-        try:
-            result, error = ops.broadcast(target.shape, value.shape), None
-        except ShapeError as exc:
-            result, error = None, str(exc)
+        result, error = attempt(ops.broadcast, target.shape, value.shape)
         if value.shape.rank:
             self.emit(frame, Inplace(node, op, target, value, node.target, node.value, result, error))
         return target

@@ -25,7 +25,7 @@ from ..infer.values import ArrayValue
 from .effects import Effects, is_fresh
 from .forms import is_mask, ragged_call, selection
 from .header import Header
-from .syntax import VIEW_ATTRIBUTES, bound_names, dotted_root, head_name, keyword, peel, short_code
+from .syntax import bound_names, dotted_root, head_name, keyword, peel, short_code
 from .taint import assignments, tainted_names
 
 READ, WRITE, ACCUM, APPEND = "read", "write", "accum", "append"
@@ -386,23 +386,13 @@ class _Scanner:
 
         Index expressions are scanned as reads on the way.
         """
-        levels: list = []
-        transposed = False
-        current = node
-        while True:
-            if isinstance(current, cst.Subscript):
-                levels.append(tuple(current.slice))
-                for element in current.slice:
-                    if is_mask(element.slice):
-                        self.stop(f"selects a data-dependent number of elements (`{short_code(current)}`)")
-                    self.slice_reads(element.slice, state)
-                current = current.value
-            elif isinstance(current, cst.Attribute) and current.attr.value in VIEW_ATTRIBUTES:
-                transposed = transposed or current.attr.value == "T"
-                current = current.value
-            else:
-                break
-        return current, tuple(reversed(levels)), transposed
+        base, levels, transposed = peel(node)
+        for level in reversed(levels):  # outermost subscript first, as the code reads
+            for element in level:
+                if is_mask(element.slice):
+                    self.stop(f"selects a data-dependent number of elements (`{short_code(node)}`)")
+                self.slice_reads(element.slice, state)
+        return base, levels, transposed
 
     def slice_reads(self, item: cst.BaseSlice, state: _State) -> None:
         if isinstance(item, cst.Index):
