@@ -144,11 +144,8 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
     results = []
     remaining: list[Finding] = []
     for path in files:
-        if path.suffix == ".ipynb":
-            settings = resolver.for_path(path)
-            result = fix_notebook(path, unsafe, write=not diff, keep=lambda f, s=settings, p=str(path): s.enabled(f.code, p))
-        else:
-            result = fix_file(path, unsafe, write=not diff, lint=linter(str(path)))
+        fixer = fix_notebook if path.suffix == ".ipynb" else fix_file
+        result = fixer(path, unsafe, write=not diff, lint=linter(str(path)))
         if result is None:
             remaining += lint_files([path], 1)
             continue

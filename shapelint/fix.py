@@ -152,7 +152,7 @@ def fix_file(path: Path, unsafe: bool, write: bool, lint=None) -> Optional[FixRe
 __all__ = ["DISPLAY_ONLY", "FixResult", "apply_edits", "fix_file", "fix_text"]
 
 
-def fix_notebook_text(text: str, path: str, unsafe: bool, keep=lambda finding: True) -> Optional[FixResult]:
+def fix_notebook_text(text: str, path: str, unsafe: bool, lint=None) -> Optional[FixResult]:
     """Fix a notebook cell by cell: the code cells are fixed as one module (shapes flow across
     cells), and each changed line goes back to its cell; masked magics and every other cell,
     output and metadata stay as they were. None for a notebook that cannot be read."""
@@ -165,7 +165,6 @@ def fix_notebook_text(text: str, path: str, unsafe: bool, keep=lambda finding: T
         document = json.loads(text)
     except (NotebookError, ValueError):
         return None
-    lint = lambda source: [f for f in lint_source(source, path).findings if keep(f)]  # noqa: E731
     merged = fix_text(notebook.source, path, unsafe, lint)
     result = FixResult(path, text, text, merged.applied, [place_in_cell(notebook, f) for f in merged.remaining], merged.dropped)
     if not merged.changed:
@@ -190,12 +189,12 @@ def fix_notebook_text(text: str, path: str, unsafe: bool, keep=lambda finding: T
     return result
 
 
-def fix_notebook(path: Path, unsafe: bool, write: bool, keep=lambda finding: True) -> Optional[FixResult]:
+def fix_notebook(path: Path, unsafe: bool, write: bool, lint=None) -> Optional[FixResult]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    result = fix_notebook_text(text, str(path), unsafe, keep)
+    result = fix_notebook_text(text, str(path), unsafe, lint)
     if result is not None and write and result.changed:
         write_atomically(path, result.fixed, "utf-8")
     return result
