@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..findings import Finding
+from .context import printable
 
 
 def render(findings: Iterable[Finding], ctx=None) -> str:
-    return "".join(f"{f.where}: {f.code} {f.message}\n" for f in findings)
+    return "".join(printable(f"{f.where}: {f.code} {f.message}\n") for f in findings)

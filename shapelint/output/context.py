@@ -3,15 +3,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Optional
+
+from ..files import read_regular
 
 
 def read_lines(path: str) -> Optional[list[str]]:
+    """A regular file's lines (None for anything else: a FIFO is never opened)."""
     try:
-        return split_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
+        return split_lines(read_regular(path).decode("utf-8", errors="replace"))
     except OSError:
         return None
+
+
+def printable(text: str) -> str:
+    """``text`` as any UTF-8 output can carry it: the undecodable bytes of a file name (held as
+    surrogate escapes, ``os.fsdecode``) are shown as ``\\xe9``, other lone surrogates as ``\\udXXX``."""
+    return _SURROGATE.sub(_escape, text) if _SURROGATE.search(text) else text
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def split_lines(text: str) -> list[str]:

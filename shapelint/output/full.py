@@ -18,12 +18,12 @@ the notebook is read with ``shapelint.notebook.read_notebook`` and its cells reg
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 from typing import Iterable, Optional
 
+from ..files import read_regular
 from ..findings import Finding
 from .color import BLUE, BOLD, RED, paint
-from .context import RenderContext
+from .context import RenderContext, printable
 
 TAB_WIDTH = 4
 
@@ -54,7 +54,7 @@ def _register_cells(ctx: RenderContext, path: str) -> None:
     try:
         from ..notebook import read_notebook
 
-        cells = read_notebook(Path(path).read_bytes()).cells
+        cells = read_notebook(read_regular(path)).cells
     except Exception:  # noqa: BLE001 - no source is shown, the finding still is
         return
     for cell, lines in cells.items():
@@ -113,7 +113,7 @@ def caret_span(finding: Finding, length: int) -> tuple[int, int]:
 def header(finding: Finding, color: bool) -> str:
     code = paint(finding.code, BOLD, RED, enabled=color)
     name = f" [{finding.name}]" if finding.name else ""
-    return f"{finding.where}: {code}{name} {finding.message}"
+    return printable(f"{finding.where}: {code}{name} {finding.message}")
 
 
 def render_one(finding: Finding, ctx: Optional[RenderContext]) -> str:

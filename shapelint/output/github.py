@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..findings import Finding
+from .context import printable
 
 
 def escape_data(text: str) -> str:
@@ -40,7 +41,7 @@ def command(finding: Finding) -> str:
     message = finding.message
     if finding.cell is not None:
         message = f"cell {finding.cell}, line {finding.line}, column {finding.column}: {message}"
-    return f"::error {props}::{escape_data(message)}\n"
+    return printable(f"::error {props}::{escape_data(message)}\n")
 
 
 def render(findings: Iterable[Finding], ctx=None) -> str:

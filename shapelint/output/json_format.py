@@ -5,14 +5,15 @@ import json
 from typing import Iterable
 
 from ..findings import Finding
+from .context import printable
 
 
 def as_dict(finding: Finding) -> dict:
     return {
         "code": finding.code,
         "name": finding.name,
-        "message": finding.message,
-        "filename": finding.path,
+        "message": printable(finding.message),
+        "filename": printable(finding.path),
         "location": {"row": finding.line, "column": finding.column},
         "end_location": {"row": finding.end_line or finding.line, "column": finding.end_column or finding.column},
         "fix": finding.fix,

@@ -15,15 +15,16 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import os
 import re
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Iterable, Optional
-from urllib.parse import quote
+from urllib.parse import quote_from_bytes
 
 from .. import __version__
 from ..docs import all_docs, section
 from ..findings import SYNTAX_CODE, Finding
-from .context import RenderContext
+from .context import RenderContext, printable
 from .full import source_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -77,14 +78,15 @@ def rule_descriptors() -> list[dict]:
 
 def artifact_uri(path: str) -> str:
     """The path as a URI reference: relative paths stay relative (forward slashes, percent-encoded);
-    absolute ones become ``file://`` URIs."""
+    absolute ones become ``file://`` URIs. The file name's bytes are percent-encoded, as RFC 3986
+    says, so a name that is not UTF-8 keeps its bytes (``caf%E9.py``)."""
     windows = PureWindowsPath(path)
     if windows.drive and windows.is_absolute():
         return windows.as_uri()
     posix = path.replace("\\", "/")
     if posix.startswith("/"):
         return PurePosixPath(posix).as_uri()
-    return quote(posix, safe="/")
+    return quote_from_bytes(os.fsencode(posix), safe="/")
 
 
 def normalized_message(message: str) -> str:
@@ -111,7 +113,7 @@ def result(finding: Finding, index: int, fingerprint_value: str) -> dict:
         "ruleId": finding.code,
         "ruleIndex": index,
         "level": level(finding.code),
-        "message": {"text": finding.message},
+        "message": {"text": printable(finding.message)},
         "locations": [
             {
                 "physicalLocation": {
