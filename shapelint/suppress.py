@@ -62,19 +62,29 @@ def suppressions(source: bytes | str) -> dict[int, list[Suppression]]:
 
 
 def skips_file(source: bytes | str) -> bool:
-    """``# shapelint: skip-file`` in the comments before the first line of code."""
+    """``# shapelint: skip-file`` in the comments before the first line of code, also in a file
+    that is not valid in its encoding (its comments are then read byte for byte, as latin-1)."""
     quick = _SKIP_FILE.search(source) if isinstance(source, bytes) else _SKIP_FILE_TEXT.search(source)
     if quick is None:
         return False
-    data = source.encode("utf-8") if isinstance(source, str) else source
+    data = source.encode("utf-8", "surrogateescape") if isinstance(source, str) else source
     try:
-        for token in tokenize.tokenize(io.BytesIO(data).readline):
-            if token.type == tokenize.COMMENT and _SKIP_FILE_TEXT.search(token.string):
-                return True
-            if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING, tokenize.STRING):
-                return False
-    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        return _skip_comment_leads(tokenize.tokenize(io.BytesIO(data).readline))
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        try:
+            return _skip_comment_leads(tokenize.generate_tokens(io.StringIO(data.decode("latin-1")).readline))
+        except (tokenize.TokenError, SyntaxError):
+            return False
+    except tokenize.TokenError:
         return False
+
+
+def _skip_comment_leads(tokens) -> bool:
+    for token in tokens:
+        if token.type == tokenize.COMMENT and _SKIP_FILE_TEXT.search(token.string):
+            return True
+        if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING, tokenize.STRING):
+            return False
     return False
 
 
