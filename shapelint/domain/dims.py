@@ -4,12 +4,18 @@ A dim is a monomial ``coeff * sym1 * sym2 ...`` so that ``reshape(-1)`` of an
 ``(n, m)`` array can say ``(n*m,)`` and ``reshape(n, -1)`` can say ``m``. Two
 dims compare three-valued: ``True`` (equal for every size), ``False`` (differ
 for every size) or ``None`` (cannot tell, e.g. two different symbols).
+
+Symbols come in two kinds. A name the author chose for a size they made or
+declared (``np.zeros((n_h, m))``, ``# (n_h, m)``) is distinct by intent from
+other such names. A *label* only names a size read off an array nobody knows
+(``ni, nj = A.shape``): it is not known to differ from anything, so no claim
+may rest on it differing (``known_to_differ``).
 """
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Hashable, Optional
 
 Tri = Optional[bool]
 
@@ -22,6 +28,7 @@ class Dim:
 
     coeff: int
     symbols: tuple[str, ...] = ()
+    labels: frozenset = field(default=frozenset(), compare=False)  # which symbols are labels
 
     @property
     def is_const(self) -> bool:
@@ -38,9 +45,11 @@ class Dim:
 
 @dataclass(frozen=True)
 class UnknownDim:
-    """A size nobody can name; every instance is distinct from every other."""
+    """A size nobody can name. Fresh ones are distinct from every other; one made
+    with a key (``basis[:, 1:]`` of the same axis, evaluated twice) equals every
+    other made with that key."""
 
-    ident: int
+    ident: Hashable
 
     def __str__(self) -> str:
         return "?"
@@ -54,11 +63,18 @@ def const(value: int) -> Dim:
 
 
 def sym(name: str) -> Dim:
+    """A size the author named on purpose (a constructor's argument, a declaration)."""
     return Dim(1, (name,))
 
 
-def unknown() -> UnknownDim:
-    return UnknownDim(next(_unknown_ids))
+def label(name: str) -> Dim:
+    """A name for a size read off an array of unknown shape: not known to differ from others."""
+    return Dim(1, (name,), frozenset((name,)))
+
+
+def unknown(key: Optional[Hashable] = None) -> UnknownDim:
+    """A fresh unknown size, or the one unknown that ``key`` (what it was computed from) names."""
+    return UnknownDim(next(_unknown_ids) if key is None else ("key", key))
 
 
 ONE = const(1)
@@ -70,7 +86,7 @@ def is_known(d: AnyDim) -> bool:
 
 def dim_eq(a: AnyDim, b: AnyDim) -> Tri:
     """Three-valued equality: symbols are probably, not provably, different."""
-    if a is b:
+    if a is b or (isinstance(a, UnknownDim) and a == b):
         return True
     if not (isinstance(a, Dim) and isinstance(b, Dim)):
         return None
@@ -100,9 +116,26 @@ def probably_differ(a: AnyDim, b: AnyDim) -> bool:
     return isinstance(a, Dim) and isinstance(b, Dim) and a != b
 
 
+def has_label(d: AnyDim) -> bool:
+    return isinstance(d, Dim) and bool(d.labels)
+
+
+def known_to_differ(a: AnyDim, b: AnyDim) -> bool:
+    """Different for every size (constants), or by intent (names chosen apart); labels never are."""
+    if not (isinstance(a, Dim) and isinstance(b, Dim)) or a == b:
+        return False
+    return not (a.labels or b.labels)
+
+
+def _kept_labels(symbols: tuple[str, ...], *sources: Dim) -> frozenset:
+    found = frozenset().union(*(d.labels for d in sources))
+    return found & frozenset(symbols) if found else found
+
+
 def dim_mul(a: AnyDim, b: AnyDim) -> AnyDim:
     if isinstance(a, Dim) and isinstance(b, Dim):
-        return Dim(a.coeff * b.coeff, tuple(sorted(a.symbols + b.symbols)))
+        symbols = tuple(sorted(a.symbols + b.symbols))
+        return Dim(a.coeff * b.coeff, symbols, _kept_labels(symbols, a, b))
     return unknown()
 
 
@@ -117,7 +150,7 @@ def dim_div(a: AnyDim, b: AnyDim) -> AnyDim:
         if s not in remaining:
             return unknown()
         remaining.remove(s)
-    return Dim(a.coeff // b.coeff, tuple(remaining))
+    return Dim(a.coeff // b.coeff, tuple(remaining), _kept_labels(tuple(remaining), a))
 
 
 def dim_add(a: AnyDim, b: AnyDim) -> AnyDim:
@@ -125,7 +158,7 @@ def dim_add(a: AnyDim, b: AnyDim) -> AnyDim:
         if a.is_const and b.is_const:
             return const(a.coeff + b.coeff)
         if a.symbols == b.symbols:
-            return Dim(a.coeff + b.coeff, a.symbols)
+            return Dim(a.coeff + b.coeff, a.symbols, a.labels | b.labels)
     return unknown()
 
 
@@ -134,5 +167,5 @@ def dim_sub(a: AnyDim, b: AnyDim) -> AnyDim:
         if a.is_const and b.is_const:
             return const(a.coeff - b.coeff)
         if a.symbols == b.symbols and a.coeff > b.coeff:
-            return Dim(a.coeff - b.coeff, a.symbols)
+            return Dim(a.coeff - b.coeff, a.symbols, a.labels | b.labels)
     return unknown()

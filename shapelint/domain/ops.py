@@ -78,6 +78,13 @@ def matmul(a: Shape, b: Shape) -> Shape:
     return shape_of(out)
 
 
+def inner_dims(a: Shape, b: Shape) -> Optional[tuple[AnyDim, AnyDim]]:
+    """The two sizes a matrix product (``@`` or ``np.dot``) sums over, which must be equal."""
+    if not a.dims or not b.dims:
+        return None
+    return a.dims[-1], b.dims[0] if len(b.dims) == 1 else b.dims[-2]
+
+
 def dot(a: Shape, b: Shape) -> Shape:
     """``np.dot``: like matmul up to 2-D; for N-D a sum over a's last and b's second-to-last axis."""
     if a.dims is None or b.dims is None:
@@ -184,6 +191,7 @@ class SliceIndex:
 
     length: Optional[AnyDim] = None
     bounds: Optional[slice] = None
+    key: Optional[tuple] = None  # what an unknown length is a function of, with the axis it cuts
 
 
 @dataclass(frozen=True)
@@ -240,6 +248,8 @@ def index(shape: Shape, items: Sequence[object]) -> Shape:
             d = next(dims)
             if item.bounds is not None and isinstance(d, Dim) and d.is_const:
                 out.append(Dim(len(range(d.coeff)[item.bounds])))
+            elif item.key is not None:
+                out.append(unknown(("slice", d, item.key)))
             else:
                 out.append(d if item.length is None else item.length)
     return shape_of(out)

@@ -23,6 +23,10 @@ class Event:
     def kind(self) -> str:
         return type(self).__name__.lower()
 
+    def arrays(self) -> tuple[ArrayValue, ...]:
+        """The arrays whose shapes this event's verdict rests on."""
+        return tuple(value for value in vars(self).values() if isinstance(value, ArrayValue))
+
 
 @dataclass(frozen=True)
 class Elementwise(Event):
@@ -83,10 +87,16 @@ class Declared(Event):
 
 @dataclass(frozen=True)
 class Failure(Event):
-    """Any other operation that NumPy would reject (reshape, concatenate, indexing, axis)."""
+    """Any other operation that NumPy would reject (reshape, concatenate, indexing, axis).
+
+    ``operands`` are the arrays the verdict rests on (a claim needs them all trusted)."""
 
     operation: str
     error: str
+    operands: tuple[ArrayValue, ...] = ()
+
+    def arrays(self) -> tuple[ArrayValue, ...]:
+        return self.operands
 
 
 @dataclass(frozen=True, eq=False)

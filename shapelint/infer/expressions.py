@@ -6,9 +6,10 @@ from typing import Optional
 import libcst as cst
 
 from ..domain import ops
-from ..domain.dims import Dim, const, dim_add, dim_mul, dim_sub, unknown
+from ..domain.dims import Dim, UnknownDim, const, dim_add, dim_mul, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, attempt, size
 from ..cst_walk import direct_children
+from ..literals import integer_literal
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .values import (
@@ -24,6 +25,7 @@ from .values import (
     NoneValue,
     StrValue,
     TupleValue,
+    Assumed,
     UserClass,
     Value,
     as_array,
@@ -76,10 +78,8 @@ class ExpressionEvaluator:
         return frame.lookup(node.value)
 
     def eval_Integer(self, node: cst.Integer, frame: Frame) -> Value:
-        try:
-            return IntValue(const(int(node.value.replace("_", ""), 0)))
-        except ValueError:
-            return IntValue(unknown())
+        value = integer_literal(node)
+        return IntValue(unknown() if value is None else const(value))
 
     def eval_Float(self, node: cst.Float, frame: Frame) -> Value:
         return SCALAR_NUMBER
@@ -204,11 +204,14 @@ class ExpressionEvaluator:
             self.emit(frame, Matmul(node, func, a, b, left[0], right[0], shape, error))
         if shape is None:
             return UNKNOWN
+        inner = ops.inner_dims(a.shape, b.shape)
+        if inner is not None:
+            self.learn_equal(frame, *inner)  # it ran, so they are equal: ``A @ A`` makes A square
         made_at = None
         if shape.rank == 1:
             made_at = a.made_at if a.shape.rank == 1 else b.made_at if b.shape.rank == 1 else None
             made_at = made_at or node
-        return ArrayValue(shape, made_at=made_at)
+        return ArrayValue(shape, made_at=made_at, basis=a.basis | b.basis)
 
     def transpose(self, frame: Frame, node: cst.CSTNode, operand: Arg, axes=None) -> Value:
         a = as_array(operand[1])
@@ -219,9 +222,9 @@ class ExpressionEvaluator:
         try:
             shape = ops.transpose(a.shape, axes)
         except ShapeError as exc:
-            self.emit(frame, Failure(node, "transpose", str(exc)))
+            self.emit(frame, Failure(node, "transpose", str(exc), (a,)))
             return UNKNOWN
-        return ArrayValue(shape, made_at=a.made_at if shape.rank == 1 else None, explicit=a.explicit)
+        return ArrayValue(shape, made_at=a.made_at if shape.rank == 1 else None, explicit=a.explicit, basis=a.basis)
 
     # --- attributes ---------------------------------------------------------------
 
@@ -280,17 +283,18 @@ class ExpressionEvaluator:
         try:
             shape = ops.index(base.shape, items)
         except ShapeError as exc:
-            self.emit(frame, Failure(node, "index", str(exc)))
+            self.emit(frame, Failure(node, "index", str(exc), (base,)))
             return UNKNOWN
         explicit = any(isinstance(i, ops.NewAxis) for i in items)
         made_at = None
         if shape.rank == 1:
             made_at = base.made_at if base.shape.rank == 1 else node
-        return ArrayValue(shape, made_at=made_at, explicit=explicit or base.explicit)
+        return ArrayValue(shape, made_at=made_at, explicit=explicit or base.explicit, basis=base.basis)
 
     def index_item(self, item: cst.BaseSlice, frame: Frame):
         if isinstance(item, cst.Slice):
-            return ops.SliceIndex(self.slice_length(item, frame), constant_bounds(item))
+            length = self.slice_length(item, frame)
+            return ops.SliceIndex(length, constant_bounds(item), self.slice_key(item, frame) if isinstance(length, UnknownDim) else None)
         expr = item.value
         if isinstance(expr, cst.Ellipsis):
             return ops.EllipsisIndex()
@@ -317,9 +321,9 @@ class ExpressionEvaluator:
             if (
                 isinstance(offset.operator, cst.Add)
                 and offset.left.deep_equals(item.lower)
-                and isinstance(offset.right, cst.Integer)
+                and integer_literal(offset.right) is not None
             ):
-                return const(int(offset.right.value))
+                return const(integer_literal(offset.right))
         lo = lower.dim if isinstance(lower, IntValue) else None
         hi = upper.dim if isinstance(upper, IntValue) else None
         if lower is None and hi is not None and _non_negative(hi):
@@ -329,6 +333,17 @@ class ExpressionEvaluator:
         if isinstance(lo, Dim) and isinstance(hi, Dim) and lo.is_const and hi.is_const and 0 <= lo.coeff <= hi.coeff:
             return const(hi.coeff - lo.coeff)
         return unknown()
+
+    def slice_key(self, item: cst.Slice, frame: Frame):
+        """What a slice's length is a function of (with the axis it cuts): its bounds, when they are
+        sizes. The same slice of the same axis is then the same size, however often it is written."""
+        parts = []
+        for part in (item.lower, item.upper, item.step):
+            value = IntValue(const(0)) if part is None else self.evaluate(part, frame)
+            if not isinstance(value, IntValue):
+                return None
+            parts.append(None if part is None else value.dim)
+        return tuple(parts)
 
 
 SCALING_OPS = ("*", "/")
@@ -341,7 +356,7 @@ def scaling_operand(op: str, node: cst.BaseExpression, value: Value) -> Optional
     rates, ``1/m`` and ``alpha`` are what people scale arrays by.
     """
     if value is UNKNOWN and op in SCALING_OPS and _scalar_like(node):
-        return SCALAR_NUMBER
+        return ArrayValue(SCALAR, python_number=True, basis=frozenset((Assumed(node),)))
     return None
 
 
@@ -389,11 +404,7 @@ def tuple_subscript(base: TupleValue, node: cst.Subscript, items) -> Value:
 
 
 def _literal_index(node: cst.BaseExpression) -> Optional[int]:
-    if isinstance(node, cst.Integer):
-        return int(node.value)
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) and isinstance(node.expression, cst.Integer):
-        return -int(node.expression.value)
-    return None
+    return integer_literal(node)
 
 
 def int_arithmetic(op: str, left: IntValue, right: IntValue) -> Value:
@@ -414,14 +425,15 @@ def int_arithmetic(op: str, left: IntValue, right: IntValue) -> Value:
 
 def broadcast_result(a: ArrayValue, b: ArrayValue, shape: Shape) -> ArrayValue:
     """Scaling by a number keeps an array's provenance; mixing two arrays makes a new one."""
+    basis = a.basis | b.basis
     if b.shape.rank == 0 and a.shape.known_rank:
-        return a.with_shape(shape, python_number=a.python_number and b.python_number)
+        return a.with_shape(shape, python_number=a.python_number and b.python_number, basis=basis)
     if a.shape.rank == 0 and b.shape.known_rank:
-        return b.with_shape(shape, python_number=False)
+        return b.with_shape(shape, python_number=False, basis=basis)
     made_at = None
     if shape.rank == 1:
         made_at = (a.made_at if a.shape.rank == 1 else None) or (b.made_at if b.shape.rank == 1 else None)
-    return ArrayValue(shape, made_at=made_at)
+    return ArrayValue(shape, made_at=made_at, basis=basis)
 
 
 __all__ = ["ExpressionEvaluator", "broadcast_result", "SCALAR"]

@@ -15,7 +15,8 @@ from ..cst_walk import direct_children
 from ..domain.dims import sym
 from .declarations import annotation_shape, docstring_declarations
 from .frame import Frame
-from .values import UNKNOWN, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
+from ..domain.shapes import shapes_eq
+from .values import UNKNOWN, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
 MAX_CALL_DEPTH = 3
 
@@ -68,21 +69,26 @@ class FunctionAnalyzer:
         return frame
 
     def parameter_declarations(self, function: UserFunction, frame: Frame) -> dict[str, ArrayValue]:
-        """Annotations win over docstrings; a docstring's shape is ``loose`` (it says what is accepted)."""
+        """Annotations win over docstrings; a docstring's shape is ``loose`` (it says what is accepted).
+
+        Each rests on its declaration, so that a caller passing something else can make it stale."""
         params = all_parameters(function.node)
         declared: dict[str, ArrayValue] = {}
         doc = function.node.get_docstring()
         if doc:
             for name, spec in docstring_declarations(doc, {p.name.value for p in params}).items():
-                declared[name] = ArrayValue(self.resolve_spec(spec, frame), loose=True)
+                basis = frozenset((ParameterDeclaration(function.node, name, "docstring"),))
+                declared[name] = ArrayValue(self.resolve_spec(spec, frame), loose=True, basis=basis)
         for param in params:
             if param.annotation is not None:
                 spec = annotation_shape(param.annotation.annotation)
                 if spec is not False:
-                    declared[param.name.value] = ArrayValue(self.resolve_spec(spec, frame))
+                    name = param.name.value
+                    basis = frozenset((ParameterDeclaration(function.node, name, "annotation"),))
+                    declared[name] = ArrayValue(self.resolve_spec(spec, frame), basis=basis)
         return declared
 
-    def bind_declared_parameters(self, function: UserFunction, frame: Frame) -> None:
+    def bind_declared_parameters(self, function: UserFunction, frame: Frame) -> dict[str, ArrayValue]:
         declared = self.parameter_declarations(function, frame)
         for index, param in enumerate(all_parameters(function.node)):
             name = param.name.value
@@ -94,6 +100,7 @@ class FunctionAnalyzer:
                 frame.env[name] = IntValue(sym(name))
             else:
                 frame.env[name] = UNKNOWN
+        return declared
 
     def call_user(self, function: UserFunction, args, kwargs, caller: Frame) -> Value:
         """The return value of one call, from a silent run of the body with these arguments."""
@@ -105,8 +112,9 @@ class FunctionAnalyzer:
         self.summaries[key] = UNKNOWN
         instance = args[0][1] if function.owner is not None and args and isinstance(args[0][1], Instance) else None
         frame = self.function_frame(function, emit=False, instance=instance, depth=caller.depth + 1)
-        self.bind_declared_parameters(function, frame)
+        declared = self.bind_declared_parameters(function, frame)
         self.bind_arguments(function, frame, args, kwargs)
+        self.note_contradicted_declarations(function, declared, frame)
         self.active_calls.add(function)
         try:
             self.execute_suite(function.node.body, frame)
@@ -117,6 +125,16 @@ class FunctionAnalyzer:
         result = summarize_returns(frame)
         self.summaries[key] = result
         return result
+
+    def note_contradicted_declarations(self, function: UserFunction, declared: dict[str, ArrayValue], frame: Frame) -> None:
+        """A caller passes an array whose shape (derived from its code) cannot be the declared one:
+        the declaration is stale, and nothing found in the function may rest on it."""
+        for name, declaration in declared.items():
+            argument = frame.env.get(name)
+            if argument is declaration or not isinstance(argument, ArrayValue) or argument.basis:
+                continue
+            if shapes_eq(argument.shape, declaration.shape) is False:
+                self.analysis.stale_declarations |= declaration.basis
 
     def bind_arguments(self, function: UserFunction, frame: Frame, args, kwargs) -> None:
         positional = list(function.node.params.posonly_params) + list(function.node.params.params)

@@ -15,6 +15,7 @@ from .. import numpy_model  # noqa: F401  (registers the numpy handlers)
 from .calls import CallEvaluator
 from .events import Event
 from .expressions import ExpressionEvaluator
+from .facts import FactLearner
 from .frame import Frame
 from .functions import FunctionAnalyzer
 from .statements import StatementExecutor
@@ -33,9 +34,10 @@ class Analysis:
     reveals: list[tuple[cst.CSTNode, Value]] = field(default_factory=list)
     assignments: list[tuple[cst.Name, Value]] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
+    stale_declarations: set = field(default_factory=set)  # ParameterDeclarations a caller contradicts
 
 
-class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, FunctionAnalyzer):
+class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, FunctionAnalyzer, FactLearner):
     def __init__(self) -> None:
         self.analysis = Analysis()
         self.pending_functions: list[UserFunction] = []

@@ -6,11 +6,13 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from ..domain import ops
-from ..domain.dims import AnyDim, Dim, UnknownDim, sym
-from ..domain.shapes import Shape, attempt, shape_of, shapes_same
+from ..literals import integer_literal
+from ..domain.dims import AnyDim, Dim, UnknownDim, dim_eq, label, sym, unknown
+from ..domain.shapes import Shape, ShapeError, attempt, shape_of, shapes_same
 from .declarations import annotation_shape, comment_declarations, resolve, trailing_comment_shape
-from .events import Declared, Inplace, Loop
+from .events import Declared, Failure, Inplace, Loop
 from .expressions import _ELEMENTWISE_OPS, int_arithmetic
+from .facts import promote_named
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from
 from ..numpy_model.registry import dims_of
@@ -112,6 +114,7 @@ class StatementExecutor:
 
     def exec_Assert(self, node: cst.Assert, frame: Frame, declared=False) -> None:
         self.evaluate(node.test, frame)
+        self.learn_from_test(node.test, frame, holds=True)
         test = node.test
         if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
             return
@@ -147,21 +150,26 @@ class StatementExecutor:
     # --- compound statements ----------------------------------------------------------
 
     def exec_If(self, node: cst.If, frame: Frame) -> None:
+        """Each branch runs knowing its test's outcome; a branch that always leaves (``raise``,
+        ``return``) does not reach the code after the ``if``, so it adds nothing to what holds there."""
         self.evaluate(node.test, frame)
         guard = rank_guard(node.test)
         before = frame.env
         frame.env = dict(before)
         self.distrust_rank(guard, frame, branch_taken=True)
+        self.learn_from_test(node.test, frame, holds=True)
         self.execute_suite(node.body, frame)
         body_env = frame.env
         frame.env = dict(before)
         self.distrust_rank(guard, frame, branch_taken=False)
+        self.learn_from_test(node.test, frame, holds=False)
         if node.orelse is not None:
             if isinstance(node.orelse, cst.If):
                 self.exec_If(node.orelse, frame)
             else:
                 self.execute_suite(node.orelse.body, frame)
-        frame.env = join_envs(before, body_env, frame.env)
+        paths = [env for env, suite in ((body_env, node.body), (frame.env, node.orelse)) if not always_leaves(suite)]
+        frame.env = join_envs(before, *paths) if paths else frame.env
 
     def exec_For(self, node: cst.For, frame: Frame) -> None:
         element = element_of(self.evaluate(node.iter, frame))
@@ -279,12 +287,31 @@ class StatementExecutor:
                 if declared is not False and value_node is not None:
                     value = self.declare(frame, value_node, value if isinstance(value, ArrayValue) else None, self.resolve_spec(declared, frame), source)
                 frame.instance.attributes[target.attr.value] = value
+            elif target.attr.value == "shape":
+                self.set_shape(target, value, frame, value_node)
             else:
                 self.evaluate(target.value, frame)
         elif isinstance(target, cst.Subscript):
             self.evaluate(target, frame)
             if declared is not False and value_node is not None:
                 self.check_declared(frame, value_node, value, self.resolve_spec(declared, frame), source)
+
+    def set_shape(self, target: cst.Attribute, value: Value, frame: Frame, value_node) -> None:
+        """``x.shape = (3, 4)`` reshapes ``x`` in place (NumPy raises if the size differs)."""
+        array = self.evaluate(target.value, frame)
+        dims = dims_of(value_node, value) if value_node is not None else None
+        if not isinstance(array, ArrayValue):
+            return
+        if dims is None:
+            self.assign_expression(target.value, UNKNOWN, frame)
+            return
+        new = [ops.INFER if isinstance(d, Dim) and d.is_const and d.coeff == -1 else d for d in dims]
+        try:
+            shape = ops.reshape(array.shape, new)
+        except ShapeError as exc:
+            self.emit(frame, Failure(target, "reshape", str(exc), (array,)))
+            shape = Shape(None)
+        self.assign_expression(target.value, ArrayValue(shape, explicit=True, basis=array.basis), frame)
 
     def unpack(self, target, value: Value, frame: Frame, value_node) -> None:
         elements = target.elements
@@ -309,7 +336,7 @@ class StatementExecutor:
         current = self.evaluate(array_node, frame)
         if current is not UNKNOWN and not (isinstance(current, ArrayValue) and not current.shape.known_rank):
             return UNKNOWN
-        shape = shape_of(sym(name) for name in names)
+        shape = shape_of(size_label(name) for name in names)
         self.assign_expression(array_node, ArrayValue(shape), frame)
         return TupleValue(tuple(IntValue(d) for d in shape.dims), is_shape=True)
 
@@ -317,10 +344,12 @@ class StatementExecutor:
         """``m = X.shape[1]`` where that size was unknown: call it ``m`` from now on."""
         if not (isinstance(item, IntValue) and isinstance(item.dim, UnknownDim) and isinstance(target, cst.Name)):
             return item
+        if is_throwaway(target.value):
+            return item
         array = self.evaluate(array_node, frame)
         if not isinstance(array, ArrayValue) or array.shape.dims is None:
             return item
-        named = sym(target.value)
+        named = label(target.value)
         dims = tuple(named if d is item.dim else d for d in array.shape.dims)
         self.assign_expression(array_node, array.with_shape(Shape(dims)), frame)
         return IntValue(named)
@@ -329,10 +358,10 @@ class StatementExecutor:
         """``m = X.shape[1]`` / ``m = len(X)`` of an unknown size: that size is ``m`` from now on."""
         if isinstance(value_node, cst.Subscript) and _is_shape_attribute(value_node.value) and len(value_node.slice) == 1:
             index = value_node.slice[0].slice
-            if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+            axis = integer_literal(index.value) if isinstance(index, cst.Index) else None
+            if axis is not None and axis >= 0:
                 array = self.evaluate(value_node.value.value, frame)
                 if isinstance(array, ArrayValue) and array.shape.dims is not None:
-                    axis = int(index.value.value)
                     if axis < len(array.shape.dims):
                         return self.name_dim(frame, value_node.value.value, axis, value, target)
         if isinstance(value_node, cst.Call) and isinstance(value_node.func, cst.Name) and value_node.func.value == "len" and len(value_node.args) == 1:
@@ -363,9 +392,15 @@ class StatementExecutor:
                     frame.pending[name] = shape
 
     def resolve_spec(self, spec, frame: Frame) -> Shape:
+        """A declaration's names are sizes of the scope when bound, else new names. A label the
+        author names in a declaration (``n, m = X.shape`` then ``# (n, m)``) is theirs from then on:
+        distinct by intent, everywhere the frame holds it."""
         def lookup(name: str) -> AnyDim:
             value = frame.lookup(name)
             if isinstance(value, IntValue) and isinstance(value.dim, Dim):
+                if value.dim.labels and value.dim.symbols == (name,):
+                    self.learn_equal(frame, value.dim, sym(name), checked=True)
+                    return sym(name)
                 return value.dim
             return sym(name)
 
@@ -373,12 +408,14 @@ class StatementExecutor:
 
     def declare(self, frame: Frame, value_node, value: Optional[ArrayValue], declared: Shape, source: str) -> Value:
         """What a name holds given a declaration: the inferred shape if known (checked), else the declared."""
+        if value is not None:
+            value = promote_named(value, declared)
         if value is None or not value.shape.known_rank:
             return ArrayValue(declared) if declared.known_rank else (value or UNKNOWN)
         if value_node is not None:
             self.check_declared(frame, value_node, value, declared, source)
         if declared.known_rank and len(declared) == len(value.shape):
-            dims = tuple(d if isinstance(d, Dim) else decl for d, decl in zip(value.shape.dims, declared.dims))
+            dims = tuple(decl if dim_eq(d, decl) is True or not isinstance(d, Dim) else d for d, decl in zip(value.shape.dims, declared.dims))
             return value.with_shape(Shape(dims))
         return value
 
@@ -386,6 +423,29 @@ class StatementExecutor:
         if isinstance(value, ArrayValue) and value.shape.known_rank and declared.known_rank:
             if not shapes_same(value.shape, declared):
                 self.emit(frame, Declared(value_node, value, value_node, declared, source))
+
+
+_LEAVING = (cst.Raise, cst.Return, cst.Continue, cst.Break)
+
+
+def always_leaves(suite) -> bool:
+    """Does this suite (an ``if`` branch, or an ``else``/``elif``) end every path with
+    ``raise``/``return``/``continue``/``break``? None (no ``else``) falls through."""
+    if suite is None:
+        return False
+    if isinstance(suite, cst.If):
+        return always_leaves(suite.body) and always_leaves(suite.orelse)
+    if isinstance(suite, cst.Else):
+        return always_leaves(suite.body)
+    statements = suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return bool(last.body) and isinstance(last.body[-1], _LEAVING)
+    if isinstance(last, cst.If):
+        return always_leaves(last)
+    return False
 
 
 def _binary_of(operator) -> type:
@@ -409,11 +469,8 @@ def rank_guard(test):
         return None
     comparison = test.comparisons[0]
     compare = _RANK_TESTS.get(type(comparison.operator))
-    if compare is None or not isinstance(comparison.comparator, cst.Integer):
-        return None
-    try:
-        k = int(comparison.comparator.value.replace("_", ""), 0)
-    except ValueError:
+    k = integer_literal(comparison.comparator)
+    if compare is None or k is None:
         return None
     left = test.left
     if isinstance(left, cst.Attribute) and left.attr.value == "ndim":
@@ -430,6 +487,16 @@ def _target_name(node) -> Optional[str]:
     return node.value if isinstance(node, cst.Name) else None
 
 
+def is_throwaway(name: str) -> bool:
+    """``_``, ``__``, ``_unused``: a name bound only to be ignored, never a size."""
+    return name.startswith("_") and (name.strip("_") == "" or name.startswith("_unused"))
+
+
+def size_label(name: str):
+    """The size an unpacking names: a label (not known to differ from others), or unknown for ``_``."""
+    return unknown() if is_throwaway(name) else label(name)
+
+
 def _is_shape_attribute(node) -> bool:
     return isinstance(node, cst.Attribute) and node.attr.value == "shape"
 
@@ -437,11 +504,9 @@ def _is_shape_attribute(node) -> bool:
 def element_of(iterable: Value) -> Value:
     """What one iteration binds: an index for ``range``, a row for an array."""
     if isinstance(iterable, RangeValue):
-        from ..domain.dims import unknown
-
         return IntValue(unknown())
     if isinstance(iterable, ArrayValue) and iterable.shape.dims:
-        return ArrayValue(Shape(iterable.shape.dims[1:]))
+        return ArrayValue(Shape(iterable.shape.dims[1:]), basis=iterable.basis)
     if isinstance(iterable, IterValue):
         return iterable.element
     if isinstance(iterable, TupleValue) and iterable.items:

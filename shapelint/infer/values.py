@@ -40,6 +40,25 @@ class Reduction:
 
 
 @dataclass(frozen=True)
+class Assumed:
+    """Provenance: a heuristic shaped this value (``node``, an unknown factor taken for a number).
+
+    Such a shape may shape a hint, never a claim that NumPy raises."""
+
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class ParameterDeclaration:
+    """Provenance: a parameter's declared shape (a docstring or annotation), which a caller's
+    arguments may show to be stale."""
+
+    function: cst.FunctionDef
+    name: str
+    source: str  # "docstring" or "annotation"
+
+
+@dataclass(frozen=True)
 class ArrayValue(Value):
     """An ndarray (or a number, at rank 0) and where its shape came from.
 
@@ -47,6 +66,8 @@ class ArrayValue(Value):
     slice, a matmul with a rank-1 operand); ``reduction`` follows a reduction
     result through scalar arithmetic; ``explicit`` marks shapes written for
     broadcasting on purpose (``None``/``newaxis``/``reshape``/``expand_dims``).
+    ``basis`` holds what the shape rests on beyond the code itself: ``Assumed``
+    heuristics and ``ParameterDeclaration``s (empty: derived, or declared in the body).
     """
 
     shape: Shape
@@ -55,9 +76,32 @@ class ArrayValue(Value):
     explicit: bool = False
     python_number: bool = False
     loose: bool = False  # from a docstring, which says what a function accepts, not what it holds
+    basis: frozenset = frozenset()
 
     def with_shape(self, shape: Shape, **changes: Any) -> "ArrayValue":
         return replace(self, shape=shape, **changes)
+
+
+def basis_of(*values: Any) -> frozenset:
+    """Everything the shapes of these values rest on (see ``ArrayValue.basis``)."""
+    found: frozenset = frozenset()
+    for value in values:
+        if isinstance(value, ArrayValue) and value.basis:
+            found = found | value.basis
+        elif isinstance(value, TupleValue):
+            found = found | basis_of(*value.items)
+    return found
+
+
+def resting_on(value: Value, basis: frozenset) -> Value:
+    """``value`` (an array, or a tuple of them) also resting on ``basis``."""
+    if not basis:
+        return value
+    if isinstance(value, ArrayValue):
+        return value if basis <= value.basis else replace(value, basis=value.basis | basis)
+    if isinstance(value, TupleValue):
+        return replace(value, items=tuple(resting_on(item, basis) for item in value.items))
+    return value
 
 
 def array(shape: Shape, **kwargs: Any) -> ArrayValue:
@@ -175,7 +219,7 @@ def join(a: Value, b: Value) -> Value:
     if a is b or a == b:
         return a
     if isinstance(a, ArrayValue) and isinstance(b, ArrayValue):
-        return ArrayValue(join_shapes(a.shape, b.shape))
+        return ArrayValue(join_shapes(a.shape, b.shape), basis=a.basis | b.basis)
     if isinstance(a, IntValue) and isinstance(b, IntValue):
         return IntValue(a.dim if dim_eq(a.dim, b.dim) else unknown())
     if isinstance(a, TupleValue) and isinstance(b, TupleValue) and len(a.items) == len(b.items):

@@ -13,6 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..literals import integer_literal
 from ..domain.dims import Dim, const, dim_eq, sym
 from ..infer.values import UNKNOWN, ArrayValue, IntValue
 
@@ -67,10 +68,8 @@ def read_header(node: cst.For, entry: dict, loose: bool = False) -> Optional[Hea
 def size_of(node: cst.BaseExpression, entry: dict) -> Optional[Dim]:
     """A known size written as ``m``, ``4``, ``len(x)`` or ``X.shape[k]``."""
     if isinstance(node, cst.Integer):
-        try:
-            return const(int(node.value.replace("_", ""), 0))
-        except ValueError:
-            return None
+        value = integer_literal(node)
+        return None if value is None else const(value)
     if isinstance(node, cst.Name):
         value = entry.get(node.value, UNKNOWN)
         if value is UNKNOWN:
@@ -87,16 +86,13 @@ def size_of(node: cst.BaseExpression, entry: dict) -> Optional[Dim]:
         and len(node.slice) == 1
         and isinstance(node.slice[0].slice, cst.Index)
     ):
-        axis = node.slice[0].slice.value
-        negative = isinstance(axis, cst.UnaryOperation) and isinstance(axis.operator, cst.Minus)
-        literal = axis.expression if negative else axis
-        if not isinstance(literal, cst.Integer):
+        k = integer_literal(node.slice[0].slice.value)
+        if k is None:
             return None
         value = entry.get(node.value.value.value)
         if not isinstance(value, ArrayValue) or value.shape.dims is None:
             return None
         dims = value.shape.dims
-        k = int(literal.value) * (-1 if negative else 1)
         if not -len(dims) <= k < len(dims):
             return None
         d = dims[k]

@@ -1,8 +1,9 @@
 """Array constructors: zeros/ones/full/empty, *_like, eye, arange, linspace, array."""
 from __future__ import annotations
 
+from ..domain import ops
 from ..domain.dims import Dim, const, dim_sub, unknown
-from ..domain.shapes import SCALAR, Shape, shape_of
+from ..domain.shapes import SCALAR, Shape, ShapeError, shape_of
 from ..infer.values import UNKNOWN, ArrayValue, IntValue, TupleValue, Value
 from .registry import CallContext, dim_of, function, literal_int
 
@@ -68,11 +69,34 @@ def arange(ctx: CallContext) -> Value:
 
 @function("linspace", "logspace", "geomspace")
 def linspace(ctx: CallContext) -> Value:
+    """``(num,)`` between numbers; between arrays, ``num`` steps along ``axis`` (default 0) of the
+    endpoints' broadcast shape: ``linspace(start (3,), stop (3,), 5)`` is ``(5, 3)``."""
+    start, stop = ctx.array(0, "start"), ctx.array(1, "stop")
+    if start is None or stop is None:
+        return UNKNOWN  # endpoints of unknown kind: they may be arrays
     found = ctx.arg(2, "num")
-    if found is None:
-        return ctx.made(shape_of([const(50)]))
-    dims = ctx.dims(2, "num")
-    return ctx.made(shape_of(dims)) if dims and len(dims) == 1 else UNKNOWN
+    dims = [const(50)] if found is None else ctx.dims(2, "num")
+    if not dims or len(dims) != 1:
+        return UNKNOWN
+    try:
+        ends = ops.broadcast(start.shape, stop.shape)
+    except ShapeError as exc:
+        return ctx.fail(f"np.{ctx.name.rsplit('.', 1)[-1]}", exc)
+    if ends.rank == 0:
+        return ctx.made(shape_of(dims))
+    axis = ctx.constant_int(None, "axis", 0)
+    if ends.dims is None or axis is ...:
+        return UNKNOWN
+    try:
+        return ArrayValue(_insert(ends, axis, dims[0]))
+    except ShapeError as exc:  # an axis out of bounds
+        return ctx.fail(f"np.{ctx.name.rsplit('.', 1)[-1]}", exc)
+
+
+def _insert(shape: Shape, axis: int, size) -> Shape:
+    expanded = ops.expand_dims(shape, axis)
+    position = axis % len(expanded.dims)
+    return Shape(expanded.dims[:position] + (size,) + expanded.dims[position + 1:])
 
 
 @function("array")

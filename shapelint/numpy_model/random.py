@@ -1,17 +1,36 @@
 """``numpy.random`` functions and ``default_rng()`` generators."""
 from __future__ import annotations
 
-from ..domain.shapes import SCALAR, shape_of
-from ..infer.values import UNKNOWN, ArrayValue, GeneratorValue, NoneValue, Value
+from ..domain import ops
+from ..domain.shapes import SCALAR, ShapeError, shape_of
+from ..infer.values import UNKNOWN, ArrayValue, GeneratorValue, NoneValue, Value, as_array
 from .registry import CallContext, function
 
 
 def _sized(ctx: CallContext, index: int, keyword: str = "size") -> Value:
+    """With ``size=`` that shape; without it, the distribution's parameters broadcast together
+    (``rng.poisson(lam)`` has ``lam``'s shape), a number only when every parameter is one."""
     found = ctx.arg(index, keyword)
     if found is None or isinstance(found[1], NoneValue):
-        return ArrayValue(SCALAR)
+        return _parameters_shape(ctx, index)
     dims = ctx.dims(index, keyword)
     return UNKNOWN if dims is None else ctx.made(shape_of(dims))
+
+
+def _parameters_shape(ctx: CallContext, size_index: int) -> Value:
+    parameters = [value for node, value in ctx.args[:size_index]]
+    parameters += [value for keyword, (node, value) in ctx.kwargs.items() if keyword not in ("size", "dtype", "out", "endpoint")]
+    shapes = []
+    for value in parameters:
+        array = as_array(value)
+        if array is None:
+            return UNKNOWN  # a list, or something unknown: it may be an array of any shape
+        shapes.append(array.shape)
+    try:
+        shape = ops.broadcast_all(shapes)
+    except ShapeError:
+        return UNKNOWN
+    return ArrayValue(shape) if shape.known_rank else UNKNOWN
 
 
 @function("random.randn", "random.rand")

@@ -130,8 +130,12 @@ class CallContext:
     def fail(self, operation: str, error: ShapeError) -> Value:
         from ..infer.events import Failure
 
-        self.emit(Failure(self.node, operation, str(error)))
+        operands = tuple(array for _, value in self.all_args() if (array := as_array(value)) is not None)
+        self.emit(Failure(self.node, operation, str(error), operands))
         return UNKNOWN
+
+    def all_args(self) -> list[Arg]:
+        return self.args + list(self.kwargs.values())
 
     def made(self, shape: Shape, **kwargs: Any) -> ArrayValue:
         """A new array made by this call (remembered as the origin if it is rank-1)."""

@@ -6,7 +6,7 @@ from itertools import combinations
 from typing import Callable, Optional
 
 from ..domain import ops
-from ..domain.dims import ONE, is_one, probably_differ, probably_not_one
+from ..domain.dims import ONE, is_one, known_to_differ, probably_not_one
 from ..domain.shapes import Shape, ShapeError, shapes_same
 from ..infer.events import Declared, Elementwise, Inplace
 from ..infer.values import ArrayValue, Reduction
@@ -29,7 +29,7 @@ def symbol_clash(a: Shape, b: Shape):
     if a.dims is None or b.dims is None:
         return None
     for x, y in zip(reversed(a.dims), reversed(b.dims)):
-        if probably_differ(x, y) and is_one(x) is not True and is_one(y) is not True:
+        if known_to_differ(x, y) and is_one(x) is not True and is_one(y) is not True:
             return x, y
     return None
 

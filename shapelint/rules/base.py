@@ -2,9 +2,11 @@
 
 A rule is a class in its own module under ``shapelint.rules`` with a code, a
 kebab-case name, a priority and ``check(event, ctx)``; its docstring is its
-documentation. Rules are found automatically. For each event the rules are
-asked in priority order and the first that reports claims the event, so one
-problem gets one finding: the most specific explanation.
+documentation. Rules are found automatically. For each event the rules
+enabled for the file are asked in priority order and the first that reports
+claims the event, so one problem gets one finding: the most specific
+explanation among the rules the user asked for (a disabled rule never hides
+what another rule would report).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import libcst as cst
 
 from ..cst_walk import direct_children
 from ..domain.shapes import Shape
+from ..infer.values import Assumed
 from ..positions import locate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +70,25 @@ class RuleContext:
         self._positions: dict = {}
         self._missing: set = set()
         self._parents: Optional[dict] = None
+        self.stale_declarations: frozenset = frozenset()  # set by the engine from the analysis
+
+    def trusted(self, *arrays) -> bool:
+        """Do these arrays' shapes rest only on the code and on declarations the code does not
+        contradict? Only then may a rule claim that NumPy raises."""
+        for array in arrays:
+            for source in getattr(array, "basis", ()):
+                if isinstance(source, Assumed) or source in self.stale_declarations:
+                    return False
+        return True
+
+    def assumptions(self, *arrays) -> str:
+        """`` (if `lr` is a number)``: the heuristics a hint about these arrays rests on."""
+        nodes = [source.node for array in arrays for source in getattr(array, "basis", ()) if isinstance(source, Assumed)]
+        names = list(dict.fromkeys(f"`{self.code(node)}`" for node in nodes))
+        if not names:
+            return ""
+        verb = "is a number" if len(names) == 1 else "are numbers"
+        return f" (if {', '.join(names)} {verb})"
 
     def code(self, node: cst.CSTNode) -> str:
         text = self.module.code_for_node(node).strip()

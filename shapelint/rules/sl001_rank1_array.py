@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..domain.dims import dim_eq, is_one, probably_differ
+from ..domain.dims import dim_eq, is_one, known_to_differ
 from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
 from ._explain import outcome
 from ._fixes import UNSAFE, column_maker, fix
@@ -85,7 +85,7 @@ class Rank1Array(Rule):
             p, q = other.shape.dims
             if dim_eq(n, q) is True or dim_eq(n, p) is not True:
                 continue
-            if not (is_one(q) is True or probably_differ(n, q)):
+            if not (is_one(q) is True or known_to_differ(n, q)):
                 continue
             happens = outcome(event.result, event.error, None, (vector.shape, other.shape))
             message = (

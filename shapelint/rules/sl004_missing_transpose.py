@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from ..domain import ops
-from ..domain.dims import dim_eq, probably_differ
+from ..domain.dims import dim_eq, known_to_differ
+from ..domain.shapes import shapes_same
+from ..infer.values import ParameterDeclaration
 from ..infer.events import Matmul
 from ._fixes import SAFE, UNSAFE, fix, transposed
 from .base import Report, Rule
@@ -53,8 +55,10 @@ class MissingTranspose(Rule):
         if a.rank not in (1, 2) or b.rank not in (1, 2) or a.rank + b.rank < 3:
             return ()
         inner_a, inner_b = a.dims[-1], b.dims[0]
-        if not probably_differ(inner_a, inner_b):
+        if not known_to_differ(inner_a, inner_b) or not ctx.trusted(event.left, event.right):
             return ()
+        if shapes_same(a, b) and documented_only(event.left, event.right):
+            return ()  # two parameters documented alike, multiplied: the docs describe rows, or square input
         left, right = ctx.code(event.left_node), ctx.code(event.right_node)
         options = []
         if a.rank == 2 and dim_eq(a.dims[0], b.dims[0]) is True:
@@ -74,6 +78,14 @@ class MissingTranspose(Rule):
         title = f"Transpose `{ctx.code(operand)}`"
         applicability = SAFE if len(options) == 1 else UNSAFE
         return (Report(event.node, message, fix(title, applicability, (operand, transposed(ctx, operand)))),)
+
+
+def documented_only(*arrays) -> bool:
+    """Do these shapes come from docstrings, which say what a function accepts (loosely)?"""
+    return all(
+        any(isinstance(source, ParameterDeclaration) and source.source == "docstring" for source in array.basis)
+        for array in arrays
+    )
 
 
 def layout_preference(result, hints) -> tuple[int, int]:
