@@ -18,7 +18,7 @@ from .findings import Finding
 from .output import FORMATS, RenderContext
 from .output.context import split_lines
 from .rules.base import Hints
-from .runner import LintOptions, lint_files
+from .runner import LintOptions, lint_data, lint_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -139,7 +139,7 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
 
     def linter(name: str):
         settings, options = resolver.for_path(Path(name)), lint_options(resolver, name)
-        return lambda text: [f for f in lint_source(text, name, options.report_unused, options.hints).findings if settings.enabled(f.code, name)]
+        return lambda text: [f for f in lint_source(text, name, options.report_unused, options.hints, options.select).findings if settings.enabled(f.code, name)]
 
     results = []
     remaining: list[Finding] = []
@@ -147,7 +147,7 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
         fixer = fix_notebook if path.suffix == ".ipynb" else fix_file
         result = fixer(path, unsafe, write=not diff, lint=linter(str(path)))
         if result is None:
-            remaining += lint_files([path], 1)
+            remaining += [f for f in lint_files([path], 1, {path: lint_options(resolver, str(path))}) if resolver.for_path(path).enabled(f.code, str(path))]
             continue
         results.append(result)
         remaining += result.remaining
@@ -180,7 +180,8 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
 
 def lint_options(resolver: Resolver, name: str) -> LintOptions:
     settings = resolver.for_path(Path(name))
-    return LintOptions(settings.enabled("SL100", name), Hints(settings.layout, settings.sample_dims))
+    codes = settings.codes_for(name)
+    return LintOptions("SL100" in codes, Hints(settings.layout, settings.sample_dims), codes)
 
 
 def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:
@@ -208,12 +209,7 @@ def lint_stdin(resolver: Resolver, stdin_filename: Optional[str], force_exclude:
     if force_exclude and stdin_filename and settings.excluded(Path(name)):
         return []
     sources[name] = split_lines(source.decode("utf-8", "replace"))
-    options = lint_options(resolver, name)
-    if name.endswith(".ipynb"):
-        from .notebook import lint_notebook
-
-        return lint_notebook(source, name, options.report_unused, options.hints).findings
-    return lint_source(source, name, options.report_unused, options.hints).findings
+    return lint_data(source, name, lint_options(resolver, name))
 
 
 def report(findings: list[Finding], sources, output_format: str, statistics: bool, quiet: bool) -> None:

@@ -103,10 +103,13 @@ class Settings:
     config_file: Optional[Path] = None
 
     def enabled(self, code: str, path: str) -> bool:
-        if code not in self.codes:
-            return False
+        return code in self.codes_for(path)
+
+    def codes_for(self, path: str) -> frozenset[str]:
+        """The codes enabled for this file: the selection less its per-file ignores."""
         relative = self._relative(path)
-        return not any(code in codes and _matches(pattern, relative) for pattern, codes in self.per_file_ignores)
+        ignored = [codes for pattern, codes in self.per_file_ignores if _matches(pattern, relative)]
+        return self.codes.difference(*ignored)
 
     def excluded(self, path: Path) -> bool:
         """For a path named explicitly (``--force-exclude``): judged relative to the project root."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, Optional
 
 import ast
 import sys
@@ -13,8 +13,8 @@ import libcst as cst
 
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
 from .infer.interpreter import Analysis, InternalError, analyze
-from .rules import RuleContext, all_rules
-from .rules.base import Hints
+from .rules import RuleContext, enabled_rules
+from .rules.base import Hints, Rule
 from .suppress import apply as apply_suppressions
 from .suppress import skips_file
 
@@ -76,16 +76,21 @@ def syntax_finding(source: bytes | str, path: str, exc: cst.ParserSyntaxError) -
     return Finding(path, max(exc.raw_line, 1), max(exc.raw_column, 0) + 1, SYNTAX_CODE, message, SYNTAX_NAME)
 
 
-def lint_source(source: bytes | str, path: str, report_unused_suppressions: bool = False, hints: Optional[Hints] = None) -> FileResult:
-    """Lint one file's source; suppression comments apply. Never raises for bad input."""
+def lint_source(source: bytes | str, path: str, report_unused_suppressions: bool = False, hints: Optional[Hints] = None,
+                select: Optional[Iterable[str]] = None) -> FileResult:
+    """Lint one file's source; suppression comments apply. Never raises for bad input.
+
+    ``select``: the codes of the rules that judge this file (None: every rule). A rule left
+    out is never asked, so it cannot claim an event another rule would have reported.
+    """
     if skips_file(source):
         return FileResult(path)
-    result = on_large_stack(_lint_source, source, path, hints)
+    result = on_large_stack(_lint_source, source, path, hints, enabled_rules(select))
     result.findings = sorted(apply_suppressions(result.findings, source, path, report_unused_suppressions))
     return result
 
 
-def _lint_source(source: bytes | str, path: str, hints: Optional[Hints] = None) -> FileResult:
+def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: tuple[Rule, ...]) -> FileResult:
     """Runs on a thread with a large stack: deep code gets an SL000, not a segfault."""
     module, failure = parse(source, path)
     if module is None:
@@ -94,11 +99,11 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints] = None) 
     try:
         analysis = analyze(module)
         ctx = RuleContext(module, hints)
-        reports, failures = judge(analysis, ctx)
+        reports, failures = judge(analysis, ctx, rules)
         if ctx.lines_were_missing():
             # Messages asked for lines ("made on line 3"): locate those with the reports, then word them again.
             ctx.locate(located_nodes(reports, analysis.errors + failures))
-            reports, failures = judge(analysis, ctx)
+            reports, failures = judge(analysis, ctx, rules)
         errors = analysis.errors + failures
         ctx.locate(located_nodes(reports, errors))
         placed = [place(ctx, path, rule.code, rule.name, report.node, report.message, report.fix) for rule, report in reports]
@@ -115,12 +120,12 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints] = None) 
     return result
 
 
-def judge(analysis: Analysis, ctx: RuleContext):
-    """Ask the rules in priority order; the first to report claims the event."""
+def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]] = None):
+    """Ask the rules (default: all) in priority order; the first to report claims the event."""
     seen: set = set()
     reports = []
     failures: list[InternalError] = []
-    rules = all_rules()
+    rules = enabled_rules() if rules is None else rules
     for event in analysis.events:
         for rule in rules:
             try:

@@ -210,10 +210,10 @@ class _Scanner:
 # --- linting ---------------------------------------------------------------------
 
 
-def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool = False, hints=None) -> FileResult:
+def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool = False, hints=None, select=None) -> FileResult:
     """Lint a notebook's code cells as one module; findings carry their cell.
 
-    Suppression comments (``# noqa``, ``# shapelint: skip-file``...) work as in a ``.py`` file.
+    Suppression comments (``# noqa``, ``# shapelint: skip-file``...) and ``select`` work as in a ``.py`` file.
     ``result.module`` and ``result.analysis`` are of the concatenated source (``read_notebook``).
     """
     try:
@@ -222,7 +222,7 @@ def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool
         return FileResult(path, [Finding(path, 1, 1, SYNTAX_CODE, f"{path} {exc}", SYNTAX_NAME)])
     if not notebook.python:
         return FileResult(path)
-    result = lint_source(notebook.source, path, report_unused_suppressions, hints)
+    result = lint_source(notebook.source, path, report_unused_suppressions, hints, select)
     findings = [place_in_cell(notebook, finding) for finding in result.findings]
     if result.module is not None and result.context is not None:
         findings.extend(cross_cell_statements(notebook, result, path))

@@ -21,21 +21,25 @@ class LintOptions:
 
     report_unused: bool = False
     hints: Optional[Hints] = None
+    select: Optional[frozenset[str]] = None  # the codes enabled for the file (only their rules judge it); None: all
 
 
-def lint_file(path: Path, report_unused: bool = False, hints: Optional[Hints] = None) -> list[Finding]:
+def lint_data(source: bytes, name: str, options: LintOptions = LintOptions()) -> list[Finding]:
+    """Lint a ``.py`` file's or a notebook's bytes (told apart by ``name``)."""
+    lint = lint_notebook if is_notebook(name) else lint_source
+    return lint(source, name, options.report_unused, options.hints, options.select).findings
+
+
+def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]:
     try:
         source = path.read_bytes()
     except OSError as exc:
         return [Finding(str(path), 1, 1, SYNTAX_CODE, f"cannot read {path}: {exc.strerror or exc}", "io-error")]
-    if is_notebook(path):
-        return lint_notebook(source, str(path), report_unused, hints).findings
-    return lint_source(source, str(path), report_unused, hints).findings
+    return lint_data(source, str(path), options)
 
 
 def _lint_with(item: tuple[Path, LintOptions]) -> list[Finding]:
-    path, options = item
-    return lint_file(path, options.report_unused, options.hints)
+    return lint_file(*item)
 
 
 def lint_files(paths: Iterable[Path], jobs: Optional[int] = None, options: Optional[dict] = None) -> list[Finding]:

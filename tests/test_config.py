@@ -60,7 +60,7 @@ def test_select_and_ignore_from_pyproject(project):
     configure(project, 'select = ["missing-keepdims"]\n')
     assert {c for _, c in codes(run(".")[1])} == {"SL002"}
     configure(project, 'ignore = ["SL002"]\n')
-    assert {c for _, c in codes(run(".")[1])} == {"SL001"}
+    assert {c for _, c in codes(run(".")[1])} == {"SL001", "SL005"}  # SL005 now judges the missing keepdims
     configure(project, 'select = ["SL002"]\nextend-select = ["rank-1-array"]\n')
     assert {c for _, c in codes(run(".")[1])} == {"SL001", "SL002"}
 
@@ -123,7 +123,7 @@ def test_layout_and_sample_dims_are_validated_and_accepted(project):
 
 
 def test_stdin_uses_the_stdin_filename_for_config(project):
-    configure(project, '[tool.shapelint.per-file-ignores]\n"tests/*" = ["SL001", "SL002"]\n')
+    configure(project, '[tool.shapelint.per-file-ignores]\n"tests/*" = ["SL001", "SL002", "SL005"]\n')
     code, out, _ = run("-", "--stdin-filename", "src/new.py", input=BUGGY)
     assert code == 1 and {p for p, _ in codes(out)} == {"src/new.py"}
     assert run("-", "--stdin-filename", "tests/new.py", input=BUGGY)[0] == 0

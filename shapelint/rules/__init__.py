@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
+from typing import Iterable, Optional
 
 from .base import Report, Rule, RuleContext
 
@@ -25,4 +26,12 @@ def rule_by_code() -> dict[str, Rule]:
     return {rule.code: rule for rule in all_rules()}
 
 
-__all__ = ["Report", "Rule", "RuleContext", "all_rules", "rule_by_code"]
+def enabled_rules(codes: Optional[Iterable[str]] = None) -> tuple[Rule, ...]:
+    """The rules whose codes are given (None: all), still in priority order."""
+    if codes is None:
+        return all_rules()
+    wanted = frozenset(codes)
+    return tuple(rule for rule in all_rules() if rule.code in wanted)
+
+
+__all__ = ["Report", "Rule", "RuleContext", "all_rules", "enabled_rules", "rule_by_code"]
