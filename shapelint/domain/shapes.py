@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
-from .dims import ONE, AnyDim, Dim, Tri, dim_eq, dim_mul, unknown
+from .dims import ONE, AnyDim, Dim, Tri, dim_eq, dim_mul, known_to_differ, unknown
 
 
 class ShapeError(Exception):
@@ -68,6 +68,15 @@ def shapes_eq(a: Shape, b: Shape) -> Tri:
     if all(verdicts):
         return True
     return None
+
+
+def shapes_known_to_differ(a: Shape, b: Shape) -> bool:
+    """Different ranks, or a pair of sizes that differ for every size or by intent (never by label)."""
+    if a.dims is None or b.dims is None:
+        return False
+    if len(a.dims) != len(b.dims):
+        return True
+    return any(known_to_differ(x, y) for x, y in zip(a.dims, b.dims))
 
 
 def shapes_same(a: Shape, b: Shape) -> bool:

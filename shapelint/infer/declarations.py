@@ -71,26 +71,78 @@ def comment_declarations(comment: str) -> Iterator[tuple[str, ShapeSpec]]:
             yield name, spec
 
 
+_GOOGLE_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*\(([^()]*)\)\s*:\s*(.*)$")  # X (np.ndarray): ... shape (n, m)
+_COURSE_LINE = re.compile(r"^\s*(\w+)\s+--\s+(.*)$")  # X -- input data of shape (n_x, m)
+_SHAPE_PHRASE = re.compile(r"\b(?:of\s+)?shape\s*[:=]?\s*" + _TUPLE, re.IGNORECASE)
+_NOT_AN_ARRAY = re.compile(
+    r"\b(list|lists|tuple|tuples|dict|sequence|iterable|iterator|str|string|set|tensor|tensors|"
+    r"dataframe|series|callable|generator)\b",
+    re.IGNORECASE,
+)
+
+
 def docstring_declarations(doc: str, names: set[str]) -> dict[str, ShapeSpec]:
-    """``X: (n_x, m)`` and numpydoc ``X : ndarray of shape (n, d)`` lines for the given names."""
+    """Parameter shapes a docstring states, for the given names:
+
+    - ``X: (n_x, m)`` (a shape right after the name);
+    - numpydoc ``X : ndarray of shape (n, d)``, or the shape in the description lines below
+      (``..., of shape (nlags, nvars, nvars).``);
+    - Google ``X (np.ndarray): ... of shape (n, d)``; course ``X -- input data of shape (n_x, m)``.
+
+    A type that is not an array (``(K,) list``, ``Tensor``, ``dict``) or offers a choice
+    (``ndarray or list``) declares nothing: only NumPy arrays have NumPy shapes.
+    """
     found: dict[str, ShapeSpec] = {}
-    for line in doc.splitlines():
-        match = _DOC_LINE.match(line)
-        if not match or match.group(1) not in names:
+    lines = doc.splitlines()
+    for index, line in enumerate(lines):
+        name, kind, rest = _parameter_line(line)
+        if name is None or name not in names or name in found:
             continue
+        if _NOT_AN_ARRAY.search(kind) or re.search(r"\bor\b", kind):
+            continue
+        spec = _shape_in(rest)
+        if spec is False and kind is not None:
+            spec = _shape_in(" ".join(_description(lines, index)))
+        if spec is not False:
+            found[name] = spec
+    return found
+
+
+def _parameter_line(line: str) -> tuple[Optional[str], str, str]:
+    """(name, the type text, the text to look for a shape in) of a parameter line, or (None, "", "")."""
+    google = _GOOGLE_LINE.match(line)
+    if google:
+        return google.group(1), google.group(2) + " " + google.group(3), google.group(3)
+    course = _COURSE_LINE.match(line)
+    if course:
+        return course.group(1), course.group(2), course.group(2)
+    match = _DOC_LINE.match(line)
+    if match:
         rest = match.group(2)
-        if re.search(r"\bor\b", rest):
-            continue
-        of_shape = _OF_SHAPE.search(rest)
-        if of_shape:
-            spec = parse_dims(of_shape.group(1))
-        elif rest.lstrip().startswith("("):
-            leading = re.match(r"\s*" + _TUPLE, rest)
-            spec = parse_dims(leading.group(1)) if leading else False
-        else:
-            continue
-        if spec is not False and match.group(1) not in found:
-            found[match.group(1)] = spec
+        if rest.lstrip().startswith("("):
+            leading = re.match(r"\s*" + _TUPLE + r"(.*)$", rest)
+            return match.group(1), leading.group(2) if leading else rest, rest
+        return match.group(1), rest, rest
+    return None, "", ""
+
+
+def _shape_in(text: str) -> ShapeSpec | bool:
+    """``(n, m)`` at the start of ``text``, or after "shape"; False when there is none."""
+    leading = re.match(r"\s*" + _TUPLE + r"\s*(?:$|[,;.]|\w)", text)
+    if leading:
+        return parse_dims(leading.group(1))
+    phrase = _SHAPE_PHRASE.search(text)
+    return parse_dims(phrase.group(1)) if phrase else False
+
+
+def _description(lines: list[str], index: int) -> list[str]:
+    """The lines indented under a numpydoc parameter line (its description)."""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    found = []
+    for line in lines[index + 1:]:
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        found.append(line.strip())
     return found
 
 

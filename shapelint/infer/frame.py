@@ -20,6 +20,7 @@ class Frame:
     function: Optional[UserFunction] = None
     depth: int = 0
     loop_depth: int = 0
+    compiled: bool = False  # numba/Cython code: loops are compiled, and are the idiom there
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

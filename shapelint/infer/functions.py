@@ -14,9 +14,10 @@ import libcst as cst
 from ..cst_walk import direct_children
 from ..domain.dims import sym
 from .declarations import annotation_shape, docstring_declarations
+from .imports import dotted
 from .frame import Frame
 from ..domain.shapes import shapes_eq
-from .values import UNKNOWN, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
+from .values import UNKNOWN, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
 MAX_CALL_DEPTH = 3
 
@@ -61,6 +62,7 @@ class FunctionAnalyzer:
         globals_ = closure.globals if closure.globals is not None else closure.env
         outer = dict(closure.env) if closure.globals is not None else {}
         frame = Frame(env=outer, globals=globals_, emit=emit, instance=instance, function=function, depth=depth)
+        frame.compiled = closure.compiled or is_compiled(function.node, frame)
         returns = function.node.returns
         if returns is not None:
             spec = annotation_shape(returns.annotation)
@@ -145,6 +147,30 @@ class FunctionAnalyzer:
         for keyword, (_, value) in kwargs.items():
             if keyword in names and value is not UNKNOWN:
                 frame.env[keyword] = stored(value)
+
+
+_COMPILING_DECORATORS = frozenset(("jit", "njit", "vectorize", "guvectorize", "stencil", "cfunc", "generated_jit", "overload"))
+
+
+def is_compiled(node: cst.FunctionDef, frame: Frame) -> bool:
+    """Decorated by numba (``@njit``, ``@jit(nopython=True)``, ``@numba.vectorize``...) or Cython
+    (``@cython.cfunc``...): its loops are compiled. ``@np.vectorize`` is NumPy's Python loop."""
+    for decorator in node.decorators:
+        expression = decorator.decorator
+        target = expression.func if isinstance(expression, cst.Call) else expression
+        name = dotted(target)
+        if name is None:
+            continue
+        root, _, last = name.partition(".")
+        if root == "cython":
+            return True
+        if (last or root).rsplit(".", 1)[-1] in _COMPILING_DECORATORS and not _is_numpy(frame.lookup(root)):
+            return True
+    return False
+
+
+def _is_numpy(value) -> bool:
+    return isinstance(value, (ModuleValue, FunctionValue)) and value.qualname.startswith("numpy")
 
 
 def attributes_assigned_outside_init(cls: UserClass) -> set[str]:

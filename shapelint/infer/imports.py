@@ -1,8 +1,9 @@
 """Numpy import aliases, tracked by hand (libcst's scope providers cost 10x the parse).
 
 ``import numpy as np``, ``import numpy.linalg as la``, ``from numpy import sum as npsum``,
-``from numpy.random import randn``. Array libraries with NumPy's shape semantics
-(``jax.numpy``, ``cupy``) are read as numpy.
+``from numpy.random import randn``. Only NumPy is NumPy: torch, jax, tensorflow,
+cupy, dask and the like have arrays of their own (``Tensor.transpose(1, 2)``
+swaps two axes), so their names stay unknown.
 """
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ import libcst as cst
 
 from .values import FunctionValue, ModuleValue, NoneValue, Value
 
-_NUMPY_LIKE = {"numpy": "numpy", "jax.numpy": "numpy", "cupy": "numpy"}
+_NUMPY_LIKE = {"numpy": "numpy"}
+FOREIGN_ARRAY_LIBRARIES = frozenset((
+    "torch", "tensorflow", "jax", "jaxlib", "cupy", "dask", "mxnet", "paddle", "mlx", "tinygrad",
+    "keras", "cudf", "xarray", "sparse", "numba.cuda", "chainer", "theano", "pytensor", "autograd",
+))
 _SUBMODULES = {"random", "linalg", "fft"}
 
 
@@ -31,6 +36,48 @@ def numpy_qualname(module: str) -> Optional[str]:
         if module == prefix or module.startswith(prefix + "."):
             return canonical + module[len(prefix):]
     return None
+
+
+def imported_modules(node: cst.Import | cst.ImportFrom) -> list[str]:
+    if isinstance(node, cst.Import):
+        return [name for alias in node.names if (name := dotted(alias.name))]
+    if node.relative or node.module is None:
+        return []
+    return [dotted(node.module) or ""]
+
+
+def is_foreign_array_library(module: str) -> bool:
+    return any(module == lib or module.startswith(lib + ".") for lib in FOREIGN_ARRAY_LIBRARIES)
+
+
+def imports_foreign_arrays(module: cst.Module) -> bool:
+    """Does the module import an array library other than NumPy (at top level, or in a block or
+    function body: libraries often import torch lazily)?"""
+    stack: list[cst.CSTNode] = list(module.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)) and any(map(is_foreign_array_library, imported_modules(small))):
+                    return True
+        else:
+            stack.extend(_nested_statements(node))
+    return False
+
+
+def _nested_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements of a compound statement's blocks (if/else, try/except/finally, with, def, class)."""
+    blocks = [getattr(node, "body", None), getattr(node, "orelse", None), getattr(node, "finalbody", None)]
+    blocks += [handler.body for handler in getattr(node, "handlers", ())]
+    found: list[cst.CSTNode] = []
+    for block in blocks:
+        if isinstance(block, cst.If):
+            found.append(block)
+        elif isinstance(block, (cst.Else, cst.Finally)):
+            found.extend(_nested_statements(block))
+        elif isinstance(block, cst.IndentedBlock):
+            found.extend(block.body)
+    return found
 
 
 def bind_import(node: cst.Import, env: dict[str, Value]) -> None:

@@ -13,11 +13,12 @@ import libcst as cst
 
 from .. import numpy_model  # noqa: F401  (registers the numpy handlers)
 from .calls import CallEvaluator
-from .events import Event
+from .events import Event, Loop
 from .expressions import ExpressionEvaluator
 from .facts import FactLearner
 from .frame import Frame
 from .functions import FunctionAnalyzer
+from .imports import imports_foreign_arrays
 from .statements import StatementExecutor
 from .values import UserClass, UserFunction, Value
 
@@ -45,11 +46,12 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Functio
         self.summaries: dict = {}
         self.active_calls: set = set()
         self._seen_events: set = set()
+        self.foreign_arrays = False  # the module imports torch, jax...: an unknown with .shape may be theirs
 
     # --- outputs ------------------------------------------------------------------
 
     def emit(self, frame: Frame, event: Event) -> None:
-        if not frame.emit:
+        if not frame.emit or (frame.compiled and isinstance(event, Loop)):
             return
         key = (id(event.node), type(event))
         if key not in self._seen_events:
@@ -67,6 +69,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Functio
     # --- driver -------------------------------------------------------------------
 
     def run(self, module: cst.Module) -> Analysis:
+        self.foreign_arrays = imports_foreign_arrays(module)
         frame = Frame(env={})
         predeclare(module, frame, self)
         self.guarded(module, lambda: self.execute_block(module.body, frame))

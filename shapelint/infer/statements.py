@@ -14,7 +14,7 @@ from .events import Declared, Failure, Inplace, Loop
 from .expressions import _ELEMENTWISE_OPS, int_arithmetic
 from .facts import promote_named
 from .frame import Frame, join_envs
-from .imports import bind_import, bind_import_from
+from .imports import bind_import, bind_import_from, dotted
 from ..numpy_model.registry import dims_of
 from .values import (
     UNKNOWN,
@@ -172,7 +172,10 @@ class StatementExecutor:
         frame.env = join_envs(before, *paths) if paths else frame.env
 
     def exec_For(self, node: cst.For, frame: Frame) -> None:
-        element = element_of(self.evaluate(node.iter, frame))
+        iterable = node.iter
+        if isinstance(iterable, cst.Call) and dotted(iterable.func) in ("prange", "numba.prange", "nb.prange"):
+            frame.compiled = True  # numba's parallel range: only compiled code uses it
+        element = element_of(self.evaluate(iterable, frame))
         self.run_loop(node, frame, lambda: self.bind(node.target, element, frame, node.iter, False, "", record=False), element)
 
     def exec_While(self, node: cst.While, frame: Frame) -> None:
@@ -337,7 +340,8 @@ class StatementExecutor:
         if current is not UNKNOWN and not (isinstance(current, ArrayValue) and not current.shape.known_rank):
             return UNKNOWN
         shape = shape_of(size_label(name) for name in names)
-        self.assign_expression(array_node, ArrayValue(shape), frame)
+        if not self.foreign_arrays:  # in a module that imports torch, x may be a Tensor
+            self.assign_expression(array_node, ArrayValue(shape), frame)
         return TupleValue(tuple(IntValue(d) for d in shape.dims), is_shape=True)
 
     def name_dim(self, frame: Frame, array_node, axis: int, item: Value, target) -> Value:

@@ -14,9 +14,11 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.values import SCALAR_NUMBER, UserFunction
+from ..numpy_model.elementwise import BINARY, UNARY
 from .effects import Effects, qualname
 from .finding import Finding, judge_loop
 
+ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY)
 COLLECTED = "__collected__"
 TOTAL = "__total__"
 ITEM = "__item__"
@@ -63,6 +65,8 @@ def vectorized_function(node: cst.Call, entry: dict) -> Optional[tuple[str, list
     """For ``np.vectorize(f)`` with ``f`` plain arithmetic: (``f``, what to rewrite in it)."""
     if not node.args or node.args[0].keyword is not None:
         return None
+    if any(arg.keyword is not None and arg.keyword.value == "signature" for arg in node.args):
+        return None  # a gufunc signature: f is called on sub-arrays, and its body works on arrays
     func = node.args[0].value
     if isinstance(func, cst.Lambda):
         body: list = [func.body]
@@ -155,8 +159,8 @@ def _arithmetic(part, env: dict, params: set, hints: list) -> bool:
             hint = f"`np.{name[5:]}` for `{name}`"
             if hint not in hints:
                 hints.append(hint)
-        elif name is not None and name.startswith("numpy."):
-            pass
+        elif name is not None and name.startswith("numpy.") and name[len("numpy."):] in ELEMENTWISE:
+            pass  # a ufunc: elementwise on whole arrays too
         elif isinstance(node.func, cst.Name) and node.func.value in ("abs", "min", "max", "float") and node.func.value not in env:
             hint = {"abs": "`np.abs` for `abs`", "min": "`np.minimum` for `min`", "max": "`np.maximum` for `max`", "float": "no `float()`"}[node.func.value]
             if hint not in hints:

@@ -7,7 +7,7 @@ from typing import Callable, Optional
 
 from ..domain import ops
 from ..domain.dims import ONE, is_one, known_to_differ, probably_not_one
-from ..domain.shapes import Shape, ShapeError, shapes_same
+from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
 from ..infer.events import Declared, Elementwise, Inplace
 from ..infer.values import ArrayValue, Reduction
 
@@ -32,6 +32,19 @@ def symbol_clash(a: Shape, b: Shape):
         if known_to_differ(x, y) and is_one(x) is not True and is_one(y) is not True:
             return x, y
     return None
+
+
+def unless_equal(value: Shape, target: Shape) -> str:
+    """`` unless m == 1``: the sizes named apart whose equality would let ``value`` broadcast into ``target``."""
+    pairs = [f"{x} == {y}" for x, y in clashes(value, target)]
+    return " unless " + " and ".join(pairs) if pairs else ""
+
+
+def clashes(value: Shape, target: Shape) -> list:
+    """Right-aligned sizes of ``value`` that do not fit ``target``'s unless two names are one size."""
+    if value.dims is None or target.dims is None:
+        return []
+    return [(x, y) for x, y in zip(reversed(value.dims), reversed(target.dims)) if is_one(x) is not True and known_to_differ(x, y)][::-1]
 
 
 def broadcast_or_none(a: Shape, b: Shape) -> Optional[Shape]:
@@ -112,7 +125,8 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 result = broadcast_or_none(shape, target)
                 return result is not None and shapes_same(result, target) and aligned(candidate, len(target))
 
-            wrong = event.error is not None or event.result is None or not shapes_same(event.result, target)
+            wrong = event.error is not None or bool(symbol_clash(mine.shape, target))
+            wrong = wrong or (event.result is not None and shapes_known_to_differ(event.result, target))
             if not wrong and not aligned(red, len(target)) and square_ok:
                 wrong = True
             if not wrong:
@@ -120,7 +134,7 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
             refit = find_refit(red, fits)
             if refit:
                 what = f"meets `{ctx.code(other_node)}` {target} in `{ctx.code(event.node)}`"
-                happened = outcome(event.result, event.error, target, (mine.shape, target))
+                happened = outcome(event.result, event.error, target, (mine.shape, target)) + ctx.assumptions(mine, other)
                 return Meeting(red, mine, other_node, what, happened, refit, target)
     elif isinstance(event, Inplace):
         red = event.value.reduction
@@ -131,13 +145,17 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 result = broadcast_or_none(target, shape)
                 return result is not None and shapes_same(result, target) and aligned(candidate, len(target))
 
-            wrong = event.error is not None or event.result is None or not shapes_same(event.result, target) or not aligned(red, len(target))
+            wrong = event.error is not None or bool(clashes(event.value.shape, target)) or not aligned(red, len(target))
+            wrong = wrong or (event.result is not None and shapes_known_to_differ(event.result, target))
             refit = find_refit(red, fits) if wrong else None
             if refit:
                 what = f"updates `{ctx.code(event.target_node)}` {target} in place"
                 happened = "NumPy raises ValueError (non-broadcastable output operand)"
                 if event.error is None and event.result is not None and shapes_same(event.result, target):
                     happened = "each value lands on the wrong axis"
+                elif event.error is None:
+                    happened += unless_equal(event.value.shape, target)
+                happened += ctx.assumptions(event.value, event.target)
                 return Meeting(red, event.value, event.target_node, what, happened, refit, target)
     elif isinstance(event, Declared):
         red = event.value.reduction
