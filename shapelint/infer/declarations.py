@@ -18,10 +18,7 @@ DimToken = Union[str, int, None]
 ShapeSpec = Optional[list[DimToken]]
 
 _TUPLE = r"\(([^()]*)\)"
-_TRAILING = re.compile(r"#\s*(?:shape\s*[:=]?\s*)?" + _TUPLE)
-_COMMENT_DECL = re.compile(r"(\w+)\s*:\s*" + _TUPLE)
 _DOC_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*:\s*(.*)$")
-_OF_SHAPE = re.compile(r"\bof\s+shape\s*[:=]?\s*" + _TUPLE)
 _DIM_TOKEN = re.compile(r"^(?:[A-Za-z_][\w.]*|\d+|\?)$")
 _JAXTYPING_DTYPES = re.compile(
     r"^(Float|Int|UInt|Bool|Shaped|Num|Real|Complex|Inexact|Integer|Key|"
@@ -52,23 +49,51 @@ def parse_dims(text: str, separator: Optional[str] = ",") -> ShapeSpec | bool:
     return tokens
 
 
+_TRAILING_SHAPE = re.compile(r"^#\s*(?:shape\s*[:=]?\s*)?" + _TUPLE + r"(?P<rest>.*)$", re.IGNORECASE)
+_LINE_ITEM = re.compile(r"^\s*(?P<names>\w+(?:\s*,\s*\w+)*)\s*:\s*" + _TUPLE + r"\s*(?P<rest>.*)$")
+_ANOTHER_SHAPE = re.compile(r"\(|->|=>|\u2192|\bto\b", re.IGNORECASE)
+
+
 def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
-    """``# (n_h, m)`` at the end of an assignment; False when the comment is not a shape."""
-    match = _TRAILING.match(comment.strip())
+    """The shape a trailing comment declares for what the line binds; False when it declares none.
+
+    Grammar: ``# (DIMS)`` or ``# shape (DIMS)`` / ``# shape: (DIMS)`` / ``# shape=(DIMS)``,
+    optionally followed by prose or another ``# ...`` comment. A comment that holds a second
+    shape or an arrow (``# (n, d) -> (n, k)``) says two things and is ignored.
+    """
+    match = _TRAILING_SHAPE.match(comment.strip())
     if not match:
+        return False
+    rest = match.group("rest").split("#", 1)[0]
+    if _ANOTHER_SHAPE.search(rest):
         return False
     return parse_dims(match.group(1))
 
 
 def comment_declarations(comment: str) -> Iterator[tuple[str, ShapeSpec]]:
-    """``# X: (n_x, m), W: (n_h, n_x)`` lines in a function body."""
-    body = comment.lstrip("#").strip()
-    if not re.match(r"^\w+\s*:\s*\(", body):
-        return
-    for name, dims in _COMMENT_DECL.findall(body):
-        spec = parse_dims(dims)
-        if spec is not False:
-            yield name, spec
+    """Shapes a comment line declares for names in the body below it, or nothing.
+
+    Grammar (the whole line, up to an optional second ``# ...`` comment, must fit):
+    ``# NAMES: (DIMS)`` items separated by ``,`` or ``;``, where ``NAMES`` is one name or
+    several joined by commas (``# means, variances: (k, d)`` gives both the shape ``(k, d)``).
+    ``# X: (n, m), W: (h, n)``. Anything else (prose, arrows, a shape without a name) declares
+    nothing.
+    """
+    text = comment.lstrip("#").split("#", 1)[0].strip()
+    found: list[tuple[str, ShapeSpec]] = []
+    while text:
+        item = _LINE_ITEM.match(text)
+        if not item:
+            return
+        spec = parse_dims(item.group(2))
+        if spec is False:
+            return
+        found.extend((name.strip(), spec) for name in item.group("names").split(","))
+        text = item.group("rest")
+        if text and text[0] not in ",;":
+            return
+        text = text[1:].strip()
+    yield from found
 
 
 _GOOGLE_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*\(([^()]*)\)\s*:\s*(.*)$")  # X (np.ndarray): ... shape (n, m)
