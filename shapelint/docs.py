@@ -37,11 +37,15 @@ There is no automatic fix.
 
 SL100_DOC = """## What it does
 Reports `# noqa: SL...` and `# shapelint: ignore[...]` comments that suppress
-nothing (only with `--show-unused-suppressions` or when selected). A bare
-`# noqa` is left alone: other linters may own it.
+nothing or name no rule (only with `--show-unused-suppressions` or when
+selected). A selector that names no rule (`ignore[SL999]`, `ignore[rank1-array]`)
+is an unknown rule selector; a rule that is not enabled for the file suppresses
+nothing there. A bare `# noqa`, and codes of other linters in a `# noqa`
+(`E501`, `SLF001`), are left alone: other linters own them.
 
 ## Why is this bad?
-A stale suppression hides the next real bug on that line.
+A stale suppression hides the next real bug on that line, and one that names no
+rule (a typo) never suppressed what it was meant to.
 
 ## Example
 ```python

@@ -85,8 +85,9 @@ def lint_source(source: bytes | str, path: str, report_unused_suppressions: bool
     """
     if skips_file(source):
         return FileResult(path)
-    result = on_large_stack(_lint_source, source, path, hints, enabled_rules(select))
-    result.findings = sorted(apply_suppressions(result.findings, source, path, report_unused_suppressions))
+    codes = None if select is None else frozenset(select)
+    result = on_large_stack(_lint_source, source, path, hints, enabled_rules(codes))
+    result.findings = sorted(apply_suppressions(result.findings, source, path, report_unused_suppressions, codes))
     return result
 
 

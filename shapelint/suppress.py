@@ -1,6 +1,13 @@
 """Suppression comments: ``# noqa``, ``# noqa: SL001, SL005``, ``# shapelint: ignore[SL001]``,
 and ``# shapelint: skip-file`` among a file's leading comments.
 
+A rule is named as in the configuration: by code (``SL002``), kebab-case name
+(``missing-keepdims``) or code prefix (``SL00``). Everything in
+``# shapelint: ignore[...]`` is shapelint's, so a selector there that names no rule
+is reported (SL100). A ``# noqa`` is shared with other linters: only ``SL`` with
+digits (``SL002``, ``SL00``, ``SL999``) and shapelint's rule names are ours there;
+``E501``, ``SLF001`` or ``SLOT000`` are left to their owners.
+
 Comments are found with the tokenizer (a ``# noqa`` inside a string is not one),
 and only in files that have findings, or when unused suppressions are wanted.
 """
@@ -10,14 +17,16 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, Optional
 
+from .config import ConfigError, resolve_selector, rule_names
 from .findings import Finding
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z0-9_\-]+(?:[\s,]+[A-Za-z0-9_\-]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*shapelint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 _SKIP_FILE = re.compile(rb"#\s*shapelint:\s*skip-file")
 _SKIP_FILE_TEXT = re.compile(r"#\s*shapelint:\s*skip-file")
+_OUR_CODE = re.compile(r"SL\d*", re.IGNORECASE)  # a code or prefix of ours in a ``# noqa``
 
 
 @dataclass
@@ -25,17 +34,34 @@ class Suppression:
     line: int
     column: int
     text: str
-    codes: Optional[frozenset[str]]  # None: every code
+    selectors: Optional[dict[str, frozenset[str]]]  # None: every code; else each selector of ours -> its codes
+    unknown: tuple[str, ...] = ()  # selectors of ours that name no rule
+    foreign: bool = False  # a ``# noqa`` that also names other linters' codes
     used: set = field(default_factory=set)
 
     def covers(self, code: str) -> bool:
-        return self.codes is None or code in self.codes
+        return self.selectors is None or any(code in codes for codes in self.selectors.values())
 
 
-def _codes(raw: Optional[str]) -> Optional[frozenset[str]]:
+def _selectors(raw: Optional[str], noqa: bool) -> tuple[Optional[dict[str, frozenset[str]]], tuple[str, ...], bool]:
+    """(selector -> codes, unknown selectors, whether other linters' codes are there too)."""
     if raw is None or not raw.strip():
-        return None
-    return frozenset(part.upper() for part in re.split(r"[\s,]+", raw.strip()) if part)
+        return None, (), False
+    names = set(rule_names().values())
+    meant: dict[str, frozenset[str]] = {}
+    unknown: list[str] = []
+    foreign = False
+    for part in re.split(r"[\s,]+", raw.strip()):
+        if not part:
+            continue
+        if noqa and not (_OUR_CODE.fullmatch(part) or part in names):
+            foreign = True
+            continue
+        try:
+            meant[part] = resolve_selector(part)
+        except ConfigError:
+            unknown.append(part)
+    return meant, tuple(unknown), foreign
 
 
 def comments(source: bytes | str) -> list[tuple[int, int, str]]:
@@ -56,7 +82,8 @@ def suppressions(source: bytes | str) -> dict[int, list[Suppression]]:
     for line, column, text in comments(source):
         for pattern in (_NOQA, _IGNORE):
             for match in pattern.finditer(text):
-                found = Suppression(line, column + match.start(), match.group(0), _codes(match.group("codes")))
+                selectors, unknown, foreign = _selectors(match.group("codes"), noqa=pattern is _NOQA)
+                found = Suppression(line, column + match.start(), match.group(0), selectors, unknown, foreign)
                 by_line.setdefault(line, []).append(found)
     return by_line
 
@@ -88,8 +115,10 @@ def _skip_comment_leads(tokens) -> bool:
     return False
 
 
-def apply(findings: list[Finding], source: bytes | str, path: str, report_unused: bool = False) -> list[Finding]:
-    """Drop suppressed findings; with ``report_unused``, add SL100 for suppressions that matched nothing."""
+def apply(findings: list[Finding], source: bytes | str, path: str, report_unused: bool = False,
+          enabled: Optional[Iterable[str]] = None) -> list[Finding]:
+    """Drop suppressed findings; with ``report_unused``, add SL100 for suppressions that matched
+    nothing or name no rule. ``enabled``: the codes enabled for the file (None: all), to say why."""
     if not findings and not report_unused:
         return findings
     table = suppressions(source)
@@ -102,23 +131,35 @@ def apply(findings: list[Finding], source: bytes | str, path: str, report_unused
             continue
         kept.append(finding)
     if report_unused:
-        kept.extend(unused(table, path))
+        kept.extend(unused(table, path, None if enabled is None else frozenset(enabled)))
     return kept
 
 
-def unused(table: dict[int, list[Suppression]], path: str) -> list[Finding]:
-    """Suppressions of shapelint's that matched nothing: a bare ``# noqa`` belongs to every linter, so not those."""
+def unused(table: dict[int, list[Suppression]], path: str, enabled: Optional[frozenset[str]] = None) -> list[Finding]:
+    """Suppressions of shapelint's that matched nothing or name no rule: a bare ``# noqa``
+    belongs to every linter, so not those."""
     found = []
     for line, entries in sorted(table.items()):
         for s in entries:
-            is_noqa = s.text.lstrip("#").strip().lower().startswith("noqa")
-            ours = None if s.codes is None else frozenset(c for c in s.codes if c.startswith("SL"))
-            if ours is None and not is_noqa and not s.used:
-                message = f"`{s.text}` suppresses nothing on this line; remove it"
-            elif ours and not ours <= s.used:
-                idle = ", ".join(sorted(ours - s.used))
-                message = f"`{s.text}`: nothing to suppress for {idle} on this line; remove {'it' if not s.used else idle}"
-            else:
-                continue
-            found.append(Finding(path, line, s.column, "SL100", message, "unused-suppression", line, s.column + len(s.text)))
+            message = _unused_message(s, enabled)
+            if message is not None:
+                found.append(Finding(path, line, s.column, "SL100", message, "unused-suppression", line, s.column + len(s.text)))
     return found
+
+
+def _unused_message(s: Suppression, enabled: Optional[frozenset[str]]) -> Optional[str]:
+    if s.selectors is None:
+        is_noqa = s.text.lstrip("#").strip().lower().startswith("noqa")
+        return None if is_noqa or s.used else f"`{s.text}` suppresses nothing on this line; remove it"
+    idle = [selector for selector, codes in s.selectors.items() if not codes & s.used]
+    parts = []
+    if s.unknown:
+        parts.append(f"unknown rule selector {', '.join(s.unknown)} (no shapelint rule has that code, name or prefix; see `shapelint rule --all`)")
+    if idle:
+        off = [selector for selector in idle if enabled is not None and not s.selectors[selector] & enabled]
+        note = f" ({', '.join(off)} not enabled for this file)" if off else ""
+        parts.append(f"nothing to suppress for {', '.join(idle)} on this line{note}")
+    if not parts:
+        return None
+    whole = not s.foreign and len(idle) == len(s.selectors)  # nothing in the comment is of use
+    return f"`{s.text}`: {'; '.join(parts)}; remove {'it' if whole else ', '.join(idle + list(s.unknown))}"
