@@ -205,8 +205,9 @@ class ExpressionEvaluator:
         if shape is None:
             return UNKNOWN
         inner = ops.inner_dims(a.shape, b.shape)
-        if inner is not None:
-            self.learn_equal(frame, *inner)  # it ran, so they are equal: ``A @ A`` makes A square
+        learned = self.learn_equal(frame, inner[1], inner[0]) if inner else None
+        if learned is not None:  # it ran, so they are equal: ``A @ A`` makes A square
+            shape = learned.shape(shape)
         made_at = None
         if shape.rank == 1:
             made_at = a.made_at if a.shape.rank == 1 else b.made_at if b.shape.rank == 1 else None

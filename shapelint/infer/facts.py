@@ -76,7 +76,7 @@ def substitution_for(a: AnyDim, b: AnyDim, checked: bool) -> Optional[Substituti
         return None
     if dim_eq(a, b) is True and strength(a) == strength(b):
         return None  # nothing to learn (a label and the same name chosen on purpose: the name wins)
-    weak, strong = (a, b) if strength(a) <= strength(b) else (b, a)
+    weak, strong = (a, b) if strength(a) < strength(b) else (b, a)  # alike: the first named stays
     if not checked and strength(weak) >= 2:
         return None
     if isinstance(weak, Dim) and weak.is_const:

@@ -50,7 +50,7 @@ def trace(ctx: CallContext) -> Value:
 @function("linalg.inv", "linalg.matrix_power", "linalg.cholesky", "linalg.expm")
 def same_square(ctx: CallContext) -> Value:
     a = ctx.array(0)
-    return UNKNOWN if a is None else ArrayValue(a.shape)
+    return UNKNOWN if a is None else ArrayValue(ctx.interp.learn_square(ctx.frame, a).shape)
 
 
 @function("linalg.pinv")
@@ -66,12 +66,15 @@ def det(ctx: CallContext) -> Value:
     a = ctx.array(0)
     if a is None or a.shape.dims is None or len(a.shape.dims) < 2:
         return UNKNOWN
+    ctx.interp.learn_square(ctx.frame, a)
     return ArrayValue(Shape(a.shape.dims[:-2]))
 
 
 @function("linalg.solve")
 def solve(ctx: CallContext) -> Value:
     a, b = ctx.array(0), ctx.array(1)
+    if a is not None:
+        a = ctx.interp.learn_square(ctx.frame, a)
     if a is None or b is None:
         return UNKNOWN
     if a.shape.rank == 2 and b.shape.rank in (1, 2):
