@@ -20,6 +20,7 @@ ShapeSpec = Optional[list[DimToken]]
 _TUPLE = r"\(([^()]*)\)"
 _DOC_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*:\s*(.*)$")
 _DIM_TOKEN = re.compile(r"^(?:[A-Za-z_][\w.]*|\d+|\?)$")
+_NUMPY_ARRAY_TYPES = frozenset(("ndarray", "NDArray", "ArrayLike"))
 _JAXTYPING_DTYPES = re.compile(
     r"^(Float|Int|UInt|Bool|Shaped|Num|Real|Complex|Inexact|Integer|Key|"
     r"Float\d+|Int\d+|UInt\d+|Complex\d+|BFloat16)$"
@@ -54,6 +55,14 @@ _LINE_ITEM = re.compile(r"^\s*(?P<names>\w+(?:\s*,\s*\w+)*)\s*:\s*" + _TUPLE + r
 _ANOTHER_SHAPE = re.compile(r"\(|->|=>|\u2192|\bto\b", re.IGNORECASE)
 
 
+def tuple_dims(inner: str) -> ShapeSpec | bool:
+    """The dims of a parenthesized shape, read as Python reads a tuple: ``(n,)`` is one dim,
+    ``(n, m)`` two, ``()`` none; ``(n)`` or ``(TxK)`` is not a tuple but prose, and declares nothing."""
+    if inner.strip() and "," not in inner:
+        return False
+    return parse_dims(inner)
+
+
 def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
     """The shape a trailing comment declares for what the line binds; False when it declares none.
 
@@ -67,7 +76,7 @@ def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
     rest = match.group("rest").split("#", 1)[0]
     if _ANOTHER_SHAPE.search(rest):
         return False
-    return parse_dims(match.group(1))
+    return tuple_dims(match.group(1))
 
 
 def comment_declarations(comment: str) -> Iterator[tuple[str, ShapeSpec]]:
@@ -85,7 +94,7 @@ def comment_declarations(comment: str) -> Iterator[tuple[str, ShapeSpec]]:
         item = _LINE_ITEM.match(text)
         if not item:
             return
-        spec = parse_dims(item.group(2))
+        spec = tuple_dims(item.group(2))
         if spec is False:
             return
         found.extend((name.strip(), spec) for name in item.group("names").split(","))
@@ -155,9 +164,9 @@ def _shape_in(text: str) -> ShapeSpec | bool:
     """``(n, m)`` at the start of ``text``, or after "shape"; False when there is none."""
     leading = re.match(r"\s*" + _TUPLE + r"\s*(?:$|[,;.]|\w)", text)
     if leading:
-        return parse_dims(leading.group(1))
+        return tuple_dims(leading.group(1))
     phrase = _SHAPE_PHRASE.search(text)
-    return parse_dims(phrase.group(1)) if phrase else False
+    return tuple_dims(phrase.group(1)) if phrase else False
 
 
 def _description(lines: list[str], index: int) -> list[str]:
@@ -201,6 +210,8 @@ def annotation_shape(node: cst.BaseExpression) -> ShapeSpec | bool:
     outer = _last_name(node.value)
     items = _subscript_items(node)
     if outer and _JAXTYPING_DTYPES.match(outer) and len(items) == 2:
+        if _last_name(items[0]) not in _NUMPY_ARRAY_TYPES:
+            return False  # Float[torch.Tensor, "b n"], Float[Array, ...] (jax): not a NumPy array
         text = _string_value(items[1])
         if text is not None:
             return parse_dims(text, separator=None)

@@ -414,6 +414,8 @@ class StatementExecutor:
         """What a name holds given a declaration: the inferred shape if known (checked), else the declared."""
         if value is not None:
             value = promote_named(value, declared)
+        if value is None and self.foreign_arrays:
+            return UNKNOWN  # with torch or jax about, a declared value of unknown kind may be theirs
         if value is None or not value.shape.known_rank:
             return ArrayValue(declared) if declared.known_rank else (value or UNKNOWN)
         if value_node is not None:
