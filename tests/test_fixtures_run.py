@@ -13,6 +13,15 @@ really raises). This test executes the fixture one top-level statement at a time
   call raised, and every function of the file was entered;
 - each ``name.fixed.py`` sibling runs without any error (its ``# raises:`` comments are kept text
   from ``--fix``, which edits code only): the fix really removes the crash.
+
+``fixtures/traps/`` (one ``clean_cause_*`` trap and one ``buggy_cause_*`` twin per cause of the false
+findings seen on real code) is run the same way, whatever its rules: the clean traps whole and
+without error, the buggy twins raising where their SL004/SL007/SL003 markers say. Two exceptions:
+
+- a trap that imports torch, tensorflow or jax is not run (its test id says so and it is skipped):
+  only NumPy code is executed here, and those frameworks are not dependencies of shapelint;
+- numba, when it is not installed, is replaced by a stub (see ``_numba_stub``) whose use the test
+  restricts to decorators and ``prange``.
 """
 from __future__ import annotations
 
@@ -49,12 +58,36 @@ def _has_raises_marker(path: Path) -> bool:
     return any(RAISES.search(text) for _, text in comments(path))
 
 
+def _imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+# Traps for code written against these frameworks are linted (tests/test_fixtures.py) but never run.
+FRAMEWORKS = ("torch", "tensorflow", "jax")
+TRAPS = _originals("traps")
+NOT_RUN = {p: sorted(_imported_roots(p) & set(FRAMEWORKS)) for p in TRAPS if _imported_roots(p) & set(FRAMEWORKS)}
+
 RUN = [p for rule in RAISING_RULES for p in _originals(rule)] + [p for p in _originals("SL003") if _has_raises_marker(p)]
-FIXED = [p.with_name(p.stem + ".fixed.py") for p in RUN if p.with_name(p.stem + ".fixed.py").exists()]
+RUN_TRAPS = [p for p in TRAPS if p not in NOT_RUN]
+FIXED = [p.with_name(p.stem + ".fixed.py") for p in RUN + RUN_TRAPS if p.with_name(p.stem + ".fixed.py").exists()]
 
 
 def ids(path: Path) -> str:
     return str(path.relative_to(FIXTURES))
+
+
+def _run_params() -> list:
+    params = [pytest.param(p, id=ids(p)) for p in RUN + RUN_TRAPS]
+    for path, frameworks in NOT_RUN.items():
+        reason = f"not run: imports {', '.join(frameworks)} (only NumPy code is executed)"
+        params.append(pytest.param(path, id=f"{ids(path)}[{reason}]", marks=pytest.mark.skip(reason=reason)))
+    return params
 
 
 class _Placeholder:
@@ -83,6 +116,54 @@ def _stub(name: str) -> types.ModuleType:
 
     module.__getattr__ = __getattr__
     return module
+
+
+def _numba_stub() -> types.ModuleType:
+    """numba, as far as the traps use it, for when it is not installed.
+
+    Honest because numba compiles the function it decorates without changing what its arithmetic
+    computes: ``jit``/``njit`` (bare or called with options) return the function itself, ``prange``
+    is ``range`` (numba runs the iterations in parallel, NumPy sees the same indices), and
+    ``vectorize`` is ``np.vectorize``: both turn a function of scalars into one that broadcasts over
+    arrays element by element. ``_numba_misuse`` checks the fixture uses numba for nothing else.
+    """
+    module = types.ModuleType("numba")
+
+    def compile_(*args, **kwargs):
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return args[0]
+        return lambda function: function
+
+    def vectorize(*args, **kwargs):
+        if len(args) == 1 and callable(args[0]) and not kwargs:
+            return np.vectorize(args[0])
+        return lambda function: np.vectorize(function)
+
+    module.jit = module.njit = compile_
+    module.vectorize = vectorize
+    module.prange = range
+    return module
+
+
+def _numba_misuse(tree: ast.Module) -> list[str]:
+    """Uses of numba other than a decorator or ``for ... in prange(...)`` (must be none to stub it)."""
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "numba":
+            imported.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            imported.update(alias.asname or alias.name.split(".")[0]
+                            for alias in node.names if alias.name.split(".")[0] == "numba")
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for decorator in node.decorator_list:
+                allowed.update(id(sub) for sub in ast.walk(decorator))
+        elif isinstance(node, ast.For) and isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) \
+                and node.iter.func.id == "prange":
+            allowed.add(id(node.iter.func))
+    return [f"line {node.lineno}: {node.id}" for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and node.id in imported and id(node) not in allowed]
 
 
 def _annotation_only(tree: ast.Module, module: str) -> list[str]:
@@ -148,6 +229,10 @@ def execute(path: Path, monkeypatch) -> Run:
             misuse = _annotation_only(tree, name)
             assert not misuse, f"{name} is not installed and is used outside annotations: {misuse}"
             monkeypatch.setitem(sys.modules, name, _stub(name))
+    if "numba" in _imported_roots(path) and importlib.util.find_spec("numba") is None:
+        misuse = _numba_misuse(tree)
+        assert not misuse, f"numba is not installed and is used beyond decorators and prange: {misuse}"
+        monkeypatch.setitem(sys.modules, "numba", _numba_stub())
     flags = _future_flags(tree)
     namespace = {
         "__name__": "fixture_" + path.stem.replace(".", "_"),
@@ -203,7 +288,7 @@ def _enclosing_function(tree: ast.Module, line: int) -> ast.AST | None:
     return found
 
 
-@pytest.mark.parametrize("path", RUN, ids=ids)
+@pytest.mark.parametrize("path", _run_params())
 def test_numpy_confirms_the_raises(path: Path, monkeypatch) -> None:
     run = execute(path, monkeypatch)
     marks = comments(path)
@@ -265,3 +350,11 @@ def test_every_raising_rule_fixture_is_run() -> None:
     assert {p.parent.name for p in RUN} >= set(RAISING_RULES)
     buggy = [p for p in RUN if p.parent.name in RAISING_RULES and not p.name.startswith("clean_")]
     assert all(_has_raises_marker(p) for p in buggy)
+
+
+def test_every_buggy_trap_that_claims_a_raise_is_confirmed() -> None:
+    """A buggy trap with an SL004/SL007 marker is run and carries `# raises:` calls (unless not run)."""
+    claiming = [p for p in TRAPS if not p.name.startswith("clean_")
+                and any(code in RAISING_RULES for _, code in expected_findings(p))]
+    assert all(p in RUN_TRAPS and _has_raises_marker(p) for p in claiming if p not in NOT_RUN)
+    assert all(p.name.startswith(("clean_cause_", "buggy_cause_")) for p in TRAPS)
