@@ -6,19 +6,21 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import click
 
 from . import __version__
+from .budget import DEFAULT_TIMEOUT, time_budget
 from .config import LAYOUTS, ConfigError, Options, Resolver
 from .discovery import python_files
 from .engine import lint_source
+from .files import io_finding, problem, read_regular
 from .findings import Finding
 from .output import FORMATS, RenderContext
-from .output.context import split_lines
+from .output.context import printable, split_lines
 from .rules.base import Hints
-from .runner import LintOptions, lint_data, lint_files
+from .runner import LintOptions, iter_lint, lint_data, lint_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -64,7 +66,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # what cannot be read is an SL000, not a usage error
 @click.option("--output-format", type=click.Choice(sorted(FORMATS)), default=None,
               help="How findings are printed [default: full on a terminal, else concise].")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -87,9 +89,11 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line.")
 @click.option("--stdin-filename", default=None, help="The name of the file read from standard input (`-`); config applies by it.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: one per core].")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None,
+              help=f"Seconds one file's analysis may take; past it the file is one SL000 and the run goes on [default: {DEFAULT_TIMEOUT:g}; 0: no limit].")
 def check(paths, output_format, config_path, select, extend_select, ignore, per_file_ignores, exclude,
           extend_exclude, force_exclude, layout, sample_dims, show_unused_suppressions, fix_mode, unsafe_fixes,
-          diff, statistics, exit_zero, quiet, stdin_filename, jobs) -> None:
+          diff, statistics, exit_zero, quiet, stdin_filename, jobs, timeout) -> None:
     """Lint files and directories (the ``*.py`` files below them); ``-`` reads standard input."""
     try:
         cli = Options(
@@ -101,6 +105,7 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
             extend_exclude=split_commas(extend_exclude),
             layout=layout,
             sample_dims=split_commas(sample_dims) or None,
+            timeout=timeout,
         )
         resolver = Resolver(cli, config_path)
         if not paths and stdin_filename is None:
@@ -108,68 +113,129 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
         if fix_mode or diff:
             sys.exit(run_fixes(paths or (STDIN,), resolver, force_exclude, stdin_filename, unsafe_fixes, diff,
                                output_format, statistics, quiet, exit_zero))
-        findings, sources, missing = collect(paths or (STDIN,), resolver, force_exclude, stdin_filename, jobs)
+        code = run_check(paths or (STDIN,), resolver, force_exclude, stdin_filename, jobs,
+                         Report(output_format or default_format(), statistics, quiet), exit_zero)
     except ConfigError as exc:
         click.echo(f"shapelint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    report(findings, sources, output_format or default_format(), statistics, quiet)
+    sys.exit(code)
+
+
+def target_files(paths, resolver: Resolver, force_exclude: bool) -> tuple[list[Path | Finding], list[str]]:
+    """The files the paths name (directories walked, excludes applied), in order, with an SL000 in
+    place of each path the file system refused (a directory that cannot be listed...); and the
+    paths that do not exist."""
+    items: list[Path | Finding] = []
+    missing = []
+    unlisted = lambda path, exc: items.append(io_finding(path, "read directory", exc))  # noqa: E731
+    for path in paths:
+        if path == STDIN:
+            continue
+        try:
+            os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            missing.append(path)
+            click.echo(f"shapelint: error: {printable(path)}: no such file or directory", err=True)
+            continue
+        except OSError as exc:
+            items.append(io_finding(path, "read", exc))
+            continue
+        if force_exclude and resolver.for_path(Path(path)).excluded(Path(path)):
+            continue
+        items.extend(python_files([path], lambda found, walked: resolver.for_path(found).excluded_below(found, walked), unlisted))
+    return items, missing
+
+
+def lint_items(items: list[Path | Finding], resolver: Resolver, jobs) -> Iterator[list[Finding]]:
+    """Each item's findings in order, as the files are done: a Path is linted, a Finding is itself."""
+    files = [item for item in items if isinstance(item, Path)]
+    results = iter_lint(files, jobs, {f: lint_options(resolver, str(f)) for f in files})
+    for item in items:
+        yield next(results) if isinstance(item, Path) else [item]
+
+
+def enabled(resolver: Resolver, findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if resolver.for_path(Path(f.path)).enabled(f.code, f.path)]
+
+
+def run_check(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Optional[str], jobs, report: "Report", exit_zero: bool) -> int:
+    """Lint what the paths name, printing each file's findings as it is done when the format allows."""
+    items, missing = target_files(paths, resolver, force_exclude)
+    for found in lint_items(items, resolver, jobs):
+        report.add(enabled(resolver, found))
+    if STDIN in paths:
+        report.add(enabled(resolver, lint_stdin(resolver, stdin_filename, force_exclude, report.sources)))
+    report.finish()
     if missing:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN
 
 
-def target_files(paths, resolver: Resolver, force_exclude: bool) -> tuple[list[Path], list[str]]:
-    """The files the paths name (directories walked, excludes applied), and the paths that do not exist."""
-    missing = [p for p in paths if p != STDIN and not Path(p).exists()]
-    for path in missing:
-        click.echo(f"shapelint: error: {path}: no such file or directory", err=True)
-    given = [p for p in paths if p != STDIN and p not in missing]
-    if force_exclude:
-        given = [p for p in given if not resolver.for_path(Path(p)).excluded(Path(p))]
-    files = list(python_files(given, lambda path, walked: resolver.for_path(path).excluded_below(path, walked)))
-    return files, missing
+def remove_stale_temporaries(items: list[Path | Finding], quiet: bool) -> None:
+    """Before ``--fix`` writes: temporary files a killed run left beside these files go."""
+    from .fix import remove_stale_temporaries as remove
+
+    for directory in sorted({Path(os.path.realpath(item)).parent for item in items if isinstance(item, Path)}):
+        for removed in remove(directory):
+            if not quiet:
+                click.echo(f"shapelint: removed {printable(str(removed))}, a temporary file left by an interrupted run", err=True)
 
 
 def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, unsafe: bool, diff: bool,
               output_format, statistics: bool, quiet: bool, exit_zero: bool) -> int:
     """``--fix`` writes (atomically) and reports what is left; ``--diff`` only prints."""
-    from .fix import fix_file, fix_notebook, fix_text
+    from .fix import fix_bytes, fix_file, fix_notebook
 
-    files, missing = target_files(paths, resolver, force_exclude)
+    items, missing = target_files(paths, resolver, force_exclude)
+    if not diff:
+        remove_stale_temporaries(items, quiet)
 
     def linter(name: str):
-        settings, options = resolver.for_path(Path(name)), lint_options(resolver, name)
-        return lambda text: [f for f in lint_source(text, name, options.report_unused, options.hints, options.select).findings if settings.enabled(f.code, name)]
+        options = lint_options(resolver, name)
+
+        def lint(text):
+            with time_budget(options.timeout):
+                found = lint_source(text, name, options.report_unused, options.hints, options.select).findings
+            return enabled(resolver, found)
+        return lint
 
     results = []
     remaining: list[Finding] = []
-    for path in files:
-        fixer = fix_notebook if path.suffix == ".ipynb" else fix_file
-        result = fixer(path, unsafe, write=not diff, lint=linter(str(path)))
+    for item in items:
+        if isinstance(item, Finding):
+            remaining += enabled(resolver, [item])
+            continue
+        fixer = fix_notebook if item.suffix == ".ipynb" else fix_file
+        result = fixer(item, unsafe, write=not diff, lint=linter(str(item)))
         if result is None:
-            remaining += [f for f in lint_files([path], 1, {path: lint_options(resolver, str(path))}) if resolver.for_path(path).enabled(f.code, str(path))]
+            remaining += enabled(resolver, lint_files([item], 1, {item: lint_options(resolver, str(item))}))
             continue
         results.append(result)
         remaining += result.remaining
     if STDIN in paths:
         name = stdin_filename or STDIN
-        text = sys.stdin.buffer.read().decode("utf-8", "replace")
-        result = fix_text(text, name, unsafe, linter(name))
+        fixed, result = fix_bytes(sys.stdin.buffer.read(), name, unsafe, linter(name))
         results.append(result)
         if not diff:
-            click.echo(result.fixed, nl=False)  # editors replace the buffer with this
+            for message in result.dropped:
+                click.echo(f"shapelint: warning: {message}", err=True)
+            out = click.get_binary_stream("stdout")
+            out.write(fixed)  # editors replace the buffer with this: the input's bytes when nothing applies
+            out.flush()
             return EXIT_ERROR if missing else EXIT_CLEAN
     for result in results:
         for message in result.dropped:
-            click.echo(f"shapelint: warning: {message}", err=True)
+            click.echo(f"shapelint: warning: {printable(message)}", err=True)
     applied = sum(r.applied for r in results)
     if diff:
         patch = "".join(r.diff() for r in results if r.changed)
-        click.echo(patch, nl=False)
+        click.echo(printable(patch), nl=False)
         if not quiet:
             click.echo(f"Would fix {applied} finding{'s' * (applied != 1)}.", err=True)
         return EXIT_ERROR if missing else (EXIT_FINDINGS if patch and not exit_zero else EXIT_CLEAN)
-    report(remaining, {}, output_format or default_format(), statistics, quiet)
+    report = Report(output_format or default_format(), statistics, quiet)
+    report.add(remaining)
+    report.finish()
     if not quiet:
         changed = sum(r.changed for r in results)
         click.echo(f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}; {len(remaining)} remaining.", err=True)
@@ -181,7 +247,7 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
 def lint_options(resolver: Resolver, name: str) -> LintOptions:
     settings = resolver.for_path(Path(name))
     codes = settings.codes_for(name)
-    return LintOptions("SL100" in codes, Hints(settings.layout, settings.sample_dims), codes)
+    return LintOptions("SL100" in codes, Hints(settings.layout, settings.sample_dims), codes, settings.timeout)
 
 
 def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:
@@ -189,17 +255,6 @@ def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:
     if not sep or not pattern:
         raise ConfigError(f"--per-file-ignores {value!r}: expected GLOB:CODES, e.g. 'tests/*:SL001'")
     return pattern, split_commas((codes,))
-
-
-def collect(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Optional[str], jobs):
-    """Lint what the paths name; returns the enabled findings, sources read from stdin, missing paths."""
-    files, missing = target_files(paths, resolver, force_exclude)
-    findings = lint_files(files, jobs, {f: lint_options(resolver, str(f)) for f in files}) if files else []
-    sources: dict[str, list[str]] = {}
-    if STDIN in paths:
-        findings += lint_stdin(resolver, stdin_filename, force_exclude, sources)
-    enabled = [f for f in findings if resolver.for_path(Path(f.path)).enabled(f.code, f.path)]
-    return enabled, sources, missing
 
 
 def lint_stdin(resolver: Resolver, stdin_filename: Optional[str], force_exclude: bool, sources) -> list[Finding]:
@@ -212,21 +267,46 @@ def lint_stdin(resolver: Resolver, stdin_filename: Optional[str], force_exclude:
     return lint_data(source, name, lint_options(resolver, name))
 
 
-def report(findings: list[Finding], sources, output_format: str, statistics: bool, quiet: bool) -> None:
-    if statistics:
-        counts = Counter((f.code, f.name) for f in findings)
-        for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            click.echo(f"{count:>5}\t{code}\t{name}")
-        return
-    out = FORMATS[output_format](findings, RenderContext(color=use_color(), sources=sources))
-    if out:
-        click.echo(out, nl=False)
-    if output_format == "full" and not quiet:
-        files = len({f.path for f in findings})
-        if findings:
-            click.echo(f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file{'s' * (files != 1)}.")
-        else:
-            click.echo("All checks passed!")
+STREAMING = frozenset({"concise", "full", "json-lines", "github"})  # one file's output does not depend on the others
+
+
+class Report:
+    """Prints findings: file by file as they come in the formats that allow it (so one slow file
+    never hides the others), else all at the end (``json`` and ``sarif`` are one document,
+    ``--statistics`` counts); then the summary line."""
+
+    def __init__(self, output_format: str, statistics: bool, quiet: bool) -> None:
+        self.format, self.statistics, self.quiet = output_format, statistics, quiet
+        self.streaming = output_format in STREAMING and not statistics
+        self.color = use_color()
+        self.sources: dict[str, list[str]] = {}  # lines of sources that are not files (stdin)
+        self.findings: list[Finding] = []
+
+    def add(self, findings: list[Finding]) -> None:
+        self.findings.extend(findings)
+        if self.streaming and findings:
+            self._echo(findings)
+
+    def _echo(self, findings: list[Finding]) -> None:
+        out = FORMATS[self.format](findings, RenderContext(color=self.color, sources=dict(self.sources)))
+        if out:
+            click.echo(out, nl=False)
+
+    def finish(self) -> None:
+        findings = self.findings
+        if self.statistics:
+            counts = Counter((f.code, f.name) for f in findings)
+            for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                click.echo(f"{count:>5}\t{code}\t{name}")
+            return
+        if not self.streaming:
+            self._echo(findings)
+        if self.format == "full" and not self.quiet:
+            files = len({f.path for f in findings})
+            if findings:
+                click.echo(f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file{'s' * (files != 1)}.")
+            else:
+                click.echo("All checks passed!")
 
 
 @main.command()
@@ -236,7 +316,13 @@ def shapes(file: str, output_format: str) -> None:
     """Print the inferred shape of every assigned array: ``LINE:COL NAME SHAPE``."""
     from .infer.values import ArrayValue
 
-    result = lint_source(Path(file).read_bytes(), file)
+    try:
+        source = read_regular(file)
+    except OSError as exc:
+        click.echo(f"shapelint: error: {printable(problem(file, 'read', exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    with time_budget(DEFAULT_TIMEOUT):
+        result = lint_source(source, file)
     if result.analysis is None:
         for finding in result.findings:
             click.echo(f"{finding.where}: {finding.code} {finding.message}", err=True)

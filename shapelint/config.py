@@ -18,6 +18,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from .budget import DEFAULT_TIMEOUT
+from .files import read_regular
 from .findings import SYNTAX_CODE
 
 DEFAULT_EXCLUDE = (
@@ -30,7 +32,7 @@ DEFAULT_SAMPLE_DIMS = ("m", "n_samples", "batch", "batch_size", "B", "N")
 UNUSED_SUPPRESSION = ("SL100", "unused-suppression")
 KEYS = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
-    "layout", "sample-dims",
+    "layout", "sample-dims", "timeout",
 }
 
 
@@ -88,6 +90,7 @@ class Options:
     extend_exclude: tuple[str, ...] = ()
     layout: Optional[str] = None
     sample_dims: Optional[tuple[str, ...]] = None
+    timeout: Optional[float] = None  # seconds one file may take; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Settings:
     layout: str = "auto"
     sample_dims: tuple[str, ...] = DEFAULT_SAMPLE_DIMS
     config_file: Optional[Path] = None
+    timeout: float = DEFAULT_TIMEOUT
 
     def enabled(self, code: str, path: str) -> bool:
         return code in self.codes_for(path)
@@ -169,6 +173,9 @@ def parse_table(table: dict, where: str) -> Options:
     layout = table.get("layout")
     if layout is not None and layout not in LAYOUTS:
         raise ConfigError(f"layout in {where} must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    timeout = table.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout < float("inf")):
+        raise ConfigError(f"timeout in {where} must be a number of seconds (0 for no limit), not {timeout!r}")
     options = Options(
         select=strings("select"),
         ignore=strings("ignore") or (),
@@ -178,6 +185,7 @@ def parse_table(table: dict, where: str) -> Options:
         extend_exclude=strings("extend-exclude") or (),
         layout=layout,
         sample_dims=strings("sample-dims"),
+        timeout=timeout,
     )
     validate(options, where)
     return options
@@ -206,14 +214,17 @@ def build(file_options: Options, cli: Options, root: Path, config_file: Optional
         layout=cli.layout or file_options.layout or "auto",
         sample_dims=cli.sample_dims or file_options.sample_dims or DEFAULT_SAMPLE_DIMS,
         config_file=config_file,
+        timeout=next((t for t in (cli.timeout, file_options.timeout) if t is not None), DEFAULT_TIMEOUT),
     )
 
 
 def load_file(path: Path) -> Optional[Options]:
     """The ``[tool.shapelint]`` table of a pyproject.toml (or a shapelint.toml), None if it has none."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_regular(path).decode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
@@ -248,14 +259,14 @@ class Resolver:
     def for_path(self, path: Path) -> Settings:
         if self._fixed is not None:
             return self._fixed
-        directory = path if path.is_dir() else path.parent
+        directory = path if _is(Path.is_dir, path) else path.parent
         return self._for_directory(directory.absolute())
 
     def _for_directory(self, directory: Path) -> Settings:
         if directory in self._cache:
             return self._cache[directory]
         candidate = directory / "pyproject.toml"
-        options = load_file(candidate) if candidate.is_file() else None
+        options = load_file(candidate) if _is(Path.is_file, candidate) else None
         if options is not None:
             settings = build(options, self.cli, directory, candidate)
         elif directory.parent != directory:
@@ -264,3 +275,12 @@ class Resolver:
             settings = build(Options(), self.cli, Path.cwd(), None)
         self._cache[directory] = settings
         return settings
+
+
+def _is(test, path: Path) -> bool:
+    """``path.is_dir()``/``is_file()``, False when the file system will not say (a directory
+    that cannot be searched): what is inside it cannot be read either, and says so itself."""
+    try:
+        return test(path)
+    except OSError:
+        return False

@@ -5,14 +5,18 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import ast
+import re
 import sys
 import threading
 from itertools import accumulate
 
 import libcst as cst
 
+from .budget import TIMEOUT_NAME, BudgetExceeded, wait_within_budget
+from .budget import message as over_budget
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
 from .infer.interpreter import Analysis, InternalError, analyze
+from .positions import form_feed_shifts, realign
 from .rules import RuleContext, enabled_rules
 from .rules.base import Hints, Rule
 from .suppress import apply as apply_suppressions
@@ -49,7 +53,21 @@ def too_deeply_nested(source: bytes | str) -> bool:
     return False
 
 
+def null_byte(source: bytes | str) -> Optional[tuple[int, int]]:
+    """Line and column of the first NUL: CPython refuses any source holding one, even in a string."""
+    if (b"\0" if isinstance(source, bytes) else "\0") not in source:
+        return None
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    before = text[:text.index("\0")]
+    starts = [match.end() for match in re.finditer(r"\r\n|\r|\n", before)]
+    return len(starts) + 1, len(before) - (starts[-1] if starts else 0) + 1
+
+
 def parse(source: bytes | str, path: str) -> tuple[Optional[cst.Module], Optional[Finding]]:
+    nul = null_byte(source)
+    if nul is not None:
+        message = f"{path} does not parse: source code cannot contain null bytes"
+        return None, Finding(path, *nul, SYNTAX_CODE, message, SYNTAX_NAME)
     if too_deeply_nested(source):
         message = f"{path} does not parse: brackets nested more than {MAX_BRACKET_DEPTH} deep"
         return None, Finding(path, 1, 1, SYNTAX_CODE, message, SYNTAX_NAME)
@@ -86,7 +104,10 @@ def lint_source(source: bytes | str, path: str, report_unused_suppressions: bool
     if skips_file(source):
         return FileResult(path)
     codes = None if select is None else frozenset(select)
-    result = on_large_stack(_lint_source, source, path, hints, enabled_rules(codes))
+    try:
+        result = on_large_stack(_lint_source, source, path, hints, enabled_rules(codes))
+    except BudgetExceeded as exc:  # the time budget (budget.time_budget) ran out: one finding, the run goes on
+        return FileResult(path, [Finding(path, 1, 1, SYNTAX_CODE, over_budget(exc.seconds), TIMEOUT_NAME)])
     result.findings = sorted(apply_suppressions(result.findings, source, path, report_unused_suppressions, codes))
     return result
 
@@ -116,7 +137,7 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
         return result
     result.analysis = analysis
     result.context = ctx
-    result.findings.extend(placed)
+    result.findings.extend(realign(placed, form_feed_shifts(source, module)))
     result.findings.sort()
     return result
 
@@ -184,7 +205,8 @@ RECURSION_LIMIT = 20_000
 
 
 def on_large_stack(function, *args):
-    """Run ``function`` on a thread whose C stack fits libcst's recursion on deep but valid code."""
+    """Run ``function`` on a thread whose C stack fits libcst's recursion on deep but valid code;
+    past the time budget (``budget.time_budget``) it is stopped and ``BudgetExceeded`` raised."""
     outcome: dict = {}
 
     def target() -> None:
@@ -198,11 +220,12 @@ def on_large_stack(function, *args):
         threading.stack_size(STACK_SIZE)
         if sys.getrecursionlimit() < RECURSION_LIMIT:
             sys.setrecursionlimit(RECURSION_LIMIT)
-        worker = threading.Thread(target=target, name="shapelint-lint")
+        # a daemon: a thread stopped for running past its budget never keeps the process alive
+        worker = threading.Thread(target=target, name="shapelint-lint", daemon=True)
         worker.start()
     finally:
         threading.stack_size(previous)
-    worker.join()
+    wait_within_budget(worker)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]

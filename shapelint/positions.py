@@ -88,3 +88,71 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode
         for node, (start, end) in state.offsets.items()
         if node in wanted
     }
+
+
+# --- form feeds libcst drops ---------------------------------------------------------
+# libcst (1.x) drops a form feed at the start of a statement's line ("\f    x = 1" comes back as
+# "    x = 1"), so positions read from its code are one column early on that line, and a fix
+# placed by them lands one character off. Python itself counts the form feed as a character.
+
+
+def dropped_form_feeds(original: str, generated: str) -> dict[int, int]:
+    """1-based line -> how many leading form feeds ``generated`` lost there ({} when none, or
+    when the two differ in any other way, which leaves positions as they are)."""
+    if "\f" not in original or original == generated:
+        return {}
+    before, after = split_code_lines(original), split_code_lines(generated)
+    if len(before) != len(after):
+        return {}
+    shifts = {}
+    for number, (line, kept) in enumerate(zip(before, after), start=1):
+        if line == kept:
+            continue
+        indent = len(line) - len(line.lstrip(" \t\f"))
+        if line[:indent].replace("\f", "") + line[indent:] != kept:
+            return {}
+        shifts[number] = line[:indent].count("\f")
+    return shifts
+
+
+def split_code_lines(text: str) -> list[str]:
+    return _LINE_END.split(text)
+
+
+def realign(findings: list, shifts: dict[int, int]) -> list:
+    """Findings (and their fixes' edits) moved right on the lines where form feeds were dropped."""
+    if not shifts:
+        return findings
+    from dataclasses import replace
+
+    def column(line: int, value: int) -> int:
+        return value + shifts.get(line, 0)
+
+    def moved_fix(fix: Optional[dict]) -> Optional[dict]:
+        if fix is None:
+            return None
+        edits = [
+            {**edit,
+             "location": {"row": edit["location"]["row"], "column": column(edit["location"]["row"], edit["location"]["column"])},
+             "end_location": {"row": edit["end_location"]["row"], "column": column(edit["end_location"]["row"], edit["end_location"]["column"])}}
+            for edit in fix["edits"]
+        ]
+        return {**fix, "edits": edits}
+
+    return [
+        replace(f, column=column(f.line, f.column), end_column=column(f.end_line, f.end_column), fix=moved_fix(f.fix))
+        for f in findings
+    ]
+
+
+def form_feed_shifts(source: bytes | str, module: cst.Module) -> dict[int, int]:
+    """``dropped_form_feeds`` of a parsed source (cheap when it holds no form feed)."""
+    if (b"\f" if isinstance(source, bytes) else "\f") not in source:
+        return {}
+    if isinstance(source, bytes):
+        encoding = "utf-8-sig" if module.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else module.encoding
+        try:
+            source = source.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            return {}
+    return dropped_form_feeds(source, module.code)
