@@ -369,3 +369,33 @@ def test_the_time_budget_holds_in_worker_processes(tmp_path):
     assert done.returncode == 1, done.stderr
     assert lines[0].startswith(f"{tmp_path}/a_large.py:1:1: SL000 analysis took too long (more than 0.05 s")
     assert len(lines) == 1 + PARALLEL_THRESHOLD + 8 and all(": SL002 " in line for line in lines[1:])
+
+
+# --- more of the same ----------------------------------------------------------------
+
+
+def test_fix_leaves_a_file_that_changed_since_it_was_read(tmp_path):
+    from shapelint.fix import NotWritten, write_fixed
+
+    path = tmp_path / "m.py"
+    path.write_text("x = 2\n")  # an editor saved it after shapelint read "x = 1\n"
+    with pytest.raises(NotWritten, match="changed while it was being fixed"):
+        write_fixed(path, b"x = 3\n", b"x = 1\n")
+    assert path.read_text() == "x = 2\n" and [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+@POSIX
+def test_shapes_of_a_fifo_is_an_error_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "fifo.py")
+    code, _, err = run("shapes", str(tmp_path / "fifo.py"))
+    assert code == 2 and "is a FIFO" in err
+
+
+@ROOT_IGNORES_MODES
+def test_an_unreadable_configuration_file_is_a_configuration_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.shapelint]\n")
+    (tmp_path / "m.py").write_text(BUGGY)
+    (tmp_path / "pyproject.toml").chmod(0)
+    code, out, err = run(str(tmp_path))
+    assert code == 2 and f"cannot read {tmp_path / 'pyproject.toml'}: Permission denied" in err
+    assert "Traceback" not in err
