@@ -1,8 +1,9 @@
 """Hostile files and odd file systems: nothing hangs, nothing is lost, ``--fix`` never damages a tree.
 
 Tests about permissions need a user that file modes apply to: root reads and writes anything,
-so they are skipped under root, with that reason (``tests/run_as_nobody.sh``-style runs, as a
-non-root user, exercise them).
+so under root they are skipped, with that reason. Run this file as another user to exercise
+them, e.g. ``setpriv --reuid=nobody --regid=nogroup --clear-groups python -m pytest -p
+no:cacheprovider tests/test_hostile_fs.py`` (that user must be able to reach the interpreter).
 """
 from __future__ import annotations
 
@@ -18,17 +19,9 @@ from click.testing import CliRunner
 from shapelint.cli import main
 from shapelint.fix import STALE_AFTER, remove_stale_temporaries
 from shapelint.suppress import skips_file
+from test_cli import BUGGY, CLEAN
 
-BUGGY = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-"""
-FIXED = BUGGY.replace("axis=1)", "axis=1, keepdims=True)")
+FIXED = CLEAN  # BUGGY with keepdims=True: the unsafe fix of its one finding
 FORMATS = ("concise", "full", "json", "json-lines", "sarif", "github")
 ROOT_IGNORES_MODES = pytest.mark.skipif(
     os.name != "posix" or os.geteuid() == 0,
