@@ -5,9 +5,12 @@ the budget needs no signals and works the same in the main process (``--jobs 1``
 worker processes: the caller waits for the thread at most the budget, then raises
 ``BudgetExceeded`` inside it (``PyThreadState_SetAsyncExc``), which stops it at its next
 Python instruction. ``BudgetExceeded`` derives from ``BaseException``, so the analysis's own
-``except Exception`` guards (a rule failing must not lose the file) cannot swallow it. A thread
-stuck inside native code stops when it returns from it; it is a daemon, so it never keeps the
-process alive.
+``except Exception`` guards (a rule failing must not lose the file) cannot swallow it.
+
+The limit: native code that holds the GIL (libcst's parser) cannot be interrupted, and the
+waiting thread cannot even wake until it returns, so a file is stopped no sooner than its
+parse ends (parsing is linear in the file's size; the slow part, the analysis, is Python).
+An interrupted thread is a daemon, so it never keeps the process alive.
 
 The budget is set around a file's lint with ``time_budget(seconds)`` (``None`` or ``0``: no
 limit); it is ambient (a context variable) so it reaches every linter of the file, notebooks
