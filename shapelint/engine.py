@@ -18,7 +18,7 @@ from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
 from .infer.interpreter import Analysis, InternalError, analyze
 from .positions import form_feed_shifts, realign
 from .rules import RuleContext, enabled_rules
-from .rules.base import Hints, Rule
+from .rules.base import Hints, Rule, under_call_site
 from .suppress import apply as apply_suppressions
 from .suppress import skips_file
 
@@ -121,6 +121,7 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
     try:
         analysis = analyze(module)
         ctx = RuleContext(module, hints)
+        ctx.stale_declarations = frozenset(analysis.stale_declarations)
         reports, failures = judge(analysis, ctx, rules)
         if ctx.lines_were_missing():
             # Messages asked for lines ("made on line 3"): locate those with the reports, then word them again.
@@ -149,6 +150,8 @@ def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]
     failures: list[InternalError] = []
     rules = enabled_rules() if rules is None else rules
     for event in analysis.events:
+        if any(source in ctx.stale_declarations for array in event.arrays() for source in array.basis):
+            continue  # a caller's arguments contradict the declaration this event rests on: the code wins
         for rule in rules:
             try:
                 found = list(rule.check(event, ctx))
@@ -156,7 +159,10 @@ def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]
                 failures.append(InternalError(event.node, f"{rule.code} failed: {type(exc).__name__}: {exc}"))
                 continue
             if found:
+                site = analysis.contexts.get(id(event))
                 for report in found:
+                    if site is not None:
+                        report = under_call_site(report, site, ctx)
                     key = (rule.code, id(report.node))
                     if key not in seen:
                         seen.add(key)

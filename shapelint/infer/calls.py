@@ -22,7 +22,13 @@ from .values import (
     UserClass,
     UserFunction,
     Value,
+    DictValue,
+    LambdaValue,
+    PartialValue,
+    basis_of,
+    resting_on,
 )
+from .containers import is_partial
 
 _NO_RESULT_BUILTINS = {"print", "setattr", "delattr", "exec"}
 
@@ -49,23 +55,44 @@ class CallEvaluator:
             self.emit_implicit_loop(node, None, None, frame)
         elif func is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value == "map" and len(args) == 2 and not frame.is_bound("map"):
             self.emit_implicit_loop(node, args[1][0], None, frame)
+        if func is UNKNOWN and is_partial(node.func, frame):
+            return self.make_partial(args, kwargs)
+        return self.call_value(frame, node, func, args, kwargs)
+
+    def call_value(self, frame: Frame, node: cst.Call, func: Value, args, kwargs) -> Value:
+        """Call whatever ``func`` holds: NumPy, a method, the module's own function or class, a
+        lambda, a partial, a builtin."""
         if isinstance(func, FunctionValue):
             return self.call_library(frame, node, func.qualname, registry.FUNCTIONS, args, kwargs)
         if isinstance(func, MethodValue):
             return self.call_method(frame, node, func, args, kwargs)
         if isinstance(func, UserFunction):
-            return self.call_user(func, args, kwargs, frame)
+            return self.call_user(func, args, kwargs, frame, node)
         if isinstance(func, UserClass):
-            return Instance(func, dict(func.attributes))
+            return self.instantiate(frame, node, func, args, kwargs)
+        if isinstance(func, LambdaValue):
+            return self.call_lambda(func, args, kwargs, frame)
+        if isinstance(func, PartialValue):
+            return self.call_partial(frame, node, func, args, kwargs)
         if func is UNKNOWN and isinstance(node.func, cst.Name) and not frame.is_bound(node.func.value):
             return self.call_builtin(frame, node, node.func.value, args)
         return UNKNOWN
 
+    def instantiate(self, frame: Frame, node: cst.Call, cls: UserClass, args, kwargs) -> Value:
+        """A new instance, its ``__init__`` run with these arguments (so ``self.W`` has their shapes)."""
+        instance = Instance(cls, dict(cls.attributes))
+        init = cls.methods.get("__init__")
+        if init is not None:
+            self.call_user(init, [(node.func, instance)] + list(args), kwargs, frame, node)
+        return instance
+
     def call_library(self, frame: Frame, node, name: str, table, args, kwargs) -> Value:
+        """A NumPy handler's result rests on whatever its array arguments rest on."""
         handler = table.get(name)
         if handler is None:
             return UNKNOWN
-        return handler(registry.CallContext(self, frame, node, name, args, kwargs))
+        result = handler(registry.CallContext(self, frame, node, name, args, kwargs))
+        return resting_on(result, basis_of(*(value for _, value in args), *(value for _, value in kwargs.values())))
 
     def call_method(self, frame: Frame, node, func: MethodValue, args, kwargs) -> Value:
         receiver = func.receiver
@@ -74,10 +101,12 @@ class CallEvaluator:
             return self.call_library(frame, node, func.name, registry.METHODS, [(receiver_node, receiver)] + args, kwargs)
         if isinstance(receiver, GeneratorValue):
             return self.call_library(frame, node, func.name, registry.GENERATOR_METHODS, args, kwargs)
+        if isinstance(receiver, DictValue):
+            return self.call_dict_method(frame, node, receiver, func.name, args)
         if isinstance(receiver, Instance):
             method = receiver.cls.methods.get(func.name)
             if method is not None:
-                return self.call_user(method, [(node.func, receiver)] + args, kwargs, frame)
+                return self.call_user(method, [(node.func, receiver)] + args, kwargs, frame, node)
         return UNKNOWN
 
     def call_builtin(self, frame: Frame, node: cst.Call, name: str, args) -> Value:

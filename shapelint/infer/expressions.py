@@ -26,6 +26,7 @@ from .values import (
     StrValue,
     TupleValue,
     Assumed,
+    DictValue,
     UserClass,
     Value,
     as_array,
@@ -252,7 +253,7 @@ class ExpressionEvaluator:
             return UNKNOWN
         if isinstance(base, UserClass):
             return base.methods.get(name, UNKNOWN)
-        if isinstance(base, GeneratorValue):
+        if isinstance(base, (GeneratorValue, DictValue)):
             return MethodValue(base, name)
         return UNKNOWN
 
@@ -279,6 +280,8 @@ class ExpressionEvaluator:
         items = [self.index_item(element.slice, frame) for element in node.slice]
         if isinstance(base, TupleValue):
             return tuple_subscript(base, node, items)
+        if isinstance(base, DictValue):
+            return self.dict_lookup(base, node, frame)
         if not isinstance(base, ArrayValue) or base.python_number:
             return UNKNOWN  # numbers are not indexed; a "number" indexed was misjudged
         try:

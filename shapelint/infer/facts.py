@@ -16,7 +16,7 @@ import libcst as cst
 from ..domain.dims import AnyDim, Dim, UnknownDim, dim_eq, dim_mul
 from ..domain.shapes import Shape
 from .frame import Frame
-from .values import ArrayValue, IntValue, IterValue, RangeValue, TupleValue, Value
+from .values import ArrayValue, DictValue, IntValue, IterValue, RangeValue, TupleValue, Value
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class Substitution:
             return RangeValue(self.dim(value.length))
         if isinstance(value, IterValue):
             return IterValue(self.value(value.element))
+        if isinstance(value, DictValue):
+            return replace(value, entries=tuple((k, self.value(v)) for k, v in value.entries))
         return value
 
 

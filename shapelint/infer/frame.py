@@ -8,6 +8,15 @@ from ..domain.shapes import Shape
 from .values import UNKNOWN, Instance, UserFunction, Value, join
 
 
+@dataclass(frozen=True)
+class CallSite:
+    """Where a function body runs with a caller's arguments: reported with what it finds there."""
+
+    call: object  # the cst.Call node
+    caller: str  # "train()", or "module level"
+    arguments: tuple[tuple[str, object], ...]  # (parameter, its value), arrays only
+
+
 @dataclass
 class Frame:
     env: dict[str, Value]
@@ -21,6 +30,7 @@ class Frame:
     depth: int = 0
     loop_depth: int = 0
     compiled: bool = False  # numba/Cython code: loops are compiled, and are the idiom there
+    context: Optional["CallSite"] = None  # the call whose arguments this run of a body has
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

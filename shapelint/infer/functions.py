@@ -15,9 +15,9 @@ from ..cst_walk import direct_children
 from ..domain.dims import sym
 from .declarations import annotation_shape, docstring_declarations
 from .imports import dotted
-from .frame import Frame
+from .frame import CallSite, Frame
 from ..domain.shapes import shapes_eq
-from .values import UNKNOWN, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
+from .values import UNKNOWN, DictValue, LambdaValue, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
 MAX_CALL_DEPTH = 3
 
@@ -104,16 +104,22 @@ class FunctionAnalyzer:
                 frame.env[name] = UNKNOWN
         return declared
 
-    def call_user(self, function: UserFunction, args, kwargs, caller: Frame) -> Value:
-        """The return value of one call, from a silent run of the body with these arguments."""
+    def call_user(self, function: UserFunction, args, kwargs, caller: Frame, call=None) -> Value:
+        """The return value of one call, from a run of the body with these arguments.
+
+        The run reports what it sees, under this call site (once per distinct arguments,
+        ``MAX_CALL_DEPTH`` calls deep), when the caller's own run reports."""
         if caller.depth >= MAX_CALL_DEPTH or function in self.active_calls:
             return UNKNOWN
         key = (id(function.node), tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
-        if key in self.summaries:
-            return self.summaries[key]
-        self.summaries[key] = UNKNOWN
+        emit = caller.emit and call is not None
+        if key in self.summaries and (self.summaries[key][1] or not emit):
+            return self.summaries[key][0]
+        self.summaries[key] = (UNKNOWN, emit)
         instance = args[0][1] if function.owner is not None and args and isinstance(args[0][1], Instance) else None
-        frame = self.function_frame(function, emit=False, instance=instance, depth=caller.depth + 1)
+        frame = self.function_frame(function, emit=emit, instance=instance, depth=caller.depth + 1)
+        if emit:
+            frame.context = call_site(call, caller, function, args, kwargs)
         declared = self.bind_declared_parameters(function, frame)
         self.bind_arguments(function, frame, args, kwargs)
         self.note_contradicted_declarations(function, declared, frame)
@@ -125,7 +131,7 @@ class FunctionAnalyzer:
         finally:
             self.active_calls.discard(function)
         result = summarize_returns(frame)
-        self.summaries[key] = result
+        self.summaries[key] = (result, emit)
         return result
 
     def note_contradicted_declarations(self, function: UserFunction, declared: dict[str, ArrayValue], frame: Frame) -> None:
@@ -171,6 +177,16 @@ def is_compiled(node: cst.FunctionDef, frame: Frame) -> bool:
 
 def _is_numpy(value) -> bool:
     return isinstance(value, (ModuleValue, FunctionValue)) and value.qualname.startswith("numpy")
+
+
+def call_site(call, caller: Frame, function: UserFunction, args, kwargs) -> CallSite:
+    """Where a body runs with a caller's arguments, and the array arguments' shapes."""
+    where = f"{caller.function.node.name.value}()" if caller.function is not None else "module level"
+    positional = list(function.node.params.posonly_params) + list(function.node.params.params)
+    named = [(param.name.value, value) for param, (_, value) in zip(positional, args)]
+    named += [(keyword, value) for keyword, (_, value) in kwargs.items()]
+    arrays = tuple((name, value) for name, value in named if isinstance(value, ArrayValue) and value.shape.rank)
+    return CallSite(call, where, arrays)
 
 
 def attributes_assigned_outside_init(cls: UserClass) -> set[str]:
@@ -233,11 +249,22 @@ def all_parameters(node: cst.FunctionDef) -> list[cst.Param]:
     return found
 
 
-def value_key(value: Value):
+def value_key(value: Value, outermost: bool = True):
+    """What a call's summary depends on. An instance's state counts only for the instance passed
+    itself (a method after ``fit()`` sees what ``fit()`` set); instances inside it count by identity,
+    so back-references (``self.input = Acceptor(self)``) end."""
     if isinstance(value, ArrayValue):
         return ("array", value.shape.dims)
     if isinstance(value, IntValue):
         return ("int", value.dim)
     if isinstance(value, TupleValue):
-        return ("tuple", tuple(value_key(v) for v in value.items))
-    return (type(value).__name__, id(value) if isinstance(value, Instance) else None)
+        return ("tuple", tuple(value_key(v, outermost) for v in value.items))
+    if isinstance(value, DictValue):
+        return ("dict", value.complete, tuple((k, value_key(v, outermost)) for k, v in value.entries))
+    if isinstance(value, Instance):
+        if not outermost:
+            return ("instance", id(value))
+        return ("instance", id(value), tuple(sorted((k, value_key(v, False)) for k, v in value.attributes.items())))
+    if isinstance(value, (UserFunction, LambdaValue)):
+        return (type(value).__name__, id(value.node))
+    return (type(value).__name__, None)

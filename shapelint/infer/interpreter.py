@@ -13,6 +13,7 @@ import libcst as cst
 
 from .. import numpy_model  # noqa: F401  (registers the numpy handlers)
 from .calls import CallEvaluator
+from .containers import ContainerEvaluator
 from .events import Event, Loop
 from .expressions import ExpressionEvaluator
 from .facts import FactLearner
@@ -36,9 +37,10 @@ class Analysis:
     assignments: list[tuple[cst.Name, Value]] = field(default_factory=list)
     errors: list[InternalError] = field(default_factory=list)
     stale_declarations: set = field(default_factory=set)  # ParameterDeclarations a caller contradicts
+    contexts: dict = field(default_factory=dict)  # id(event) -> the CallSite it was seen under
 
 
-class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, FunctionAnalyzer, FactLearner):
+class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, ContainerEvaluator, FunctionAnalyzer, FactLearner):
     def __init__(self) -> None:
         self.analysis = Analysis()
         self.pending_functions: list[UserFunction] = []
@@ -46,6 +48,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Functio
         self.summaries: dict = {}
         self.active_calls: set = set()
         self._seen_events: set = set()
+        self.context_events: list = []
         self.foreign_arrays = False  # the module imports torch, jax...: an unknown with .shape may be theirs
 
     # --- outputs ------------------------------------------------------------------
@@ -53,17 +56,31 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Functio
     def emit(self, frame: Frame, event: Event) -> None:
         if not frame.emit or (frame.compiled and isinstance(event, Loop)):
             return
+        if frame.context is not None:
+            if not isinstance(event, Loop):  # loops are judged as written, not per caller
+                self.context_events.append((event, frame.context))
+            return
         key = (id(event.node), type(event))
         if key not in self._seen_events:
             self._seen_events.add(key)
             self.analysis.events.append(event)
 
+    def add_context_events(self) -> None:
+        """What only a caller's arguments show, after what the code shows as written (which wins:
+        rules keep the first finding per node), once per node and kind of event."""
+        for event, site in self.context_events:
+            key = (id(event.node), type(event), event.arrays())
+            if key not in self._seen_events:
+                self._seen_events.add(key)
+                self.analysis.events.append(event)
+                self.analysis.contexts[id(event)] = site
+
     def record_reveal(self, frame: Frame, node: cst.CSTNode, value: Value) -> None:
-        if frame.emit:
+        if frame.emit and frame.context is None:  # what the code holds as written
             self.analysis.reveals.append((node, value))
 
     def record_assignment(self, frame: Frame, target: cst.Name, value: Value) -> None:
-        if frame.emit:
+        if frame.emit and frame.context is None:
             self.analysis.assignments.append((target, value))
 
     # --- driver -------------------------------------------------------------------
@@ -80,6 +97,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Functio
             else:
                 function = self.pending_functions.pop(0)
                 self.guarded(function, lambda f=function: self.analyze_function(f))
+        self.add_context_events()
         return self.analysis
 
     def guarded(self, owner, action: Callable[[], None]) -> None:

@@ -95,6 +95,8 @@ class StatementExecutor:
                 result = int_arithmetic(op or "?", target, value)
             elif isinstance(target, ArrayValue) and target.shape.rank and as_array(value) is not None:
                 result = self.inplace(frame, node, op or "?", target, as_array(value))
+            elif isinstance(target, ArrayValue) and target.shape.known_rank and not target.python_number:
+                result = target  # ``W -= lr * dW`` with dW unknown: an in-place update keeps W's shape
             else:
                 result = self.elementwise(frame, node, op or "?", (node.target, target), (node.value, value))
         self.bind(node.target, result, frame, node.value, declared, "shape comment", record=False)
@@ -295,7 +297,8 @@ class StatementExecutor:
             else:
                 self.evaluate(target.value, frame)
         elif isinstance(target, cst.Subscript):
-            self.evaluate(target, frame)
+            if not self.store_item(target, value, frame):
+                self.evaluate(target, frame)
             if declared is not False and value_node is not None:
                 self.check_declared(frame, value_node, value, self.resolve_spec(declared, frame), source)
 

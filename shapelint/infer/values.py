@@ -138,6 +138,47 @@ class StrValue(Value):
 
 
 @dataclass(frozen=True)
+class DictValue(Value):
+    """A dict whose string keys are known (``{"W1": W1, "b1": b1}``), held as a value.
+
+    ``complete`` is False once a key nobody could read was written (``params["W" + str(l)] = ...``):
+    any entry may then have been replaced, so none is trusted.
+    """
+
+    entries: tuple[tuple[str, Value], ...] = ()
+    complete: bool = True
+
+    def get(self, key: str) -> Value:
+        if self.complete:
+            for name, value in self.entries:
+                if name == key:
+                    return value
+        return UNKNOWN
+
+    def with_entry(self, key: Optional[str], value: Value) -> "DictValue":
+        if key is None or not self.complete:
+            return DictValue((), complete=False)
+        return DictValue(tuple((k, v) for k, v in self.entries if k != key) + ((key, value),))
+
+
+@dataclass(frozen=True)
+class LambdaValue(Value):
+    """``lambda z: z``: called by evaluating its body with the arguments bound."""
+
+    node: cst.Lambda
+    closure: Any  # the Frame it was written in
+
+
+@dataclass(frozen=True)
+class PartialValue(Value):
+    """``functools.partial(f, *args, **kwargs)``."""
+
+    func: Value
+    args: tuple = ()
+    kwargs: tuple = ()
+
+
+@dataclass(frozen=True)
 class ModuleValue(Value):
     """A module or namespace: ``numpy``, ``numpy.random``, ``numpy.linalg``."""
 
@@ -224,6 +265,11 @@ def join(a: Value, b: Value) -> Value:
         return IntValue(a.dim if dim_eq(a.dim, b.dim) else unknown())
     if isinstance(a, TupleValue) and isinstance(b, TupleValue) and len(a.items) == len(b.items):
         return TupleValue(tuple(join(x, y) for x, y in zip(a.items, b.items)), a.is_shape and b.is_shape)
+    if isinstance(a, DictValue) and isinstance(b, DictValue):
+        if not (a.complete and b.complete):
+            return DictValue((), complete=False)
+        other = dict(b.entries)
+        return DictValue(tuple((k, join(v, other[k])) for k, v in a.entries if k in other))
     return UNKNOWN
 
 

@@ -10,7 +10,7 @@ what another rule would report).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
 
 import libcst as cst
@@ -139,6 +139,19 @@ class RuleContext:
         line = self.line(node)
         where = f" on line {line}" if line else ""
         return f" (made by `{self.code(node)}`{where})"
+
+
+def under_call_site(report: Report, site, ctx: "RuleContext") -> Report:
+    """A finding only a caller's arguments show: say which call (`` when called from train() at line
+    52 with X (2, 64)``); its fix changes code every caller runs, so it is never applied unasked."""
+    line = ctx.line(site.call)
+    at = f" at line {line}" if line else ""
+    shown = ", ".join(f"{name} {value.shape}" for name, value in site.arguments[:3])
+    with_ = f" with {shown}" if shown else ""
+    fix = report.fix
+    if fix is not None and fix.applicability == SAFE:
+        fix = replace(fix, applicability=UNSAFE)
+    return replace(report, message=f"{report.message} (when called from {site.caller}{at}{with_})", fix=fix)
 
 
 def show(shape: Shape) -> str:

@@ -1,0 +1,125 @@
+"""Values that hold other values: dicts with string keys, lambdas and ``functools.partial``.
+
+Course code keeps its arrays in ``parameters["W1"]`` and ``cache``, and passes its
+activations as functions (``activation=lambda z: z``); shapes have to flow through them.
+A dict is held as a value: writing a key rebinds the name to a dict with that entry.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from .frame import Frame
+from .imports import dotted
+from .values import UNKNOWN, DictValue, Instance, LambdaValue, PartialValue, StrValue, Value, join
+
+_READ_ONLY_METHODS = {"keys", "values", "items", "__contains__"}
+
+
+def string_key(value: Value) -> Optional[str]:
+    return value.text if isinstance(value, StrValue) else None
+
+
+class ContainerEvaluator:
+    """Mixin of the interpreter."""
+
+    def eval_Dict(self, node: cst.Dict, frame: Frame) -> Value:
+        entries: list[tuple[str, Value]] = []
+        complete = True
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                self.evaluate(element.value, frame)
+                complete = False
+                continue
+            key = string_key(self.evaluate(element.key, frame))
+            value = self.evaluate(element.value, frame)
+            if key is None:
+                complete = False
+            else:
+                entries.append((key, value))
+        return DictValue(tuple(entries)) if complete else DictValue((), complete=False)
+
+    def eval_FormattedString(self, node: cst.FormattedString, frame: Frame) -> Value:
+        """``f"W{l}"``: known text only when every part is (it rarely is: ``l`` is a loop index)."""
+        text = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text.append(part.value)
+            else:
+                self.evaluate(part.expression, frame)
+                return UNKNOWN
+        return StrValue("".join(text))
+
+    def dict_lookup(self, base: DictValue, node: cst.Subscript, frame: Frame) -> Value:
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return UNKNOWN
+        return base.get(string_key(self.evaluate(node.slice[0].slice.value, frame)))
+
+    def store_item(self, target: cst.Subscript, value: Value, frame: Frame) -> bool:
+        """``d[key] = value`` on a dict held by a name or ``self.attr``: rebind it with the entry.
+        False when the target is not such a dict (then it is an array element)."""
+        container = self.evaluate(target.value, frame)
+        if not isinstance(container, DictValue):
+            return False
+        key = None
+        if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+            key = string_key(self.evaluate(target.slice[0].slice.value, frame))
+        self.rebind(target.value, container.with_entry(key, value), frame)
+        return True
+
+    def rebind(self, holder: cst.BaseExpression, value: Value, frame: Frame) -> None:
+        if isinstance(holder, cst.Name):
+            frame.env[holder.value] = value
+        elif isinstance(holder, cst.Attribute) and isinstance(holder.value, cst.Name):
+            owner = frame.lookup(holder.value.value)
+            if isinstance(owner, Instance):
+                owner.attributes[holder.attr.value] = value
+
+    def call_dict_method(self, frame: Frame, node: cst.Call, receiver: DictValue, name: str, args) -> Value:
+        if name == "get" and args:
+            found = receiver.get(string_key(args[0][1]))
+            default = args[1][1] if len(args) > 1 else UNKNOWN
+            return found if found is not UNKNOWN else default
+        if name == "copy":
+            return receiver
+        if name not in _READ_ONLY_METHODS and isinstance(node.func, cst.Attribute):
+            self.rebind(node.func.value, DictValue((), complete=False), frame)  # update, pop, setdefault...
+        return UNKNOWN
+
+    def eval_Lambda(self, node: cst.Lambda, frame: Frame) -> Value:
+        return LambdaValue(node, frame)
+
+    def call_lambda(self, function: LambdaValue, args, kwargs, caller: Frame) -> Value:
+        """The body, evaluated with the arguments bound over the scope the lambda was written in."""
+        closure: Frame = function.closure
+        env = dict(closure.env)
+        params = list(function.node.params.params)
+        for param in params:
+            env[param.name.value] = UNKNOWN
+        for param, (_, value) in zip(params, args):
+            env[param.name.value] = value
+        for keyword, (_, value) in kwargs.items():
+            env[keyword] = value
+        frame = Frame(env=env, globals=closure.globals, emit=caller.emit, depth=caller.depth + 1)
+        frame.context = caller.context
+        if frame.depth > 8:
+            return UNKNOWN
+        return self.evaluate(function.node.body, frame)
+
+    def make_partial(self, args, kwargs) -> Value:
+        if not args:
+            return UNKNOWN
+        return PartialValue(args[0][1], tuple(args[1:]), tuple(kwargs.items()))
+
+    def call_partial(self, frame: Frame, node: cst.Call, function: PartialValue, args, kwargs) -> Value:
+        return self.call_value(frame, node, function.func, list(function.args) + list(args), {**dict(function.kwargs), **kwargs})
+
+
+def is_partial(node: cst.BaseExpression, frame: Frame) -> bool:
+    """``functools.partial`` / ``partial`` imported from functools (the name is otherwise unbound)."""
+    name = dotted(node)
+    return name == "functools.partial" or (name == "partial" and not frame.is_bound("partial"))
+
+
+__all__ = ["ContainerEvaluator", "is_partial", "join"]
