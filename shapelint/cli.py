@@ -315,6 +315,7 @@ class Report:
 def shapes(file: str, output_format: str) -> None:
     """Print the inferred shape of every assigned array: ``LINE:COL NAME SHAPE``."""
     from .infer.values import ArrayValue
+    from .positions import form_feed_shifts
 
     try:
         source = read_regular(file)
@@ -328,11 +329,12 @@ def shapes(file: str, output_format: str) -> None:
             click.echo(f"{finding.where}: {finding.code} {finding.message}", err=True)
         sys.exit(EXIT_ERROR if result.findings else EXIT_CLEAN)
     positions = result.context.locate([target for target, _ in result.analysis.assignments])
+    shifts = form_feed_shifts(source, result.module)  # columns libcst lost to form feeds
     rows = []
     for target, value in result.analysis.assignments:
         if isinstance(value, ArrayValue):
             start = positions[target].start
-            rows.append((start.line, start.column + 1, target.value, value.shape))
+            rows.append((start.line, start.column + 1 + shifts.get(start.line, 0), target.value, value.shape))
     if output_format == "json":
         items = [
             {"name": name, "row": line, "column": column, "shape": str(shape),

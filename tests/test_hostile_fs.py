@@ -392,3 +392,10 @@ def test_an_unreadable_configuration_file_is_a_configuration_error(tmp_path):
     code, out, err = run(str(tmp_path))
     assert code == 2 and f"cannot read {tmp_path / 'pyproject.toml'}: Permission denied" in err
     assert "Traceback" not in err
+
+
+def test_shapes_columns_count_a_leading_form_feed(tmp_path):
+    path = tmp_path / "ff.py"
+    path.write_bytes(b"import numpy as np\n\n\ndef f():\n    y = np.zeros(3)\n\x0c    z = y.T\n")
+    code, out, _ = run("shapes", str(path))
+    assert code == 0 and out.decode().splitlines() == ["5:5 y (3,)", "6:6 z (3,)"]
