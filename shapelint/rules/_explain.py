@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from ..domain import ops
-from ..domain.dims import ONE, is_one, known_to_differ, probably_not_one
+from ..domain.dims import ONE, dim_eq, is_one, known_to_differ, probably_not_one
 from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
 from ..infer.events import Declared, Elementwise, Inplace
 from ..infer.values import ArrayValue, Reduction
@@ -38,6 +38,15 @@ def unless_equal(value: Shape, target: Shape) -> str:
     """`` unless m == 1``: the sizes named apart whose equality would let ``value`` broadcast into ``target``."""
     pairs = [f"{x} == {y}" for x, y in clashes(value, target)]
     return " unless " + " and ".join(pairs) if pairs else ""
+
+
+def unless_same(value: Shape, target: Shape) -> str:
+    """`` unless n_obs == ? (and then each value lands on the wrong axis)``: the right-aligned sizes
+    not known to be equal, when nothing is known to differ."""
+    if value.dims is None or target.dims is None:
+        return ""
+    pairs = [f"{x} == {y}" for x, y in zip(reversed(value.dims), reversed(target.dims)) if is_one(x) is not True and dim_eq(x, y) is not True]
+    return " unless " + " and ".join(pairs[::-1]) + " (and then each value lands on the wrong axis)" if pairs else ""
 
 
 def clashes(value: Shape, target: Shape) -> list:
@@ -76,11 +85,16 @@ class Refit:
 
 def find_refit(reduction: Reduction, fits: Callable[[Shape, Reduction], bool]) -> Optional[Refit]:
     """The closest reduction that fits: keepdims first, then another axis (with or without keepdims)."""
+    return next(find_refits(reduction, fits), None)
+
+
+def find_refits(reduction: Reduction, fits: Callable[[Shape, Reduction], bool]) -> Iterator[Refit]:
+    """Every reduction that fits, closest first."""
     source = reduction.source
     if not reduction.keepdims:
         refit = _try(reduction, reduction.axes, True, fits)
         if refit:
-            return refit
+            yield refit
     rank = len(source)
     for axes in combinations(range(rank), len(reduction.axes)):
         if axes == reduction.axes:
@@ -88,8 +102,8 @@ def find_refit(reduction: Reduction, fits: Callable[[Shape, Reduction], bool]) -
         for keepdims in dict.fromkeys((reduction.keepdims, True)):
             refit = _try(reduction, axes, keepdims, fits)
             if refit:
-                return refit
-    return None
+                yield refit
+                break
 
 
 def _try(reduction: Reduction, axes, keepdims, fits) -> Optional[Refit]:
@@ -109,6 +123,7 @@ class Meeting:
     happened: str
     refit: Refit
     target_shape: Optional[Shape] = None  # the array it meets; None for a declaration
+    other_axis: Optional[Refit] = None  # another axis that fits too, when the refit keeps the axis
 
 
 def reduction_meeting(event, ctx) -> Optional[Meeting]:
@@ -131,11 +146,11 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 wrong = True
             if not wrong:
                 continue
-            refit = find_refit(red, fits)
-            if refit:
+            refits = list(find_refits(red, fits))
+            if refits:
                 what = f"meets `{ctx.code(other_node)}` {target} in `{ctx.code(event.node)}`"
                 happened = outcome(event.result, event.error, target, (mine.shape, target)) + ctx.assumptions(mine, other)
-                return Meeting(red, mine, other_node, what, happened, refit, target)
+                return Meeting(red, mine, other_node, what, happened, refits[0], target, other_axis(red, refits))
     elif isinstance(event, Inplace):
         red = event.value.reduction
         target = event.target.shape
@@ -147,16 +162,17 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
 
             wrong = event.error is not None or bool(clashes(event.value.shape, target)) or not aligned(red, len(target))
             wrong = wrong or (event.result is not None and shapes_known_to_differ(event.result, target))
-            refit = find_refit(red, fits) if wrong else None
+            refits = list(find_refits(red, fits)) if wrong else []
+            refit = refits[0] if refits else None
             if refit:
                 what = f"updates `{ctx.code(event.target_node)}` {target} in place"
                 happened = "NumPy raises ValueError (non-broadcastable output operand)"
                 if event.error is None and event.result is not None and shapes_same(event.result, target):
                     happened = "each value lands on the wrong axis"
                 elif event.error is None:
-                    happened += unless_equal(event.value.shape, target)
+                    happened += unless_equal(event.value.shape, target) or unless_same(event.value.shape, target)
                 happened += ctx.assumptions(event.value, event.target)
-                return Meeting(red, event.value, event.target_node, what, happened, refit, target)
+                return Meeting(red, event.value, event.target_node, what, happened, refit, target, other_axis(red, refits))
     elif isinstance(event, Declared):
         red = event.value.reduction
         if red is not None and event.declared.known_rank:
@@ -168,6 +184,14 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
             if refit:
                 what = f"is declared {event.declared} by its {event.source}"
                 return Meeting(red, event.value, None, what, "the declaration does not hold", refit)
+    return None
+
+
+def other_axis(reduction: Reduction, refits: list[Refit]) -> Optional[Refit]:
+    """When the closest fix keeps the axes (keepdims), another axis that fits as well: then the
+    shapes cannot say which was meant."""
+    if refits and not refits[0].changes_axis(reduction):
+        return next((refit for refit in refits[1:] if refit.changes_axis(reduction)), None)
     return None
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from ..domain.shapes import shapes_same
 from ._explain import reduction_meeting
+from .sl003_wrong_reduction_axis import axis_text
 from ._fixes import SAFE, UNSAFE, fix, refit_reduction
 from .base import Report, Rule
 
@@ -51,9 +52,14 @@ class MissingKeepdims(Rule):
         if meeting is None or meeting.refit.changes_axis(meeting.reduction):
             return ()
         red = meeting.reduction
+        alternative = meeting.other_axis
+        instead = ""
+        if alternative is not None:
+            keep = ", keepdims=True" if alternative.keepdims and not red.keepdims else ""
+            instead = f", or reduce over axis={axis_text(alternative.axes)}{keep} to get {alternative.shape} (the shapes cannot tell which is meant)"
         message = (
             f"`{ctx.code(red.node)}` is {meeting.value.shape} but {meeting.what}: "
-            f"{meeting.happened}; pass keepdims=True to get {meeting.refit.shape}"
+            f"{meeting.happened}; pass keepdims=True to get {meeting.refit.shape}{instead}"
         )
         return (Report(red.node, message, self.fix(meeting, ctx)),)
 
@@ -64,5 +70,5 @@ class MissingKeepdims(Rule):
         if replacement is None:
             return None
         target = meeting.target_shape
-        safe = target is None or shapes_same(target, red.source)
+        safe = (target is None or shapes_same(target, red.source)) and meeting.other_axis is None
         return fix("Pass `keepdims=True`", SAFE if safe else UNSAFE, (red.node, replacement))
