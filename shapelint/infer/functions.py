@@ -40,17 +40,31 @@ class FunctionAnalyzer:
         self.pending_classes.append(cls)
 
     def analyze_class(self, cls: UserClass) -> None:
-        """``__init__`` first, so ``self.W`` is known in the other methods."""
+        """``__init__`` first, so ``self.W`` is known in the other methods; then the methods in
+        order, each seeing what the methods before it set (``fit`` sets ``self.coef_``, ``predict``
+        uses it): an attribute set in several places holds the join of those values."""
         init = cls.methods.get("__init__")
+        reassigned = attributes_assigned_outside_init(cls)
+        initial: dict[str, Value] = {}
         if init is not None:
             instance = Instance(cls)
             self.guarded(init, lambda: self.analyze_function(init, instance))
-            reassigned = attributes_assigned_outside_init(cls)
+            initial = {name: value for name, value in instance.attributes.items() if not isinstance(value, NoneValue)}
             cls.attributes = {name: UNKNOWN if name in reassigned else value for name, value in instance.attributes.items()}
+        seen: dict[str, Value] = {}  # what methods analysed so far set, joined
         for name, method in cls.methods.items():
-            if name != "__init__":
-                instance = Instance(cls, dict(cls.attributes))
-                self.guarded(method, lambda m=method, i=instance: self.analyze_function(m, i))
+            if name == "__init__":
+                continue
+            attributes = dict(cls.attributes)
+            for attribute in reassigned:
+                values = [v for v in (initial.get(attribute), seen.get(attribute)) if v is not None]
+                attributes[attribute] = join(*values) if len(values) == 2 else values[0] if values else UNKNOWN
+            instance = Instance(cls, dict(attributes))
+            self.guarded(method, lambda m=method, i=instance: self.analyze_function(m, i))
+            for attribute in reassigned & set(instance.attributes):
+                if instance.attributes[attribute] is not attributes.get(attribute):
+                    value = instance.attributes[attribute]
+                    seen[attribute] = join(seen[attribute], value) if attribute in seen else value
 
     def analyze_function(self, function: UserFunction, instance: Optional[Instance] = None) -> None:
         frame = self.function_frame(function, emit=True, instance=instance)
