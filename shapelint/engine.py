@@ -119,7 +119,7 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
         return FileResult(path, [failure])
     result = FileResult(path, module=module)
     try:
-        analysis = analyze(module)
+        analysis = analyze(module, path)
         ctx = RuleContext(module, hints)
         ctx.stale_declarations = frozenset(analysis.stale_declarations)
         reports, failures = judge(analysis, ctx, rules)

@@ -12,6 +12,7 @@ from ..cst_walk import direct_children
 from ..literals import integer_literal
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
+from .project import UserModule
 from .values import (
     SCALAR_NUMBER,
     UNKNOWN,
@@ -255,6 +256,8 @@ class ExpressionEvaluator:
             return base.methods.get(name, UNKNOWN)
         if isinstance(base, (GeneratorValue, DictValue)):
             return MethodValue(base, name)
+        if isinstance(base, UserModule):
+            return base.attribute(name)
         return UNKNOWN
 
     def array_attribute(self, frame: Frame, node: cst.Attribute, array: ArrayValue, name: str) -> Value:

@@ -126,7 +126,7 @@ class FunctionAnalyzer:
         if caller.depth >= MAX_CALL_DEPTH or function in self.active_calls:
             return UNKNOWN
         key = (id(function.node), tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
-        emit = caller.emit and call is not None
+        emit = caller.emit and call is not None and not function.external
         if key in self.summaries and (self.summaries[key][1] or not emit):
             return self.summaries[key][0]
         self.summaries[key] = (UNKNOWN, emit)
@@ -159,6 +159,11 @@ class FunctionAnalyzer:
                 self.analysis.stale_declarations |= declaration.basis
 
     def bind_arguments(self, function: UserFunction, frame: Frame, args, kwargs) -> None:
+        """The call's arguments; a parameter the call leaves out has its default (``activation=np.tanh``)."""
+        given = {param.name.value for param, _ in zip(list(function.node.params.posonly_params) + list(function.node.params.params), args)} | set(kwargs)
+        for param in all_parameters(function.node):
+            if param.default is not None and param.name.value not in given and frame.env.get(param.name.value, UNKNOWN) is UNKNOWN:
+                frame.env[param.name.value] = stored(self.evaluate(param.default, frame))
         positional = list(function.node.params.posonly_params) + list(function.node.params.params)
         for param, (_, value) in zip(positional, args):
             if value is not UNKNOWN or param.name.value not in frame.env:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Optional
 
 import libcst as cst
 
@@ -17,6 +17,7 @@ from .containers import ContainerEvaluator
 from .events import Event, Loop
 from .expressions import ExpressionEvaluator
 from .facts import FactLearner
+from .project import ProjectImports
 from .frame import Frame
 from .functions import FunctionAnalyzer
 from .imports import imports_foreign_arrays
@@ -40,8 +41,10 @@ class Analysis:
     contexts: dict = field(default_factory=dict)  # id(event) -> the CallSite it was seen under
 
 
-class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, ContainerEvaluator, FunctionAnalyzer, FactLearner):
-    def __init__(self) -> None:
+class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, ContainerEvaluator, FunctionAnalyzer, FactLearner, ProjectImports):
+    def __init__(self, path: Optional[str] = None) -> None:
+        self.path = path  # the linted file, to find the project's own modules it imports
+        self.import_depth = 0
         self.analysis = Analysis()
         self.pending_functions: list[UserFunction] = []
         self.pending_classes: list[UserClass] = []
@@ -125,5 +128,5 @@ def predeclare(module: cst.Module, frame: Frame, interp: Interpreter) -> None:
             frame.env[statement.name.value] = interp.make_class(statement, frame)
 
 
-def analyze(module: cst.Module) -> Analysis:
-    return Interpreter().run(module)
+def analyze(module: cst.Module, path: Optional[str] = None) -> Analysis:
+    return Interpreter(path).run(module)

@@ -137,9 +137,11 @@ class StatementExecutor:
 
     def exec_Import(self, node: cst.Import, frame: Frame, declared=False) -> None:
         bind_import(node, frame.env)
+        self.bind_user_import(node, frame.env)
 
     def exec_ImportFrom(self, node: cst.ImportFrom, frame: Frame, declared=False) -> None:
         bind_import_from(node, frame.env)
+        self.bind_user_import(node, frame.env)
 
     def exec_Del(self, node: cst.Del, frame: Frame, declared=False) -> None:
         if isinstance(node.target, cst.Name):

@@ -226,6 +226,7 @@ class UserFunction(Value):
     node: cst.FunctionDef
     closure: Any  # the Env it was defined in
     owner: Optional["UserClass"] = None
+    external: bool = False  # defined in another linted file: its findings are reported there
 
 
 @dataclass(eq=False)

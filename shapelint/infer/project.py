@@ -1,0 +1,164 @@
+"""Imports between the user's own files: ``train.py`` does ``from model import forward``.
+
+The imported file is found beside the importer (or from the root of the package
+the importer is in), parsed once per process and run at module level (its
+``if __name__ == "__main__":`` block left out, as Python does on import). Its
+functions and classes then work in the importer like its own: calls run their
+bodies with the importer's arguments to learn what they return. What those runs
+see is reported when the imported file itself is linted, not in the importer.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional
+
+import libcst as cst
+
+from .frame import Frame
+from .imports import dotted, is_foreign_array_library, numpy_qualname
+from .values import UNKNOWN, UserClass, UserFunction, Value
+
+MAX_FILE_BYTES = 2_000_000  # a generated file that large is not worth parsing for summaries
+MAX_IMPORT_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class UserModule(Value):
+    """A linted project's own module, imported: its top-level names."""
+
+    path: str
+    env: dict
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def attribute(self, name: str) -> Value:
+        return self.env.get(name, UNKNOWN)
+
+
+_LOADED: dict[tuple, Optional[dict]] = {}
+
+
+def package_root(directory: Path) -> Path:
+    """The directory from which the package holding ``directory`` is imported."""
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        directory = directory.parent
+    return directory
+
+
+def resolve(importer: Optional[str], module: str, level: int) -> Optional[Path]:
+    """The file ``import module`` (``level`` dots) means for ``importer``; None when it is not a
+    file of the importer's project (a library, a missing file, no importer path)."""
+    if not importer or importer == "-" or not module and not level:
+        return None
+    here = Path(importer).resolve().parent
+    if level:
+        base = here
+        for _ in range(level - 1):
+            base = base.parent
+        roots = [base]
+    else:
+        roots = list(dict.fromkeys((here, package_root(here))))
+    parts = module.split(".") if module else []
+    for root in roots:
+        target = root.joinpath(*parts) if parts else root
+        for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
+            if candidate is not None and candidate.is_file():
+                return candidate
+    return None
+
+
+class ProjectImports:
+    """Mixin of the interpreter: ``self.path`` is the linted file's path (or None)."""
+
+    def user_module(self, module: str, level: int) -> Optional[UserModule]:
+        if level == 0 and (numpy_qualname(module) or is_foreign_array_library(module)):
+            return None
+        if getattr(self, "import_depth", 0) >= MAX_IMPORT_DEPTH:
+            return None
+        found = resolve(self.path, module, level)
+        if found is None or str(found) == (os.path.realpath(self.path) if self.path else None):
+            return None
+        env = self.load_module(found)
+        return None if env is None else UserModule(str(found), env)
+
+    def load_module(self, path: Path) -> Optional[dict]:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key in _LOADED:
+            return _LOADED[key]
+        _LOADED[key] = None  # an import cycle sees nothing rather than recursing
+        if stat.st_size > MAX_FILE_BYTES:
+            return None
+        try:
+            module = cst.parse_module(path.read_bytes())
+        except Exception:  # noqa: BLE001 - a file that does not parse gives no summaries
+            return None
+        _LOADED[key] = self.run_module_silently(module, str(path))
+        return _LOADED[key]
+
+    def run_module_silently(self, module: cst.Module, path: str) -> dict:
+        """Its top-level bindings, with functions and classes marked as another file's."""
+        from .interpreter import predeclare
+
+        saved = (self.path, getattr(self, "import_depth", 0))
+        self.path, self.import_depth = path, saved[1] + 1
+        frame = Frame(env={}, emit=False)
+        try:
+            predeclare(module, frame, self)
+            body = [statement for statement in module.body if not is_main_guard(statement)]
+            self.guarded(module, lambda: self.execute_block(body, frame))
+        finally:
+            self.path, self.import_depth = saved
+        return {name: as_external(value) for name, value in frame.env.items()}
+
+    def bind_user_import(self, node: cst.Import | cst.ImportFrom, env: dict) -> None:
+        if isinstance(node, cst.ImportFrom):
+            if isinstance(node.names, cst.ImportStar):
+                return
+            module = dotted(node.module) if node.module is not None else ""
+            found = self.user_module(module or "", len(node.relative))
+            if found is None:
+                return
+            for alias in node.names:
+                name = dotted(alias.name)
+                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                if name is not None and local is not None and name in found.env:
+                    env[local] = found.env[name]
+            return
+        for alias in node.names:
+            module = dotted(alias.name)
+            if module is None or alias.asname is None or not isinstance(alias.asname.name, cst.Name):
+                if module is not None and "." not in module:
+                    found = self.user_module(module, 0)
+                    if found is not None:
+                        env[module] = found
+                continue
+            found = self.user_module(module, 0)
+            if found is not None:
+                env[alias.asname.name.value] = found
+
+
+def is_main_guard(statement: cst.CSTNode) -> bool:
+    if not isinstance(statement, cst.If) or not isinstance(statement.test, cst.Comparison):
+        return False
+    test = statement.test
+    sides = [test.left] + [c.comparator for c in test.comparisons]
+    names = {s.value for s in sides if isinstance(s, cst.Name)}
+    strings = {s.evaluated_value for s in sides if isinstance(s, cst.SimpleString)}
+    return names == {"__name__"} and strings == {"__main__"}
+
+
+def as_external(value: Value) -> Value:
+    """Another file's function runs silently here: its findings belong to that file."""
+    if isinstance(value, UserFunction):
+        return replace(value, external=True) if not value.external else value
+    if isinstance(value, UserClass):
+        for name, method in list(value.methods.items()):
+            value.methods[name] = as_external(method)
+    return value
