@@ -314,6 +314,7 @@ class Report:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def shapes(file: str, output_format: str) -> None:
     """Print the inferred shape of every assigned array: ``LINE:COL NAME SHAPE``."""
+    from .domain.shapes import Shape
     from .infer.values import ArrayValue
     from .positions import form_feed_shifts
 
@@ -328,23 +329,74 @@ def shapes(file: str, output_format: str) -> None:
         for finding in result.findings:
             click.echo(f"{finding.where}: {finding.code} {finding.message}", err=True)
         sys.exit(EXIT_ERROR if result.findings else EXIT_CLEAN)
-    positions = result.context.locate([target for target, _ in result.analysis.assignments])
+    analysis = result.analysis
+    contexts = shapes_by_call(analysis)
+    sites = [site.call for by_target in contexts.values() for site, _ in by_target]
+    positions = result.context.locate([target for target, _ in analysis.assignments] + sites)
     shifts = form_feed_shifts(source, result.module)  # columns libcst lost to form feeds
     rows = []
-    for target, value in result.analysis.assignments:
-        if isinstance(value, ArrayValue):
+    for target, value in analysis.assignments:
+        if isinstance(value, ArrayValue) or target in contexts:
             start = positions[target].start
-            rows.append((start.line, start.column + 1 + shifts.get(start.line, 0), target.value, value.shape))
+            shape = value.shape if isinstance(value, ArrayValue) else Shape(None)
+            called = [(site, other) for site, other in contexts.get(target, ()) if str(other) != str(shape)]
+            rows.append((start.line, start.column + 1 + shifts.get(start.line, 0), target.value, shape, called))
     if output_format == "json":
-        items = [
-            {"name": name, "row": line, "column": column, "shape": str(shape),
-             "dims": None if shape.dims is None else [str(d) for d in shape.dims]}
-            for line, column, name, shape in rows
-        ]
+        items = []
+        for line, column, name, shape, called in rows:
+            item = {"name": name, "row": line, "column": column, "shape": str(shape),
+                    "dims": None if shape.dims is None else [str(d) for d in shape.dims]}
+            if called:  # only where a caller's arguments give another shape
+                item["when_called"] = [{"from": site.caller, "row": positions[site.call].start.line, "shape": str(s)} for site, s in called]
+            items.append(item)
         click.echo(json.dumps(items, indent=2))
         return
-    for line, column, name, shape in rows:
+    for line, column, name, shape, called in rows:
         click.echo(f"{line}:{column} {name} {shape}")
+        for site, other in called:
+            click.echo(f"    when called from {site.caller} at line {positions[site.call].start.line}: {other}")
+
+
+def shapes_by_call(analysis) -> dict:
+    """What each assignment held in the runs with callers' arguments (one entry per distinct shape)."""
+    from .infer.values import ArrayValue
+
+    found: dict = {}
+    for target, value, site in analysis.context_assignments:
+        if isinstance(value, ArrayValue):
+            entries = found.setdefault(target, [])
+            if all(str(shape) != str(value.shape) for _, shape in entries):
+                entries.append((site, value.shape))
+    return found
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def coverage(paths: tuple[str, ...], output_format: str) -> None:
+    """How much shapelint could see: per file, the share of array expressions with a known shape,
+    and the functions whose parameters never got one (where one declaration would help)."""
+    from .coverage import file_coverage, render
+
+    rows = []
+    for path in python_files([Path(p) for p in paths]):
+        try:
+            source = read_regular(str(path))
+        except OSError as exc:
+            click.echo(f"shapelint: error: {printable(problem(str(path), 'read', exc))}", err=True)
+            continue
+        with time_budget(DEFAULT_TIMEOUT):
+            result = lint_source(source, str(path))
+        if result.analysis is not None:
+            rows.append(file_coverage(str(path), result.analysis))
+    if output_format == "json":
+        click.echo(json.dumps([{"path": r.path, "expressions": r.expressions, "known_rank": r.known_rank,
+                                "fully_known": r.fully_known,
+                                "blind_functions": [{"function": f, "parameters": p} for f, p in r.blind_functions]}
+                               for r in rows], indent=2))
+        return
+    for line in render(rows):
+        click.echo(line)
 
 
 @main.command()

@@ -353,6 +353,8 @@ class ExpressionEvaluator:
         return tuple(parts)
 
 
+COUNTED = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)  # where an array can be
+COUNTED = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)  # where an array can be
 SCALING_OPS = ("*", "/")
 
 

@@ -69,6 +69,7 @@ class FunctionAnalyzer:
     def analyze_function(self, function: UserFunction, instance: Optional[Instance] = None) -> None:
         frame = self.function_frame(function, emit=True, instance=instance)
         self.bind_declared_parameters(function, frame)
+        self.record_parameters(frame, function)
         self.execute_suite(function.node.body, frame)
 
     def function_frame(self, function: UserFunction, emit: bool, instance=None, depth: int = 0) -> Frame:
@@ -136,6 +137,7 @@ class FunctionAnalyzer:
             frame.context = call_site(call, caller, function, args, kwargs)
         declared = self.bind_declared_parameters(function, frame)
         self.bind_arguments(function, frame, args, kwargs)
+        self.record_parameters(frame, function)
         self.note_contradicted_declarations(function, declared, frame)
         self.active_calls.add(function)
         try:
@@ -260,6 +262,12 @@ def summarize_returns(frame: Frame) -> Value:
     for value in frame.returns[1:]:
         result = join(result, value)
     return result
+
+
+def parameter_names(function: UserFunction) -> list[str]:
+    """The parameters that could hold arrays (``self`` of a method left out)."""
+    names = [param.name.value for param in all_parameters(function.node)]
+    return names[1:] if function.owner is not None and names else names
 
 
 def all_parameters(node: cst.FunctionDef) -> list[cst.Param]:

@@ -19,10 +19,10 @@ from .expressions import ExpressionEvaluator
 from .facts import FactLearner
 from .project import ProjectImports
 from .frame import Frame
-from .functions import FunctionAnalyzer
+from .functions import FunctionAnalyzer, parameter_names
 from .imports import imports_foreign_arrays
 from .statements import StatementExecutor
-from .values import UserClass, UserFunction, Value
+from .values import UNKNOWN, ArrayValue, UserClass, UserFunction, Value
 
 
 @dataclass
@@ -39,6 +39,9 @@ class Analysis:
     errors: list[InternalError] = field(default_factory=list)
     stale_declarations: set = field(default_factory=set)  # ParameterDeclarations a caller contradicts
     contexts: dict = field(default_factory=dict)  # id(event) -> the CallSite it was seen under
+    seen_values: list = field(default_factory=list)  # (expression, value) as written: coverage
+    parameters: dict = field(default_factory=dict)  # FunctionDef -> {parameter: got an array shape?}
+    context_assignments: list = field(default_factory=list)  # (Name, value, CallSite)
 
 
 class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, ContainerEvaluator, FunctionAnalyzer, FactLearner, ProjectImports):
@@ -85,6 +88,18 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
     def record_assignment(self, frame: Frame, target: cst.Name, value: Value) -> None:
         if frame.emit and frame.context is None:
             self.analysis.assignments.append((target, value))
+        elif frame.emit:
+            self.analysis.context_assignments.append((target, value, frame.context))
+
+    def record_parameters(self, frame: Frame, function: UserFunction) -> None:
+        """Which parameters got a shape (declared, or from some caller): for ``shapelint coverage``."""
+        if function.external:
+            return
+        seen = self.analysis.parameters.setdefault(function.node, {})
+        for name in parameter_names(function):
+            value = frame.env.get(name)
+            known = value is not None and value is not UNKNOWN and not (isinstance(value, ArrayValue) and not value.shape.known_rank)
+            seen[name] = seen.get(name, False) or known
 
     # --- driver -------------------------------------------------------------------
 
