@@ -60,7 +60,10 @@ class ExpressionEvaluator:
         if method is None:
             self.evaluate_children(node, frame)
             return UNKNOWN
-        return method(node, frame)
+        value = method(node, frame)
+        if frame.emit and frame.context is None and type(node) in COUNTED:
+            self.analysis.seen_values.append((node, value))  # for ``shapelint coverage``
+        return value
 
     def evaluate_children(self, node: cst.CSTNode, frame: Frame) -> None:
         """Look inside unmodelled expressions so the shape bugs in them are still seen."""
@@ -353,7 +356,6 @@ class ExpressionEvaluator:
         return tuple(parts)
 
 
-COUNTED = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)  # where an array can be
 COUNTED = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)  # where an array can be
 SCALING_OPS = ("*", "/")
 
