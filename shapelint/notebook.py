@@ -238,7 +238,11 @@ def place_in_cell(notebook: Notebook, finding: Finding) -> Finding:
         end_cell, end_line = notebook.locate(end_line)
         if end_cell != cell:
             end_line, end_column = line, finding.column
-    return dataclasses.replace(finding, line=line, end_line=end_line, end_column=end_column, cell=cell, fix=None)
+    message = _LINE_MENTION.sub(lambda m: "in cell {}, line {}".format(*notebook.locate(int(m.group(2)))), finding.message)
+    return dataclasses.replace(finding, line=line, end_line=end_line, end_column=end_column, cell=cell, fix=None, message=message)
+
+
+_LINE_MENTION = re.compile(r"\b(on|at) line (\d+)\b")  # "made by `np.zeros(n)` on line 3": lines of the joined cells
 
 
 def cross_cell_statements(notebook: Notebook, result: FileResult, path: str) -> list[Finding]:
