@@ -46,6 +46,19 @@ def broadcast(a: Shape, b: Shape) -> Shape:
         raise ShapeError(f"operands with shapes {a} and {b} do not broadcast") from None
 
 
+def stretched_axes(operand: Shape, result: Shape) -> list[int]:
+    """Axes (of the result) along which broadcasting stretched ``operand`` from 1 (or nothing)."""
+    if operand.dims is None or result.dims is None or len(operand.dims) > len(result.dims):
+        return []
+    pad = len(result.dims) - len(operand.dims)
+    axes = []
+    for i, d in enumerate(result.dims):
+        own = ONE if i < pad else operand.dims[i - pad]
+        if is_one(own) is True and is_one(d) is not True and isinstance(d, Dim):
+            axes.append(i)
+    return axes
+
+
 def broadcast_all(shapes: Sequence[Shape]) -> Shape:
     result = SCALAR
     for s in shapes:

@@ -1,6 +1,7 @@
 """Evaluation of expressions: names, literals, operators, attributes, subscripts."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 import libcst as cst
@@ -12,7 +13,7 @@ from ..cst_walk import direct_children
 from ..literals import integer_literal
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
-from .project import UserModule
+from .project import LazyImport, UserModule
 from .values import (
     SCALAR_NUMBER,
     UNKNOWN,
@@ -28,6 +29,7 @@ from .values import (
     TupleValue,
     Assumed,
     DictValue,
+    Expanded,
     UserClass,
     Value,
     as_array,
@@ -80,7 +82,8 @@ class ExpressionEvaluator:
             return NoneValue()
         if node.value in ("True", "False"):
             return SCALAR_NUMBER
-        return frame.lookup(node.value)
+        value = frame.lookup(node.value)
+        return self.resolve_lazy(value) if isinstance(value, LazyImport) else value
 
     def eval_Integer(self, node: cst.Integer, frame: Frame) -> Value:
         value = integer_literal(node)
@@ -198,7 +201,10 @@ class ExpressionEvaluator:
             self.emit(frame, Elementwise(node, op, a, b, left[0], right[0], shape, error))
         if shape is None:
             return UNKNOWN
-        return broadcast_result(a, b, shape)
+        result = broadcast_result(a, b, shape)
+        if silently_expanded(a, b, shape):
+            result = replace(result, basis=result.basis | {Expanded(node)})
+        return result
 
     def matmul(self, frame: Frame, node: cst.CSTNode, func: str, left: Arg, right: Arg) -> Value:
         a, b = as_array(left[1]), as_array(right[1])
@@ -432,6 +438,15 @@ def int_arithmetic(op: str, left: IntValue, right: IntValue) -> Value:
     if op in ("/", "**"):
         return SCALAR_NUMBER
     return IntValue(unknown())
+
+
+def silently_expanded(a: ArrayValue, b: ArrayValue, result: Shape) -> bool:
+    """Did broadcasting stretch each operand along a different axis, with nothing saying it is
+    meant (``None``, ``reshape``)? Then the result is larger than both: ``(n,) + (n, 1)``."""
+    if a.explicit or b.explicit or not (a.shape.rank and b.shape.rank) or result.dims is None:
+        return False
+    stretched = [set(ops.stretched_axes(operand.shape, result)) for operand in (a, b)]
+    return bool(stretched[0]) and bool(stretched[1]) and stretched[0] != stretched[1]
 
 
 def broadcast_result(a: ArrayValue, b: ArrayValue, shape: Shape) -> ArrayValue:

@@ -31,6 +31,7 @@ class Frame:
     loop_depth: int = 0
     compiled: bool = False  # numba/Cython code: loops are compiled, and are the idiom there
     context: Optional["CallSite"] = None  # the call whose arguments this run of a body has
+    first_pass: bool = False  # a loop's first iteration: its findings count, its loops and reveals do not
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

@@ -127,7 +127,8 @@ class FunctionAnalyzer:
         if caller.depth >= MAX_CALL_DEPTH or function in self.active_calls:
             return UNKNOWN
         key = (id(function.node), tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
-        emit = caller.emit and call is not None and not function.external
+        informative = any(value is not UNKNOWN and not isinstance(value, Instance) for _, value in list(args) + list(kwargs.values()))
+        emit = caller.emit and call is not None and not function.external and informative  # else: the plain run saw it all
         if key in self.summaries and (self.summaries[key][1] or not emit):
             return self.summaries[key][0]
         self.summaries[key] = (UNKNOWN, emit)

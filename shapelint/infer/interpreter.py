@@ -60,13 +60,13 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
     # --- outputs ------------------------------------------------------------------
 
     def emit(self, frame: Frame, event: Event) -> None:
-        if not frame.emit or (frame.compiled and isinstance(event, Loop)):
+        if not frame.emit or (isinstance(event, Loop) and (frame.compiled or frame.first_pass)):
             return
         if frame.context is not None:
             if not isinstance(event, Loop):  # loops are judged as written, not per caller
                 self.context_events.append((event, frame.context))
             return
-        key = (id(event.node), type(event))
+        key = (id(event.node), type(event), event.arrays())  # a loop's two passes may see two shapes
         if key not in self._seen_events:
             self._seen_events.add(key)
             self.analysis.events.append(event)
@@ -82,10 +82,12 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
                 self.analysis.contexts[id(event)] = site
 
     def record_reveal(self, frame: Frame, node: cst.CSTNode, value: Value) -> None:
-        if frame.emit and frame.context is None:  # what the code holds as written
+        if frame.emit and frame.context is None and not frame.first_pass:  # what the code holds as written
             self.analysis.reveals.append((node, value))
 
     def record_assignment(self, frame: Frame, target: cst.Name, value: Value) -> None:
+        if frame.first_pass:
+            return
         if frame.emit and frame.context is None:
             self.analysis.assignments.append((target, value))
         elif frame.emit:

@@ -38,6 +38,15 @@ class UserModule(Value):
         return self.env.get(name, UNKNOWN)
 
 
+@dataclass(frozen=True)
+class LazyImport(Value):
+    """A name imported from the project's own file, read (parsed, run) only when the code uses it:
+    most imported names are never called with shapes, and parsing their file costs."""
+
+    path: str
+    name: Optional[str]  # None: the module itself
+
+
 _LOADED: dict[tuple, Optional[dict]] = {}
 
 
@@ -73,7 +82,8 @@ def resolve(importer: Optional[str], module: str, level: int) -> Optional[Path]:
 class ProjectImports:
     """Mixin of the interpreter: ``self.path`` is the linted file's path (or None)."""
 
-    def user_module(self, module: str, level: int) -> Optional[UserModule]:
+    def user_module(self, module: str, level: int) -> Optional[Path]:
+        """The file of the project that ``import module`` names, if any."""
         if level == 0 and (numpy_qualname(module) or is_foreign_array_library(module)):
             return None
         if getattr(self, "import_depth", 0) >= MAX_IMPORT_DEPTH:
@@ -81,8 +91,15 @@ class ProjectImports:
         found = resolve(self.path, module, level)
         if found is None or str(found) == (os.path.realpath(self.path) if self.path else None):
             return None
-        env = self.load_module(found)
-        return None if env is None else UserModule(str(found), env)
+        return found
+
+    def resolve_lazy(self, value: LazyImport) -> Value:
+        env = self.load_module(Path(value.path))
+        if env is None:
+            return UNKNOWN
+        if value.name is None:
+            return UserModule(value.path, env)
+        return env.get(value.name, UNKNOWN)
 
     def load_module(self, path: Path) -> Optional[dict]:
         try:
@@ -128,8 +145,8 @@ class ProjectImports:
             for alias in node.names:
                 name = dotted(alias.name)
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-                if name is not None and local is not None and name in found.env:
-                    env[local] = found.env[name]
+                if name is not None and local is not None:
+                    env[local] = LazyImport(str(found), name)
             return
         for alias in node.names:
             module = dotted(alias.name)
@@ -137,11 +154,11 @@ class ProjectImports:
                 if module is not None and "." not in module:
                     found = self.user_module(module, 0)
                     if found is not None:
-                        env[module] = found
+                        env[module] = LazyImport(str(found), None)
                 continue
             found = self.user_module(module, 0)
             if found is not None:
-                env[alias.asname.name.value] = found
+                env[alias.asname.name.value] = LazyImport(str(found), None)
 
 
 def is_main_guard(statement: cst.CSTNode) -> bool:

@@ -189,20 +189,23 @@ class StatementExecutor:
     def run_loop(self, node, frame: Frame, bind_target, element: Value) -> None:
         """Judge the body with what holds on every iteration, not just the first.
 
-        A silent first pass learns what the body changes; names it changes are
-        widened (``A`` is ``(n_x, m)`` before the layer loop and ``(n_h, m)``
-        after one pass: ``(?, m)`` inside it). Deep nests skip the first pass.
+        A first pass runs the first iteration, with the exact values from before
+        the loop (what it finds there is found), and learns what the body
+        changes; names it changes are widened (``A`` is ``(n_x, m)`` before the
+        layer loop and ``(n_h, m)`` after one pass: ``(?, m)`` inside it) for
+        the pass that stands for every iteration, which alone reports the loop
+        itself and the shapes ``reveal_shape`` shows. Deep nests skip the first pass.
         """
         before = frame.env
         entry = before
         if frame.loop_depth < MAX_WIDENED_LOOP_DEPTH:
-            emit, frame.emit = frame.emit, False
+            first_pass, frame.first_pass = frame.first_pass, True
             frame.env = dict(before)
             frame.loop_depth += 1
             bind_target()
             self.execute_suite(node.body, frame)
             frame.loop_depth -= 1
-            frame.emit = emit
+            frame.first_pass = first_pass
             entry = join_envs(before, before, frame.env)
         frame.env = dict(entry)
         frame.loop_depth += 1

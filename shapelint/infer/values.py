@@ -49,6 +49,14 @@ class Assumed:
 
 
 @dataclass(frozen=True)
+class Expanded:
+    """Provenance: broadcasting at ``node`` silently made this larger than both its operands
+    ((n,) + (n, 1) -> (n, n)); a rule reports that there, and what follows from it is its echo."""
+
+    node: cst.CSTNode
+
+
+@dataclass(frozen=True)
 class ParameterDeclaration:
     """Provenance: a parameter's declared shape (a docstring or annotation), which a caller's
     arguments may show to be stale."""

@@ -17,7 +17,7 @@ import libcst as cst
 
 from ..cst_walk import direct_children
 from ..domain.shapes import Shape
-from ..infer.values import Assumed
+from ..infer.values import Assumed, Expanded
 from ..positions import locate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,13 +71,19 @@ class RuleContext:
         self._missing: set = set()
         self._parents: Optional[dict] = None
         self.stale_declarations: frozenset = frozenset()  # set by the engine from the analysis
+        self._first_reports: dict = {}
+
+    def first_report_of(self, cause, node: cst.CSTNode) -> bool:
+        """Is ``node`` the first finding of this ``cause`` (e.g. one rank-1 array's origin)? One
+        cause, one finding: its fix at the cause mends every later symptom. Stable when judged again."""
+        return self._first_reports.setdefault(cause, node) is node
 
     def trusted(self, *arrays) -> bool:
         """Do these arrays' shapes rest only on the code and on declarations the code does not
         contradict? Only then may a rule claim that NumPy raises."""
         for array in arrays:
             for source in getattr(array, "basis", ()):
-                if isinstance(source, Assumed) or source in self.stale_declarations:
+                if isinstance(source, (Assumed, Expanded)) or source in self.stale_declarations:
                     return False
         return True
 

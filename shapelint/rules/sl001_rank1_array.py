@@ -93,6 +93,8 @@ class Rank1Array(Rule):
                 f"`{ctx.code(other_node)}` {other.shape} in `{ctx.code(event.node)}`: NumPy lines it up with the "
                 f"last axis ({q}), not the first ({p}), so {happens}; make it a column ({n}, 1){suggest_column(vector.made_at, ctx)}"
             )
+            if not ctx.first_report_of(("rank-1", vector.made_at), event.node):
+                return ()  # the same rank-1 array was reported where it first went wrong
             return (Report(event.node, message, column_fix(ctx, vector.made_at)),)
         return ()
 
@@ -110,6 +112,8 @@ class Rank1Array(Rule):
             f"`{ctx.code(event.value_node)}` makes a rank-1 array {value.shape} but its {event.source} "
             f"declares {declared}: a rank-1 array broadcasts as a row; make it 2-D{suggest_column(value.made_at, ctx)}"
         )
+        if not ctx.first_report_of(("rank-1", value.made_at), event.node):
+            return ()
         return (Report(event.node, message, column_fix(ctx, value.made_at)),)
 
 

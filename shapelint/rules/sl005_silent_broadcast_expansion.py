@@ -59,6 +59,8 @@ class SilentBroadcastExpansion(Rule):
         n = vector.shape.dims[0]
         if not (dim_eq(n, column.shape.dims[0]) is True or symbolic_mismatch(n, column.shape.dims[0], vector)):
             return ()  # (4, 1) against (7,), or a grid from arange/linspace/a literal: a deliberate outer broadcast
+        if vector.made_at is not None and not ctx.first_report_of(("rank-1", vector.made_at), event.node):
+            return ()  # this rank-1 array was reported where it first went wrong
         message = (
             f"`{ctx.code(event.node)}` broadcasts `{left}` {a.shape} and `{right}` {b.shape} to {result}, "
             f"larger than both: NumPy treats rank-1 `{vector_code}` as a row (1, {n}) and stretches each operand "
