@@ -3,8 +3,8 @@
 A finding needs known shapes, so a file where few are known is a file where bugs
 go unseen. For each file: of the expressions that can hold an array (names,
 attributes, subscripts, calls, operators) and hold an array or a value nobody
-knows, the share whose value is an array of known rank, and of those with every
-size known; and the functions with parameters that never got a shape (from a
+knows, the share whose value is an array of known rank in some run (as written,
+or with a caller's arguments), and of those with every size known; and the functions with parameters that never got a shape (from a
 declaration or from a caller in the file), where one declaration would help most.
 """
 from __future__ import annotations
@@ -29,10 +29,11 @@ class FileCoverage:
 
 def file_coverage(path: str, analysis) -> FileCoverage:
     found = FileCoverage(path)
-    counted = {}
+    counted: dict[int, int] = {}  # the best any run (as written, or with some caller's arguments) knew
     for node, value in analysis.seen_values:
         if isinstance(value, ArrayValue) and value.shape.rank:
-            counted[id(node)] = (2 if value.shape.fully_known else 1)
+            level = 2 if value.shape.fully_known else 1
+            counted[id(node)] = max(counted.get(id(node), 0), level)
         elif value is UNKNOWN:
             counted.setdefault(id(node), 0)
     found.expressions = len(counted)

@@ -63,8 +63,8 @@ class ExpressionEvaluator:
             self.evaluate_children(node, frame)
             return UNKNOWN
         value = method(node, frame)
-        if frame.emit and frame.context is None and type(node) in COUNTED:
-            self.analysis.seen_values.append((node, value))  # for ``shapelint coverage``
+        if frame.emit and type(node) in COUNTED:
+            self.analysis.seen_values.append((node, value))  # for ``shapelint coverage``: any run that knows it
         return value
 
     def evaluate_children(self, node: cst.CSTNode, frame: Frame) -> None:
