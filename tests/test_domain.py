@@ -26,7 +26,7 @@ from shapelint.domain.dims import (
     sym,
     unknown,
 )
-from shapelint.domain.ops import INFER, EllipsisIndex, IntIndex, NewAxis, OpaqueIndex, SliceIndex
+from shapelint.domain.ops import INFER, ArrayIndex, EllipsisIndex, IntIndex, MaskIndex, NewAxis, OpaqueIndex, SliceIndex
 from shapelint.domain.shapes import (
     SCALAR,
     UNKNOWN_SHAPE,
@@ -272,21 +272,22 @@ INDEX_ITEMS = [
 ]
 
 
-def _index_cases():
-    for shape in [(), (3,), (2, 3), (2, 3, 4)]:
-        for length in range(0, 4):
-            for combo in itertools.product(INDEX_ITEMS, repeat=length):
-                yield shape, combo
+def _index_cases(items, shapes, lengths, wanted=lambda combo: True):
+    """Every shape indexed by every combination of ``lengths`` items, with test ids."""
+    cases = [
+        (shape, combo)
+        for shape in shapes
+        for length in lengths
+        for combo in itertools.product(items, repeat=length)
+        if wanted(combo)
+    ]
+    return cases, [f"{fmt(s)}[{','.join(name for name, _, _ in c)}]" for s, c in cases]
 
 
-INDEX_CASES = list(_index_cases())
+INDEX_CASES, INDEX_IDS = _index_cases(INDEX_ITEMS, [(), (3,), (2, 3), (2, 3, 4)], range(0, 4))
 
 
-@pytest.mark.parametrize(
-    "shape, combo",
-    INDEX_CASES,
-    ids=[f"{fmt(s)}[{','.join(name for name, _, _ in c)}]" for s, c in INDEX_CASES],
-)
+@pytest.mark.parametrize("shape, combo", INDEX_CASES, ids=INDEX_IDS)
 def test_index_matches_numpy(shape, combo) -> None:
     np_items = tuple(item for _, _, item in combo)
     expected = numpy_shape(lambda: zeros(shape)[np_items])
@@ -299,6 +300,67 @@ def test_index_with_an_opaque_item_is_unknown() -> None:
 
 def test_index_of_unknown_rank_is_unknown() -> None:
     assert ops.index(UNKNOWN_SHAPE, [IntIndex()]).dims is None
+
+
+ADVANCED_ITEMS = INDEX_ITEMS[:2] + INDEX_ITEMS[3:] + [
+    ("[0,1]", ArrayIndex(S(2)), np.array([0, 1])),
+    ("[0,1,1]", ArrayIndex(S(3)), np.array([0, 1, 1])),
+    ("[[0],[1]]", ArrayIndex(S(2, 1)), np.array([[0], [1]])),
+    ("m2", MaskIndex(1, S(2)), np.ones(2, bool)),
+    ("m23", MaskIndex(2, S(2, 3)), np.ones((2, 3), bool)),
+    ("True", MaskIndex(0, SCALAR), np.True_),
+]
+
+
+ADVANCED_CASES, ADVANCED_IDS = _index_cases(
+    ADVANCED_ITEMS, [(2,), (2, 3), (2, 2, 3), (2, 3, 4)], range(1, 4), lambda combo: any(name[0] in "[mT" for name, _, _ in combo)
+)
+
+
+@pytest.mark.parametrize("shape, combo", ADVANCED_CASES, ids=ADVANCED_IDS)
+def test_advanced_index_matches_numpy(shape, combo) -> None:
+    """Integer arrays and masks, NumPy's placement of advanced dims included; a mask's count is
+    unknown (any size NumPy gives fits it), every other size must be NumPy's."""
+    np_items = tuple(item for _, _, item in combo)
+    expected = numpy_shape(lambda: zeros(shape)[np_items])
+    if isinstance(expected, type) and _count_clash(shape, np_items):
+        return  # the mask's count of True decides it: unknown to the algebra
+    if isinstance(expected, type):
+        assert_matches_numpy(expected, lambda: ops.index(S(*shape), [item for _, item, _ in combo]))
+        return
+    got = ops.index(S(*shape), [item for _, item, _ in combo])
+    if got.dims is None:
+        return  # unknown is never wrong
+    assert len(got.dims) == len(expected), (got, expected)
+    for d, n in zip(got.dims, expected):
+        assert isinstance(d, UnknownDim) or d == const(n), (got, expected)
+
+
+def _count_clash(shape, np_items) -> bool:
+    """NumPy raised only because a mask's count of True (unknown to ops) clashed with an index
+    array: with a single True in each mask the same index runs."""
+    if not any(getattr(item, "dtype", None) == bool for item in np_items):
+        return False
+    single = tuple(_one_true(item) if getattr(item, "dtype", None) == bool else item for item in np_items)
+    return not isinstance(numpy_shape(lambda: zeros(shape)[single]), type)
+
+
+def _one_true(mask):
+    one = np.zeros(np.shape(mask), bool)
+    one.flat[0] = True
+    return one
+
+
+def test_a_separated_advanced_index_moves_its_dims_first() -> None:
+    assert as_ints(ops.index(S(5, 6, 7), [IntIndex(), SliceIndex(), ArrayIndex(S(2))])) == (2, 6)
+    assert as_ints(ops.index(S(5, 6, 7), [SliceIndex(), ArrayIndex(S(2)), IntIndex()])) == (5, 2)
+
+
+def test_an_index_array_mismatch_raises_only_when_provable() -> None:
+    assert ops.index(Sym("n", 3), [ArrayIndex(Sym("k")), ArrayIndex(Sym("j"))]).rank == 1
+    with pytest.raises(ShapeError):
+        ops.index(S(2, 3), [MaskIndex(1, S(4))])
+    assert ops.index(Sym("n", "m"), [MaskIndex(2, Sym("n", "k"))]).rank == 1
 
 
 # --- joining ----------------------------------------------------------------------------
@@ -631,3 +693,168 @@ def test_str_formats(name, shape, expected) -> None:
 
 def test_unknown_dim_prints_as_question_mark() -> None:
     assert str(unknown()) == "?"
+
+
+# --- contractions ---------------------------------------------------------------------------
+
+from shapelint.domain import contract  # noqa: E402
+
+EINSUM_CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),
+    ("ij,jk->ki", [(2, 3), (3, 4)]),
+    ("ij,jk->ik", [(2, 3), (2, 4)]),
+    ("ij,jk", [(2, 3), (1, 4)]),
+    ("ij,ij->ij", [(2, 3), (1, 3)]),
+    ("i j,jk", [(2, 3), (3, 4)]),
+    ("ii->i", [(3, 3)]),
+    ("ii->i", [(2, 1)]),
+    ("ii", [(3, 3)]),
+    ("ij->", [(5, 2)]),
+    ("ij", [(5, 2, 3)]),
+    ("ij...", [(5,)]),
+    ("i,i", [(5,), (4,)]),
+    ("i,i->i", [(2,), (1,)]),
+    ("i,j->", [(2,), (1,)]),
+    ("bA", [(2, 3)]),
+    ("Ab", [(2, 3)]),
+    ("ba", [(2, 3)]),
+    ("...i->i", [(2, 3)]),
+    ("...i->i", [(3,)]),
+    ("i...->...", [(3,)]),
+    ("...i", [(5, 3)]),
+    ("i...", [(3, 5, 4)]),
+    ("...i,...i", [(5, 2, 3), (2, 3)]),
+    ("i...,i...", [(5, 2, 3), (5, 3)]),
+    ("...,...", [(5,), (4,)]),
+    ("ij...,jk...->ik...", [(2, 3, 5), (3, 4, 1)]),
+    ("...ij->...ji", [(2, 3)]),
+    ("ij->...", [(2, 3)]),
+    ("bij,bjk->bik", [(5, 2, 3), (5, 3, 4)]),
+    ("bij,bjk->bik", [(5, 2, 3), (6, 3, 4)]),
+    ("ij,kl", [(2, 3), (3, 4)]),
+    ("i,j,k->ijk", [(2,), (3,), (4,)]),
+    ("i", [(0,)]),
+]
+
+
+@pytest.mark.parametrize("subscripts, shapes", EINSUM_CASES, ids=[f"{s}-{'+'.join(map(fmt, sh))}" for s, sh in EINSUM_CASES])
+def test_einsum_matches_numpy(subscripts, shapes) -> None:
+    expected = numpy_shape(lambda: np.einsum(subscripts, *[zeros(s) for s in shapes]))
+    assert_matches_numpy(expected, lambda: contract.einsum(subscripts, [S(*s) for s in shapes]))
+
+
+@pytest.mark.parametrize("subscripts", ["ij->ik", "ij->jj", "i.j", "ij,jk->ik->i", "i1", "ij,jk"])
+def test_einsum_subscripts_numpy_refuses_are_unknown_not_claims(subscripts) -> None:
+    assert contract.einsum(subscripts, [S(2, 3)]).dims is None
+
+
+def test_einsum_with_symbols() -> None:
+    assert contract.einsum("ij,jk->ik", [Sym("n", "m"), Sym("m", "k")]) == Sym("n", "k")
+    assert contract.einsum("ij,jk->ik", [Sym("n", "m"), Sym("p", "k")]) == Sym("n", "k")  # m and p may be equal
+    with pytest.raises(ShapeError):
+        contract.einsum("ij,jk->ik", [Sym("n", 3), Sym(4, "k")])
+
+
+TENSORDOT_CASES = [
+    ((2, 3, 4), (3, 4, 5), 2),
+    ((2, 3), (4, 5), 0),
+    ((2, 3), (3, 5), 1),
+    ((2, 3), (4, 5), 1),
+    ((2, 3), (3, 5), 3),
+    ((2, 3, 4), (4, 3, 5), ([1, 2], [1, 0])),
+    ((2, 3), (3, 5), (1, 0)),
+    ((2, 3), (1, 5), (1, 0)),
+    ((2, 3), (3, 5), (-1, -2)),
+    ((2, 3), (3, 5), ([1], [0, 1])),
+    ((2, 3), (3, 5), ([2], [0])),
+    ((3,), (3,), 1),
+]
+
+
+@pytest.mark.parametrize("a, b, axes", TENSORDOT_CASES, ids=[f"{fmt(a)}-{fmt(b)}-{ax}" for a, b, ax in TENSORDOT_CASES])
+def test_tensordot_matches_numpy(a, b, axes) -> None:
+    expected = numpy_shape(lambda: np.tensordot(zeros(a), zeros(b), axes=axes))
+    ops_axes = axes if isinstance(axes, int) else tuple([x] if isinstance(x, int) else x for x in axes)
+    assert_matches_numpy(expected, lambda: contract.tensordot(S(*a), S(*b), ops_axes))
+
+
+# --- promotion, tiling, repeating, padding, differencing --------------------------------------
+
+PROMOTE_SHAPES = [(), (3,), (2, 3), (2, 3, 4)]
+
+
+@pytest.mark.parametrize("rank", [1, 2, 3])
+@pytest.mark.parametrize("shape", PROMOTE_SHAPES, ids=fmt)
+def test_atleast_matches_numpy(shape, rank) -> None:
+    expected = np.shape(getattr(np, f"atleast_{rank}d")(zeros(shape)))
+    assert as_ints(ops.atleast(S(*shape), rank)) == expected
+
+
+@pytest.mark.parametrize("directive", ["0,2", "0,2,0", "0,2,1", "1,2,0", "0,3", "0,3,0", "0,3,1", "0,3,-1", "0,3,2", "-1,2,0", "0,1"])
+@pytest.mark.parametrize("shape", PROMOTE_SHAPES, ids=fmt)
+def test_promote_matches_numpy_r_directives(shape, directive) -> None:
+    """``np.r_['axis,ndmin,trans1d', a]`` promotes ``a`` and concatenates it alone."""
+    axis, ndmin, *trans = (int(x) for x in directive.split(","))
+    expected = numpy_shape(lambda: np.r_[directive, zeros(shape)])
+    assert_matches_numpy(expected, lambda: ops.concatenate([ops.promote(S(*shape), ndmin, trans[0] if trans else -1)], axis))
+
+
+STACKED = [[(3,), (3,)], [(), ()], [(2, 3), (2,)], [(2,), (2, 3)], [(2, 3, 4), (2, 3, 1)], [(2, 3), (4, 3)], [(3,), (4,)]]
+
+
+@pytest.mark.parametrize("join", ["column_stack", "dstack"])
+@pytest.mark.parametrize("shapes", STACKED, ids=lambda ss: "+".join(map(fmt, ss)))
+def test_column_stack_dstack_match_numpy(join, shapes) -> None:
+    expected = numpy_shape(lambda: getattr(np, join)([zeros(s) for s in shapes]))
+    assert_matches_numpy(expected, lambda: getattr(ops, join)([S(*s) for s in shapes]))
+
+
+@pytest.mark.parametrize("shapes", STACKED, ids=lambda ss: "+".join(map(fmt, ss)))
+def test_flat_concatenate_matches_numpy(shapes) -> None:
+    expected = np.concatenate([zeros(s) for s in shapes], axis=None).shape
+    assert as_ints(ops.flat_concatenate([S(*s) for s in shapes])) == expected
+
+
+TILE_CASES = [((), (2,)), ((3,), (2,)), ((3,), (2, 4)), ((2, 3), (4,)), ((2, 3), (1, 1)), ((3,), (1, 1)), ((2, 3), (2, 1, 5)), ((2, 3), ())]
+
+
+@pytest.mark.parametrize("shape, reps", TILE_CASES, ids=pair_ids(TILE_CASES))
+def test_tile_matches_numpy(shape, reps) -> None:
+    assert as_ints(ops.tile(S(*shape), [const(r) for r in reps])) == np.tile(zeros(shape), reps).shape
+
+
+REPEAT_CASES = [(shape, count, axis) for shape in PROMOTE_SHAPES for count in (0, 3) for axis in (None, 0, 1, -1, 2)]
+
+
+@pytest.mark.parametrize("shape, count, axis", REPEAT_CASES, ids=[f"{fmt(s)}-{c}-{a}" for s, c, a in REPEAT_CASES])
+def test_repeat_matches_numpy(shape, count, axis) -> None:
+    expected = numpy_shape(lambda: np.repeat(zeros(shape), count, axis=axis))
+    assert_matches_numpy(expected, lambda: ops.repeat(S(*shape), const(count), axis))
+
+
+def test_repeat_by_counts_per_element_has_an_unknown_length() -> None:
+    got = ops.repeat(S(2, 3), None, 1)
+    assert got.dims[0] == const(2) and isinstance(got.dims[1], UnknownDim)
+
+
+DIFF_CASES = [(shape, n, axis) for shape in PROMOTE_SHAPES for n in (0, 1, 2, 5) for axis in (0, -1, 1, 3)]
+
+
+@pytest.mark.parametrize("shape, n, axis", DIFF_CASES, ids=[f"{fmt(s)}-n={n}-{a}" for s, n, a in DIFF_CASES])
+def test_diff_matches_numpy(shape, n, axis) -> None:
+    expected = numpy_shape(lambda: np.diff(zeros(shape), n=n, axis=axis))
+    assert_matches_numpy(expected, lambda: ops.diff(S(*shape), n, axis))
+
+
+def test_pad_adds_both_widths() -> None:
+    assert as_ints(ops.pad(S(2, 3), [(const(1), const(2)), (const(0), const(4))])) == np.pad(zeros((2, 3)), ((1, 2), (0, 4))).shape
+
+
+MESHGRID_CASES = [(shapes, indexing, sparse) for shapes in [[(2,)], [(2,), (3,)], [(2,), (3,), (4,)], [(2, 3), (5,)], []] for indexing in ("xy", "ij") for sparse in (False, True)]
+
+
+@pytest.mark.parametrize("shapes, indexing, sparse", MESHGRID_CASES, ids=[f"{'+'.join(map(fmt, s))}-{i}-{sp}" for s, i, sp in MESHGRID_CASES])
+def test_meshgrid_matches_numpy(shapes, indexing, sparse) -> None:
+    expected = [a.shape for a in np.meshgrid(*[zeros(s) for s in shapes], indexing=indexing, sparse=sparse)]
+    assert [as_ints(s) for s in ops.meshgrid([S(*s) for s in shapes], indexing, sparse)] == expected

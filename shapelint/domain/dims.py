@@ -78,6 +78,7 @@ def unknown(key: Optional[Hashable] = None) -> UnknownDim:
 
 
 ONE = const(1)
+ZERO = const(0)
 
 
 def is_known(d: AnyDim) -> bool:
@@ -154,6 +155,10 @@ def dim_div(a: AnyDim, b: AnyDim) -> AnyDim:
 
 
 def dim_add(a: AnyDim, b: AnyDim) -> AnyDim:
+    if b == ZERO:
+        return a
+    if a == ZERO:
+        return b
     if isinstance(a, Dim) and isinstance(b, Dim):
         if a.is_const and b.is_const:
             return const(a.coeff + b.coeff)
@@ -163,6 +168,8 @@ def dim_add(a: AnyDim, b: AnyDim) -> AnyDim:
 
 
 def dim_sub(a: AnyDim, b: AnyDim) -> AnyDim:
+    if b == ZERO:
+        return a
     if isinstance(a, Dim) and isinstance(b, Dim):
         if a.is_const and b.is_const:
             return const(a.coeff - b.coeff)

@@ -5,10 +5,19 @@ raise for every size the symbols could take.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from .dims import ONE, AnyDim, Dim, dim_add, dim_div, dim_eq, is_one, unknown
+from .dims import ONE, AnyDim, Dim, const, dim_add, dim_div, dim_eq, dim_mul, dim_sub, is_one, unknown
+from .indexing import (  # noqa: F401  (re-exported: ops is where callers find every rule)
+    ArrayIndex,
+    EllipsisIndex,
+    IntIndex,
+    MaskIndex,
+    NewAxis,
+    OpaqueIndex,
+    SliceIndex,
+    index,
+)
 from .shapes import (
     SCALAR,
     UNKNOWN_SHAPE,
@@ -161,7 +170,7 @@ def reshape(shape: Shape, new: Sequence[object]) -> Shape:
     known_part: AnyDim = ONE
     for d in new:
         if d is not INFER:
-            known_part = _mul(known_part, d)
+            known_part = dim_mul(known_part, d)
     if inferred:
         missing = dim_div(total, known_part)
         if isinstance(missing, Dim) and isinstance(total, Dim) and total.is_const and known_part == Dim(0):
@@ -176,96 +185,8 @@ def reshape(shape: Shape, new: Sequence[object]) -> Shape:
     return shape_of(new)
 
 
-def _mul(a: AnyDim, b: AnyDim) -> AnyDim:
-    from .dims import dim_mul
-
-    return dim_mul(a, b)
-
-
 def _show(new: Sequence[object]) -> str:
     return "(" + ", ".join("-1" if d is INFER else str(d) for d in new) + ")"
-
-
-# --- indexing ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IntIndex:
-    """A single integer: drops the axis."""
-
-
-@dataclass(frozen=True)
-class SliceIndex:
-    """A slice; ``length`` is None for a full ``:``, else the kept size (maybe unknown).
-
-    ``bounds`` holds the slice when its parts are literal ints, so that a
-    constant-sized axis gets its exact length (``C[:-1]`` of 5 rows is 4).
-    """
-
-    length: Optional[AnyDim] = None
-    bounds: Optional[slice] = None
-    key: Optional[tuple] = None  # what an unknown length is a function of, with the axis it cuts
-
-
-@dataclass(frozen=True)
-class NewAxis:
-    """``None`` / ``np.newaxis``: inserts an axis of size 1."""
-
-
-@dataclass(frozen=True)
-class EllipsisIndex:
-    pass
-
-
-@dataclass(frozen=True)
-class MaskIndex:
-    """A boolean mask over ``rank`` axes: they collapse into one axis of unknown length."""
-
-    rank: int
-
-
-@dataclass(frozen=True)
-class OpaqueIndex:
-    """An array, mask or value of unknown kind: the result shape is unknown."""
-
-
-def index(shape: Shape, items: Sequence[object]) -> Shape:
-    if shape.dims is None or any(isinstance(i, OpaqueIndex) for i in items):
-        return UNKNOWN_SHAPE
-    consuming = sum(i.rank if isinstance(i, MaskIndex) else isinstance(i, (IntIndex, SliceIndex)) for i in items)
-    ellipses = sum(isinstance(i, EllipsisIndex) for i in items)
-    if ellipses > 1:
-        raise ShapeError("an index can only have a single ellipsis ('...')")
-    if consuming > len(shape.dims):
-        raise ShapeError(f"too many indices for an array of shape {shape}: {consuming} were given")
-    expanded: list[object] = []
-    for item in items:
-        if isinstance(item, EllipsisIndex):
-            expanded.extend(SliceIndex() for _ in range(len(shape.dims) - consuming))
-        else:
-            expanded.append(item)
-    if not ellipses:
-        expanded.extend(SliceIndex() for _ in range(len(shape.dims) - consuming))
-    out: list[AnyDim] = []
-    dims = iter(shape.dims)
-    for item in expanded:
-        if isinstance(item, NewAxis):
-            out.append(ONE)
-        elif isinstance(item, MaskIndex):
-            for _ in range(item.rank):
-                next(dims)
-            out.append(unknown())
-        elif isinstance(item, IntIndex):
-            next(dims)
-        elif isinstance(item, SliceIndex):
-            d = next(dims)
-            if item.bounds is not None and isinstance(d, Dim) and d.is_const:
-                out.append(Dim(len(range(d.coeff)[item.bounds])))
-            elif item.key is not None:
-                out.append(unknown(("slice", d, item.key)))
-            else:
-                out.append(d if item.length is None else item.length)
-    return shape_of(out)
 
 
 # --- joining and axis manipulation -------------------------------------------
@@ -307,10 +228,46 @@ def stack(shapes: Sequence[Shape], axis: int = 0) -> Shape:
 
 
 def atleast(shape: Shape, rank: int) -> Shape:
-    """``np.atleast_1d``/``atleast_2d``: scalars and vectors gain leading axes of size 1."""
+    """``np.atleast_1d``/``atleast_2d``: scalars and vectors gain leading axes of size 1 (a vector
+    becomes a row); ``atleast_3d`` puts a vector in the middle and a matrix in front."""
     if shape.dims is None or len(shape.dims) >= rank:
         return shape
+    if rank == 3 and shape.dims:
+        return Shape(((ONE,) if len(shape.dims) == 1 else ()) + shape.dims + (ONE,))
     return Shape((ONE,) * (rank - len(shape.dims)) + shape.dims)
+
+
+def promote(shape: Shape, ndmin: int, trans1d: int = -1) -> Shape:
+    """``np.array(a, ndmin=ndmin)``, then (``trans1d`` != -1) its own axes moved to position
+    ``trans1d``, as ``np.r_``/``np.c_`` do: a vector in ``np.c_`` becomes a column."""
+    if shape.dims is None or len(shape.dims) >= ndmin:
+        return shape
+    padded = (ONE,) * (ndmin - len(shape.dims)) + shape.dims
+    if trans1d == -1:
+        return Shape(padded)
+    k2, k1 = ndmin - len(shape.dims), trans1d
+    if k1 < 0:
+        k1 += k2 + 1
+    axes = list(range(ndmin))
+    return transpose(Shape(padded), axes[:k1] + axes[k2:] + axes[k1:k2])
+
+
+def column_stack(shapes: Sequence[Shape]) -> Shape:
+    return concatenate([transpose(atleast(s, 2)) if s.rank is not None and s.rank < 2 else s for s in shapes], 1)
+
+
+def dstack(shapes: Sequence[Shape]) -> Shape:
+    return concatenate([atleast(s, 3) for s in shapes], 2)
+
+
+def flat_concatenate(shapes: Sequence[Shape]) -> Shape:
+    """``np.concatenate(arrays, axis=None)``: every array flattened, one after the other."""
+    if not shapes:
+        return UNKNOWN_SHAPE
+    total = size(shapes[0])
+    for s in shapes[1:]:
+        total = dim_add(total, size(s))
+    return shape_of([total])
 
 
 def vstack(shapes: Sequence[Shape]) -> Shape:
@@ -346,3 +303,73 @@ def squeeze(shape: Shape, axis: Optional[Sequence[int]] = None) -> Shape:
         if is_one(shape.dims[a]) is False:
             raise ShapeError(f"cannot select an axis to squeeze out which has size not equal to one: axis {a} of {shape}")
     return shape_of(d for i, d in enumerate(shape.dims) if i not in axes)
+
+
+# --- repeating, padding, differencing ----------------------------------------------
+
+
+def tile(shape: Shape, reps: Sequence[AnyDim]) -> Shape:
+    """``np.tile``: the shorter of shape and reps gains leading 1s; sizes multiply."""
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    rank = max(len(shape.dims), len(reps))
+    dims = (ONE,) * (rank - len(shape.dims)) + shape.dims
+    reps = (ONE,) * (rank - len(reps)) + tuple(reps)
+    return shape_of(dim_mul(d, r) for d, r in zip(dims, reps))
+
+
+def repeat(shape: Shape, count: Optional[AnyDim], axis: Optional[int]) -> Shape:
+    """``np.repeat`` by one count (None: counts per element, so an unknown total); ``axis`` None
+    flattens first."""
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    if axis is None:
+        return shape_of([unknown() if count is None else dim_mul(size(shape), count)])
+    dims = list(shape.dims) or [ONE]  # a 0-d array repeats as a 1-element vector
+    ax = normalize_axis(axis, len(dims))
+    dims[ax] = unknown() if count is None else dim_mul(dims[ax], count)
+    return shape_of(dims)
+
+
+def pad(shape: Shape, widths: Sequence[tuple[AnyDim, AnyDim]]) -> Shape:
+    """``np.pad`` with one (before, after) pair per axis."""
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    return shape_of(dim_add(dim_add(d, before), after) for d, (before, after) in zip(shape.dims, widths))
+
+
+def diff(shape: Shape, n: int, axis: int) -> Shape:
+    """``np.diff``: ``n`` fewer along ``axis`` (never below 0)."""
+    if shape.dims is None:
+        return UNKNOWN_SHAPE
+    if n < 0:
+        raise ShapeError(f"order must be non-negative but got {n}")
+    if n == 0:
+        return shape
+    if not shape.dims:
+        raise ShapeError("diff requires input that is at least one dimensional")
+    ax = normalize_axis(axis, len(shape.dims))
+    dims = list(shape.dims)
+    d = dims[ax]
+    if isinstance(d, Dim) and d.is_const:
+        dims[ax] = const(max(0, d.coeff - n))
+    else:
+        dims[ax] = dim_sub(d, const(n))
+    return shape_of(dims)
+
+
+def meshgrid(shapes: Sequence[Shape], indexing: str = "xy", sparse: bool = False) -> list[Shape]:
+    """``np.meshgrid``: each input flattened; ``xy`` swaps the first two axes of every output."""
+    lengths = [size(s) for s in shapes]
+    ndim = len(lengths)
+    order = list(range(ndim))
+    if indexing == "xy" and ndim > 1:
+        order[0], order[1] = 1, 0
+    full = shape_of(lengths[i] for i in order)
+    outputs = []
+    for i in range(ndim):
+        if sparse:
+            outputs.append(shape_of(lengths[i] if j == i else ONE for j in order))
+        else:
+            outputs.append(full)
+    return outputs

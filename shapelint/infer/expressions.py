@@ -289,6 +289,12 @@ class ExpressionEvaluator:
 
     def eval_Subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.evaluate(node.value, frame)
+        if isinstance(base, FunctionValue):  # ``np.c_[a, b]``, ``np.mgrid[0:n]``: NumPy objects indexed
+            from ..numpy_model.registry import SUBSCRIPTS
+
+            if base.qualname in SUBSCRIPTS:
+                args = [(e.slice, UNKNOWN) if isinstance(e.slice, cst.Slice) else (e.slice.value, self.evaluate(e.slice.value, frame)) for e in node.slice]
+                return self.call_library(frame, node, base.qualname, SUBSCRIPTS, args, {})
         items = [self.index_item(element.slice, frame) for element in node.slice]
         if isinstance(base, TupleValue):
             return tuple_subscript(base, node, items)
@@ -314,14 +320,9 @@ class ExpressionEvaluator:
         expr = item.value
         if isinstance(expr, cst.Ellipsis):
             return ops.EllipsisIndex()
-        value = self.evaluate(expr, frame)
-        if isinstance(expr, cst.Comparison) and isinstance(value, ArrayValue) and value.shape.known_rank:
-            return ops.MaskIndex(value.shape.rank)
-        if isinstance(value, NoneValue):
-            return ops.NewAxis()
-        if isinstance(value, IntValue):
-            return ops.IntIndex()
-        return ops.OpaqueIndex()
+        from ..numpy_model.kinds import index_for  # NumPy's reading of an index object
+
+        return index_for(expr, self.evaluate(expr, frame))
 
     def slice_length(self, item: cst.Slice, frame: Frame):
         """None for ``:``; the kept size for ``i:i+1``, ``:k``, ``-k:`` and constant bounds."""

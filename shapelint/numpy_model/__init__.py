@@ -1,2 +1,2 @@
 """What NumPy functions and methods do to shapes, keyed by qualified or method name."""
-from . import creation, elementwise, linalg, manipulation, random, reductions  # noqa: F401
+from . import creation, elementwise, joining, linalg, manipulation, random, reductions, searching  # noqa: F401

@@ -1,10 +1,13 @@
-"""Array constructors: zeros/ones/full/empty, *_like, eye, arange, linspace, array."""
+"""Array constructors: zeros/ones/full/empty, *_like, eye, arange, linspace, array, grids."""
 from __future__ import annotations
 
+import libcst as cst
+
 from ..domain import ops
-from ..domain.dims import Dim, const, dim_sub, unknown
+from ..domain.dims import AnyDim, Dim, const, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, shape_of
-from ..infer.values import UNKNOWN, ArrayValue, IntValue, TupleValue, Value
+from ..infer.values import UNKNOWN, ArrayValue, IntValue, StrValue, TupleValue, Value, as_array
+from .kinds import integers
 from .registry import CallContext, dim_of, function, literal_int
 
 
@@ -50,21 +53,41 @@ def identity(ctx: CallContext) -> Value:
 
 @function("arange")
 def arange(ctx: CallContext) -> Value:
-    bounds = [dim_of(node, value) for node, value in ctx.args]
-    values = [v for _, v in ctx.args]
-    if not bounds or any(b is None for b in bounds):
-        return ctx.made(Shape((unknown(),)))
+    made = ctx.made(shape_of([_range_length(ctx.args)]))
+    return integers(made) if ctx.args and all(isinstance(v, IntValue) for _, v in ctx.args) else made
+
+
+def _range_length(args) -> AnyDim:
+    """How many numbers ``arange(*args)`` gives."""
+    bounds = [dim_of(node, value) for node, value in args]
+    values = [v for _, v in args]
+    if not bounds or len(bounds) > 3 or any(b is None for b in bounds):
+        return unknown()
     if len(bounds) == 1:
-        length = bounds[0]
-    elif len(bounds) == 2:
-        length = dim_sub(bounds[1], bounds[0])
-    else:
-        start, stop, step = (literal_int(v) for v in values[:3])
-        if ... in (start, stop, step) or step == 0:
-            length = unknown()
-        else:
-            length = const(max(0, -(-(stop - start) // step)))
-    return ctx.made(shape_of([length]))
+        return bounds[0]
+    if len(bounds) == 2:
+        return dim_sub(bounds[1], bounds[0])
+    start, stop, step = (literal_int(v) for v in values)
+    if ... in (start, stop, step) or step == 0:
+        return unknown()
+    return const(max(0, -(-(stop - start) // step)))
+
+
+def slice_range(ctx: CallContext, item: cst.Slice):
+    """The length of the numbers a slice inside ``np.r_``/``np.mgrid`` stands for: ``start:stop:step``
+    is ``arange``, ``start:stop:nj`` (an imaginary step) is ``linspace`` of n points."""
+    if isinstance(item.step, cst.Imaginary):
+        count = abs(complex(item.step.value))
+        return const(int(count)) if count == int(count) else unknown()
+    args = []
+    for part in (item.lower, item.upper, item.step):
+        if part is not None:
+            args.append((part, ctx.interp.evaluate(part, ctx.frame)))
+        elif not args:
+            args.append((cst.Integer("0"), IntValue(const(0))))  # start defaults to 0
+    if item.upper is None:
+        return None  # ``np.r_[3:]`` is an error; ``np.mgrid[:]`` too
+    return _range_length(args)
 
 
 @function("linspace", "logspace", "geomspace")
@@ -105,10 +128,18 @@ def array(ctx: CallContext) -> Value:
         return UNKNOWN
     result = literal_array(ctx.value(0, "object"))
     if isinstance(result, ArrayValue) and isinstance(ctx.value(0), TupleValue):
+        kind = integers if _all_ints(ctx.value(0)) and not ctx.has(1, "dtype") else (lambda made: made)
         if result.shape.rank == 1:
-            return ArrayValue(result.shape, made_at=ctx.node)
-        return ArrayValue(result.shape, explicit=True)  # [[3], [11]]: a shape written out by hand
+            return kind(ArrayValue(result.shape, made_at=ctx.node))
+        return kind(ArrayValue(result.shape, explicit=True))  # [[3], [11]]: a shape written out by hand
     return result
+
+
+def _all_ints(value: Value) -> bool:
+    """A nested list literal of ints only: ``np.array`` makes integers of it."""
+    if isinstance(value, TupleValue):
+        return bool(value.items) and all(_all_ints(item) for item in value.items)
+    return isinstance(value, IntValue)
 
 
 def literal_array(value: Value) -> Value:
@@ -131,3 +162,39 @@ def literal_array(value: Value) -> Value:
         ):
             return UNKNOWN
     return ArrayValue(Shape((const(len(items)),) + first.dims))
+
+
+@function("meshgrid")
+def meshgrid(ctx: CallContext) -> Value:
+    """A tuple of coordinate arrays: ``(len(y), len(x))`` each for ``xy`` indexing, ``(len(x),
+    len(y))`` for ``ij``; ``sparse=True`` keeps one axis each."""
+    indexing = ctx.value(None, "indexing")
+    sparse = ctx.keyword_true("sparse")
+    if "indexing" in ctx.kwargs and not isinstance(indexing, StrValue) or sparse is None or set(ctx.kwargs) - {"indexing", "sparse", "copy"}:
+        return UNKNOWN
+    mode = indexing.text if isinstance(indexing, StrValue) else "xy"
+    inputs = [as_array(value) for _, value in ctx.args]
+    if mode not in ("xy", "ij") or any(a is None for a in inputs):
+        return UNKNOWN
+    shapes = ops.meshgrid([a.shape for a in inputs], mode, sparse)
+    return TupleValue(tuple(ArrayValue(shape) for shape in shapes))
+
+
+@function("mgrid", "ogrid", subscript=True)
+def grid(ctx: CallContext) -> Value:
+    """``np.mgrid[0:n, 0:m]`` is one ``(2, n, m)`` array; ``np.ogrid`` a tuple of ``(n, 1)`` and
+    ``(1, m)``; one slice gives one ``(n,)`` array."""
+    lengths = []
+    for node, _ in ctx.args:
+        if not isinstance(node, cst.Slice):
+            return UNKNOWN
+        length = slice_range(ctx, node)
+        if length is None:
+            return UNKNOWN
+        lengths.append(length)
+    if len(lengths) == 1:
+        return ctx.made(shape_of(lengths))
+    shapes = ops.meshgrid([shape_of([n]) for n in lengths], "ij", sparse=ctx.name.endswith("ogrid"))
+    if ctx.name.endswith("ogrid"):
+        return TupleValue(tuple(ArrayValue(shape) for shape in shapes))
+    return ArrayValue(shape_of([const(len(lengths))] + list(shapes[0].dims)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..infer.values import UNKNOWN, ArrayValue, Value
+from .kinds import as_dtype, booleans
 from .registry import CallContext, function
 
 UNARY = (
@@ -19,16 +20,27 @@ BINARY = (
 )
 
 
+PREDICATES = (
+    "isnan", "isinf", "isfinite", "logical_not", "signbit", "greater", "greater_equal", "less",
+    "less_equal", "equal", "not_equal", "logical_and", "logical_or", "logical_xor", "isclose",
+)  # booleans: as an index, a mask
+
+
 @function(*UNARY)
 def unary(ctx: CallContext) -> Value:
     source = ctx.array(0, "x")
-    return UNKNOWN if source is None else source
+    if source is None:
+        return UNKNOWN
+    return booleans(source) if ctx.name.rsplit(".", 1)[-1] in PREDICATES else source
 
 
 @function("round", "conj", "conjugate", "astype", prefix=None, method=True)
 def same_shape_method(ctx: CallContext) -> Value:
     source = ctx.array(0)
-    return UNKNOWN if source is None else source
+    if source is None:
+        return UNKNOWN
+    dtype = ctx.arg(1, "dtype")
+    return as_dtype(source, dtype[0]) if ctx.name == "astype" and dtype is not None else source
 
 
 @function(*BINARY)
@@ -36,11 +48,17 @@ def binary(ctx: CallContext) -> Value:
     left, right = ctx.arg(0, "x1"), ctx.arg(1, "x2")
     if left is None or right is None:
         return UNKNOWN
-    return ctx.interp.elementwise(ctx.frame, ctx.node, ctx.name.rsplit(".", 1)[-1], left, right)
+    name = ctx.name.rsplit(".", 1)[-1]
+    result = ctx.interp.elementwise(ctx.frame, ctx.node, name, left, right)
+    return booleans(result) if name in PREDICATES else result
 
 
 @function("where")
 def where(ctx: CallContext) -> Value:
+    if len(ctx.args) == 1 and not ctx.kwargs:
+        from .searching import nonzero
+
+        return nonzero(ctx)  # ``np.where(cond)`` is ``np.nonzero(cond)``
     if len(ctx.args) != 3:
         return UNKNOWN
     (cond_node, cond), x, y = ctx.args

@@ -1,10 +1,11 @@
-"""Shape manipulation: reshape, ravel, transpose, swapaxes, joining, expand/squeeze."""
+"""Shape manipulation: reshape, ravel, transpose, swapaxes, expand/squeeze, tile, repeat, pad."""
 from __future__ import annotations
 
 from ..domain import ops
 from ..domain.dims import Dim
-from ..domain.shapes import Shape, ShapeError, shape_of, size
-from ..infer.values import UNKNOWN, ArrayValue, TupleValue, Value, as_array
+from ..domain.shapes import ShapeError, shape_of, size, unknown_of_rank
+from ..infer.values import UNKNOWN, ArrayValue, IntValue, NoneValue, TupleValue, Value
+from .kinds import same_kind
 from .registry import CallContext, dim_of, dims_of, function, literal_int
 
 
@@ -13,7 +14,7 @@ def _reshape(ctx: CallContext, source: ArrayValue, dims) -> Value:
         return UNKNOWN
     new = [ops.INFER if isinstance(d, Dim) and d.is_const and d.coeff == -1 else d for d in dims]
     try:
-        return ArrayValue(ops.reshape(source.shape, new), explicit=True)
+        return same_kind(source, ArrayValue(ops.reshape(source.shape, new), explicit=True))
     except ShapeError as exc:
         return ctx.fail("reshape", exc)
 
@@ -37,7 +38,7 @@ def reshape_method(ctx: CallContext) -> Value:
 @function("ravel", "flatten", method=True)
 def ravel(ctx: CallContext) -> Value:
     source = ctx.array(0, "a")
-    return UNKNOWN if source is None else ctx.made(shape_of([size(source.shape)]))
+    return UNKNOWN if source is None else same_kind(source, ctx.made(shape_of([size(source.shape)])))
 
 
 def _axes_list(ctx: CallContext, start: int):
@@ -77,53 +78,6 @@ def swapaxes(ctx: CallContext) -> Value:
         return ctx.fail("swapaxes", exc)
 
 
-def _sequence(ctx: CallContext):
-    """The arrays of ``np.concatenate([a, b])``; None when they are not all known."""
-    found = ctx.arg(0, "arrays") or ctx.arg(0, "tup")
-    if found is None or not isinstance(found[1], TupleValue):
-        return None
-    arrays = [as_array(v) for v in found[1].items]
-    return None if any(a is None for a in arrays) else [a.shape for a in arrays]
-
-
-def _joined(ctx: CallContext, join) -> Value:
-    shapes = _sequence(ctx)
-    if shapes is None:
-        return UNKNOWN
-    try:
-        return ArrayValue(join(shapes))
-    except ShapeError as exc:
-        return ctx.fail(ctx.name.rsplit(".", 1)[-1], exc)
-
-
-@function("concatenate", "stack")
-def concatenate(ctx: CallContext) -> Value:
-    axis = ctx.constant_int(1, "axis", default=0)
-    if axis is ... or axis is None:
-        return UNKNOWN
-    op = ops.stack if ctx.name.endswith("stack") else ops.concatenate
-    return _joined(ctx, lambda shapes: op(shapes, axis))
-
-
-@function("vstack", "row_stack")
-def vstack(ctx: CallContext) -> Value:
-    return _joined(ctx, ops.vstack)
-
-
-@function("hstack")
-def hstack(ctx: CallContext) -> Value:
-    return _joined(ctx, ops.hstack)
-
-
-@function("column_stack")
-def column_stack(ctx: CallContext) -> Value:
-    def columns(shapes):
-        as_columns = [Shape(s.dims + (Dim(1),)) if s.rank == 1 else s for s in shapes]
-        return ops.concatenate(as_columns, 1)
-
-    return _joined(ctx, columns)
-
-
 @function("expand_dims")
 def expand_dims(ctx: CallContext) -> Value:
     source = ctx.array(0, "a")
@@ -148,17 +102,6 @@ def squeeze(ctx: CallContext) -> Value:
         return ctx.fail("squeeze", exc)
 
 
-@function("atleast_1d", "atleast_2d", "atleast_3d")
-def atleast(ctx: CallContext) -> Value:
-    source = ctx.array(0)
-    if source is None or len(ctx.args) != 1:
-        return UNKNOWN
-    rank = int(ctx.name[-2])
-    if source.shape.rank is not None and source.shape.rank >= rank:
-        return source
-    return ArrayValue(ops.atleast(source.shape, rank), explicit=True)
-
-
 @function("broadcast_to")
 def broadcast_to(ctx: CallContext) -> Value:
     dims = ctx.dims(1, "shape")
@@ -177,3 +120,82 @@ def to_python(ctx: CallContext) -> Value:
 
 
 __all__ = ["dim_of", "dims_of"]
+
+
+@function("tile")
+def tile(ctx: CallContext) -> Value:
+    source, reps = ctx.array(0, "A"), ctx.dims(1, "reps")
+    if source is None or reps is None:
+        return UNKNOWN
+    return ArrayValue(ops.tile(source.shape, reps))
+
+
+@function("repeat", method=True)
+def repeat(ctx: CallContext) -> Value:
+    """By one count, sizes multiply; by counts per element (an array or a list), the total is
+    unknown; ``axis=None`` flattens first."""
+    source = ctx.array(0, "a")
+    axis = None if isinstance(ctx.value(2, "axis"), NoneValue) else ctx.constant_int(2, "axis")
+    if source is None or not ctx.has(1, "repeats") or axis is ...:
+        return UNKNOWN
+    count = _repeat_count(ctx.value(1, "repeats"))
+    try:
+        return ArrayValue(ops.repeat(source.shape, count, axis))
+    except ShapeError as exc:
+        return ctx.fail("repeat", exc)
+
+
+def _repeat_count(value: Value):
+    """One count for every element, or None when the counts vary (or are unknown)."""
+    if isinstance(value, IntValue):
+        return value.dim
+    if isinstance(value, TupleValue) and len(value.items) == 1 and isinstance(value.items[0], IntValue):
+        return value.items[0].dim
+    return None
+
+
+@function("pad")
+def pad(ctx: CallContext) -> Value:
+    """``pad_width`` as NumPy reads it: one number, one (before, after) pair, or a pair per axis.
+    Widths that are not literal leave the sizes unknown, never the rank."""
+    source = ctx.array(0, "array")
+    if source is None or not source.shape.known_rank or not ctx.has(1, "pad_width"):
+        return UNKNOWN
+    widths = _pad_widths(ctx.value(1, "pad_width"), source.shape.rank)
+    if widths is None:
+        return ArrayValue(unknown_of_rank(source.shape.rank))
+    return ArrayValue(ops.pad(source.shape, widths))
+
+
+def _pad_widths(value: Value, rank: int):
+    """``np.broadcast_to(pad_width, (rank, 2))`` for literal widths (a size-1 or size-2 width is
+    shared by every axis, as NumPy does); None otherwise."""
+    nested = _int_rows(value)
+    if nested is None:
+        return None
+    flat = [d for row in nested for d in row]
+    rows = len(nested)
+    if len(flat) == 1:
+        return [(flat[0], flat[0])] * rank
+    if len(flat) == 2 and not (rows == 2 and len(nested[0]) == 1):
+        return [(flat[0], flat[1])] * rank
+    if rows not in (1, rank) or any(len(row) not in (1, 2) for row in nested):
+        return None  # NumPy raises; not a shape it could give
+    pairs = [(row[0], row[-1]) for row in nested]
+    return pairs * rank if rows == 1 else pairs
+
+
+def _int_rows(value: Value):
+    """A number, a sequence of numbers (one row) or of sequences; as rows of dims."""
+    if isinstance(value, IntValue):
+        return [[value.dim]]
+    if not isinstance(value, TupleValue):
+        return None
+    if all(isinstance(item, IntValue) for item in value.items):
+        return [[item.dim for item in value.items]] if value.items else None
+    rows = []
+    for item in value.items:
+        if not (isinstance(item, TupleValue) and item.items and all(isinstance(i, IntValue) for i in item.items)):
+            return None
+        rows.append([i.dim for i in item.items])
+    return rows or None

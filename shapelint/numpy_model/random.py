@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from ..domain import ops
-from ..domain.shapes import SCALAR, ShapeError, shape_of
-from ..infer.values import UNKNOWN, ArrayValue, GeneratorValue, NoneValue, Value, as_array
+from ..domain.dims import dim_eq
+from ..domain.shapes import SCALAR, ShapeError, normalize_axis, shape_of
+from ..infer.values import UNKNOWN, ArrayValue, GeneratorValue, IntValue, NoneValue, Value, as_array
+from .kinds import integers
 from .registry import CallContext, function
 
 
@@ -56,11 +58,6 @@ def sized_second(ctx: CallContext) -> Value:
     return _sized(ctx, 1)
 
 
-@function("random.randint")
-def randint(ctx: CallContext) -> Value:
-    return _sized(ctx, 2)
-
-
 @function("random.default_rng", "random.RandomState", "random.Generator")
 def generator(ctx: CallContext) -> Value:
     return GeneratorValue()
@@ -71,7 +68,7 @@ def gen_sized_first(ctx: CallContext) -> Value:
     return _sized(ctx, 0)
 
 
-@function("normal", "uniform", "integers", "binomial", "lognormal", "gamma", "beta", "logistic", "laplace", "randint", prefix=None, generator=True)
+@function("normal", "uniform", "binomial", "lognormal", "gamma", "beta", "logistic", "laplace", prefix=None, generator=True)
 def gen_sized_third(ctx: CallContext) -> Value:
     return _sized(ctx, 2)
 
@@ -84,3 +81,112 @@ def gen_sized_second(ctx: CallContext) -> Value:
 @function("randn", "rand", prefix=None, generator=True)
 def legacy_randn(ctx: CallContext) -> Value:
     return randn(ctx)
+
+
+@function("random.standard_exponential", "random.standard_cauchy", generator=True)
+def sized_first_more(ctx: CallContext) -> Value:
+    return _sized(ctx, 0)
+
+
+@function("random.standard_gamma", "random.pareto", "random.weibull", "random.power", "random.zipf", "random.logseries", generator=True)
+def sized_second_more(ctx: CallContext) -> Value:
+    return _sized(ctx, 1)
+
+
+@function(
+    "random.gumbel", "random.vonmises", "random.wald", "random.f", "random.negative_binomial", "random.noncentral_chisquare",
+    generator=True,
+)
+def sized_third_more(ctx: CallContext) -> Value:
+    return _sized(ctx, 2)
+
+
+@function("random.triangular", "random.hypergeometric", "random.noncentral_f", generator=True)
+def sized_fourth(ctx: CallContext) -> Value:
+    return _sized(ctx, 3)
+
+
+@function("random.randint", "random.random_integers")
+def legacy_integers(ctx: CallContext) -> Value:
+    return integers(_sized(ctx, 2))
+
+
+@function("integers", "randint", prefix=None, generator=True)
+def gen_integers(ctx: CallContext) -> Value:
+    return integers(_sized(ctx, 2))
+
+
+@function("random.choice", generator=True)
+def choice(ctx: CallContext) -> Value:
+    """Draws from ``arange(a)`` (integers) or from ``a``'s ``axis`` (0): ``size`` replaces that
+    axis, and without ``size`` one draw drops it."""
+    population = ctx.value(0, "a")
+    axis = ctx.constant_int(None, "axis", 0)
+    found = ctx.arg(1, "size")
+    size = None if found is None or isinstance(found[1], NoneValue) else ctx.dims(1, "size")
+    if (found is not None and not isinstance(found[1], NoneValue) and size is None) or axis is ...:
+        return UNKNOWN
+    if isinstance(population, IntValue):
+        return integers(ctx.made(shape_of(size or ())))
+    source = as_array(population)
+    if source is None or not source.shape.dims or source.python_number:
+        return UNKNOWN
+    if "axis" in ctx.kwargs and ctx.name.startswith("numpy."):
+        return UNKNOWN  # the legacy np.random.choice has no axis
+    try:
+        ax = normalize_axis(axis, len(source.shape.dims))
+    except ShapeError as exc:
+        return ctx.fail("choice", exc)
+    if ctx.name.startswith("numpy.") and len(source.shape.dims) != 1:
+        return ctx.fail("np.random.choice", ShapeError(f"a must be 1-dimensional, not of shape {source.shape}"))
+    dims = source.shape.dims
+    return ctx.made(shape_of(dims[:ax] + tuple(size or ()) + dims[ax + 1:]))
+
+
+@function("random.permutation", generator=True)
+def permutation(ctx: CallContext) -> Value:
+    """``permutation(n)`` is ``arange(n)`` shuffled (integers); of an array, that array's shape."""
+    value = ctx.value(0, "x")
+    if isinstance(value, IntValue):
+        return integers(ctx.made(shape_of([value.dim])))
+    source = as_array(value)
+    if source is None or not source.shape.dims:
+        return UNKNOWN  # 0-d: NumPy raises for a non-int scalar; unknown kinds stay unknown
+    return ArrayValue(source.shape)
+
+
+@function("random.shuffle", generator=True)
+def in_place(ctx: CallContext) -> Value:
+    return NoneValue()
+
+
+@function("random.multivariate_normal", "random.dirichlet", generator=True)
+def vector_draws(ctx: CallContext) -> Value:
+    """One vector of k per draw: ``(*size, k)`` for a mean ``(k,)`` (and cov ``(k, k)``) or
+    concentrations ``(k,)``."""
+    multivariate = ctx.name.endswith("multivariate_normal")
+    first = ctx.array(0, "mean" if multivariate else "alpha")
+    size_index = 2 if multivariate else 1
+    found = ctx.arg(size_index, "size")
+    size = [] if found is None or isinstance(found[1], NoneValue) else ctx.dims(size_index, "size")
+    if first is None or size is None or first.shape.rank != 1:
+        return UNKNOWN
+    k = first.shape.dims[0]
+    if multivariate:
+        cov = ctx.array(1, "cov")
+        if cov is None or cov.shape.rank != 2:
+            return UNKNOWN
+        if any(dim_eq(k, d) is False for d in cov.shape.dims):
+            return ctx.fail("multivariate_normal", ShapeError(f"mean {first.shape} and cov {cov.shape} must have the same length"))
+    return ctx.made(shape_of(list(size) + [k]))
+
+
+@function("random.multinomial", generator=True)
+def multinomial(ctx: CallContext) -> Value:
+    """Counts over k outcomes per draw: ``(*size, k)`` for ``pvals (k,)`` and one ``n``."""
+    n, pvals = ctx.value(0, "n"), ctx.array(1, "pvals")
+    found = ctx.arg(2, "size")
+    size = [] if found is None or isinstance(found[1], NoneValue) else ctx.dims(2, "size")
+    if not isinstance(n, IntValue) or pvals is None or pvals.shape.rank != 1 or size is None:
+        return UNKNOWN
+    return integers(ctx.made(shape_of(list(size) + [pvals.shape.dims[0]])))

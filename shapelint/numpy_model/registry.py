@@ -31,16 +31,20 @@ Handler = Callable[["CallContext"], Value]
 FUNCTIONS: dict[str, Handler] = {}
 METHODS: dict[str, Handler] = {}
 GENERATOR_METHODS: dict[str, Handler] = {}
+SUBSCRIPTS: dict[str, Handler] = {}  # objects indexed like calls (``np.c_[a, b]``): a slice comes as (cst.Slice, UNKNOWN)
 
 Arg = tuple[cst.BaseExpression, Value]
 
 
-def function(*names: str, prefix: str = "numpy.", method: bool = False, generator: bool = False):
-    """Register a handler for ``numpy.<name>`` (and ``ndarray.<name>`` / ``Generator.<name>``)."""
+def function(*names: str, prefix: str = "numpy.", method: bool = False, generator: bool = False, subscript: bool = False):
+    """Register a handler for ``numpy.<name>`` (and ``ndarray.<name>`` / ``Generator.<name>``);
+    ``subscript`` for an object indexed like a call (``np.r_[...]``)."""
 
     def decorate(handler: Handler) -> Handler:
         for name in names:
-            if prefix is not None:
+            if subscript:
+                SUBSCRIPTS[prefix + name] = handler
+            elif prefix is not None:
                 FUNCTIONS[prefix + name] = handler
             if method:
                 METHODS[name.rsplit(".", 1)[-1]] = handler
@@ -100,10 +104,15 @@ class CallContext:
         return ... if single is ... else (single,)
 
     def keyword_true(self, keyword: str) -> Optional[bool]:
-        """True/False for a literal bool keyword, None when absent or not a literal."""
-        found = self.kwargs.get(keyword)
+        """True/False for a literal bool keyword (False when absent), None when not a literal."""
+        return self.flag(None, keyword, False)
+
+    def flag(self, index: Optional[int], keyword: str, default: bool) -> Optional[bool]:
+        """A literal bool argument, positional or keyword; ``default`` when absent, None when it
+        is not a literal."""
+        found = self.arg(index, keyword)
         if found is None:
-            return False
+            return default
         node = found[0]
         if isinstance(node, cst.Name) and node.value in ("True", "False"):
             return node.value == "True"
