@@ -16,6 +16,7 @@ from .budget import TIMEOUT_NAME, BudgetExceeded, wait_within_budget
 from .budget import message as over_budget
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
 from .infer.interpreter import Analysis, InternalError, analyze
+from .infer.values import Expanded
 from .positions import form_feed_shifts, realign
 from .rules import RuleContext, enabled_rules
 from .rules.base import Hints, Rule, under_call_site
@@ -149,9 +150,13 @@ def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]
     reports = []
     failures: list[InternalError] = []
     rules = enabled_rules() if rules is None else rules
+    reported_nodes: set = set()
     for event in analysis.events:
-        if any(source in ctx.stale_declarations for array in event.arrays() for source in array.basis):
-            continue  # a caller's arguments contradict the declaration this event rests on: the code wins
+        if any(source in ctx.stale_declarations or isinstance(source, Expanded) for array in event.arrays() for source in array.basis):
+            continue  # it rests on a declaration the code contradicts, or is the echo of a silent expansion
+        site = analysis.contexts.get(id(event))
+        if site is not None and id(event.node) in reported_nodes:
+            continue  # what a caller's arguments show adds to the code as written, never repeats it
         for rule in rules:
             try:
                 found = list(rule.check(event, ctx))
@@ -159,13 +164,13 @@ def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]
                 failures.append(InternalError(event.node, f"{rule.code} failed: {type(exc).__name__}: {exc}"))
                 continue
             if found:
-                site = analysis.contexts.get(id(event))
                 for report in found:
                     if site is not None:
                         report = under_call_site(report, site, ctx)
                     key = (rule.code, id(report.node))
                     if key not in seen:
                         seen.add(key)
+                        reported_nodes.add(id(report.node))
                         reports.append((rule, report))
                 break
     return reports, failures
