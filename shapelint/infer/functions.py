@@ -12,11 +12,12 @@ from typing import Optional
 import libcst as cst
 
 from ..cst_walk import direct_children
-from ..domain.dims import sym
+from ..domain.dims import Dim, dim_eq, sym
 from .declarations import annotation_shape, docstring_declarations
 from .imports import dotted
+from .events import Declared
 from .frame import CallSite, Frame
-from ..domain.shapes import shapes_eq
+from ..domain.shapes import Shape, shapes_eq
 from .values import UNKNOWN, DictValue, LambdaValue, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
 MAX_CALL_DEPTH = 3
@@ -126,6 +127,8 @@ class FunctionAnalyzer:
         ``MAX_CALL_DEPTH`` calls deep), when the caller's own run reports."""
         if caller.depth >= MAX_CALL_DEPTH or function in self.active_calls:
             return UNKNOWN
+        if not function.external:  # every call site is checked against the declarations, even a repeated one
+            self.note_contradicted_declarations(function, caller, args, kwargs)
         key = (id(function.node), tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
         informative = any(value is not UNKNOWN and not isinstance(value, Instance) for _, value in list(args) + list(kwargs.values()))
         emit = caller.emit and call is not None and not function.external and informative  # else: the plain run saw it all
@@ -136,10 +139,9 @@ class FunctionAnalyzer:
         frame = self.function_frame(function, emit=emit, instance=instance, depth=caller.depth + 1)
         if emit:
             frame.context = call_site(call, caller, function, args, kwargs)
-        declared = self.bind_declared_parameters(function, frame)
+        self.bind_declared_parameters(function, frame)
         self.bind_arguments(function, frame, args, kwargs)
         self.record_parameters(frame, function)
-        self.note_contradicted_declarations(function, declared, frame)
         self.active_calls.add(function)
         try:
             self.execute_suite(function.node.body, frame)
@@ -151,14 +153,35 @@ class FunctionAnalyzer:
         self.summaries[key] = (result, emit)
         return result
 
-    def note_contradicted_declarations(self, function: UserFunction, declared: dict[str, ArrayValue], frame: Frame) -> None:
-        """A caller passes an array whose shape (derived from its code) cannot be the declared one:
-        the declaration is stale, and nothing found in the function may rest on it."""
-        for name, declaration in declared.items():
-            argument = frame.env.get(name)
-            if argument is declaration or not isinstance(argument, ArrayValue) or argument.basis:
+    def declarations_of(self, function: UserFunction) -> dict[str, ArrayValue]:
+        """The parameters' declared shapes, read once per function (in the scope it was defined in)."""
+        cache = self.__dict__.setdefault("_declarations", {})
+        if function.node not in cache:
+            cache[function.node] = self.parameter_declarations(function, self.function_frame(function, emit=False))
+        return cache[function.node]
+
+    def note_contradicted_declarations(self, function: UserFunction, caller: Frame, args, kwargs) -> None:
+        """A caller passes an array whose shape (derived from its code) cannot be the declared one.
+
+        A docstring says loosely what a function accepts: the code wins, the declaration is
+        stale, and nothing found in the function may rest on it. An annotation is a contract:
+        the argument is judged against it at the call site (a rank-1 array where a column is
+        annotated, a reduction that lost its axis)."""
+        declared = self.declarations_of(function)
+        if not declared:
+            return
+        given = arguments_by_parameter(function, args, kwargs)
+        nodes = {name: node for name, (node, _) in given.items()}
+        passed = {name: value for name, (_, value) in given.items()
+                  if name in declared and isinstance(value, ArrayValue) and not value.basis}
+        sizes = sizes_named_by(declared, passed)  # "n" in Float[..., "n 1"] is 4 when b (4, 1) is passed for it
+        for name, argument in passed.items():
+            declaration = declared[name].with_shape(Shape(tuple(sizes.get(d, d) for d in declared[name].shape.dims)) if declared[name].shape.dims is not None else declared[name].shape)
+            if shapes_eq(argument.shape, declaration.shape) is not False:
                 continue
-            if shapes_eq(argument.shape, declaration.shape) is False:
+            if any(source.source == "annotation" for source in declaration.basis) and name in nodes:
+                self.emit(caller, Declared(nodes[name], argument, nodes[name], declaration.shape, f"annotation in {function.node.name.value}()"))
+            else:
                 self.analysis.stale_declarations |= declaration.basis
 
     def bind_arguments(self, function: UserFunction, frame: Frame, args, kwargs) -> None:
@@ -199,6 +222,31 @@ def is_compiled(node: cst.FunctionDef, frame: Frame) -> bool:
 
 def _is_numpy(value) -> bool:
     return isinstance(value, (ModuleValue, FunctionValue)) and value.qualname.startswith("numpy")
+
+
+def sizes_named_by(declared: dict[str, ArrayValue], passed: dict[str, ArrayValue]) -> dict:
+    """What the declarations' size names stand for in this call: each name a declaration uses for
+    an axis, the size the argument of the same rank has there (when every such argument agrees)."""
+    sizes: dict = {}
+    clashes: set = set()
+    for name, argument in passed.items():
+        dims = declared[name].shape.dims
+        if dims is None or argument.shape.dims is None or len(dims) != len(argument.shape.dims):
+            continue
+        for d, actual in zip(dims, argument.shape.dims):
+            if isinstance(d, Dim) and d.symbols and not d.is_const:
+                if d in sizes and dim_eq(sizes[d], actual) is not True:
+                    clashes.add(d)
+                sizes.setdefault(d, actual)
+    return {d: actual for d, actual in sizes.items() if d not in clashes}
+
+
+def arguments_by_parameter(function: UserFunction, args, kwargs) -> dict:
+    """Parameter name -> (argument expression, its value) of one call."""
+    positional = list(function.node.params.posonly_params) + list(function.node.params.params)
+    found = {param.name.value: argument for param, argument in zip(positional, args)}
+    found.update(kwargs)
+    return found
 
 
 def call_site(call, caller: Frame, function: UserFunction, args, kwargs) -> CallSite:
