@@ -29,6 +29,7 @@ from .values import (
     resting_on,
 )
 from .containers import is_partial
+from .imports import dotted
 
 _NO_RESULT_BUILTINS = {"print", "setattr", "delattr", "exec"}
 
@@ -84,6 +85,11 @@ class CallEvaluator:
         init = cls.methods.get("__init__")
         if init is not None:
             self.call_user(init, [(node.func, instance)] + list(args), kwargs, frame, node)
+        else:
+            fields = record_fields(cls.node)
+            for name, (_, value) in zip(fields, args):
+                instance.attributes[name] = value
+            instance.attributes.update((name, value) for name, (_, value) in kwargs.items() if name in fields)
         return instance
 
     def call_library(self, frame: Frame, node, name: str, table, args, kwargs) -> Value:
@@ -137,6 +143,22 @@ class CallEvaluator:
         if name in _NO_RESULT_BUILTINS:
             return NoneValue()
         return UNKNOWN
+
+
+def record_fields(node: cst.ClassDef) -> list[str]:
+    """The fields a ``@dataclass`` or ``typing.NamedTuple`` class takes, in order (else none)."""
+    decorated = any(dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) in ("dataclass", "dataclasses.dataclass")
+                    for d in node.decorators)
+    named_tuple = any(dotted(base.value) in ("NamedTuple", "typing.NamedTuple") for base in node.bases)
+    if not (decorated or named_tuple) or not isinstance(node.body, cst.IndentedBlock):
+        return []
+    fields = []
+    for statement in node.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    fields.append(small.target.value)
+    return fields
 
 
 def builtin_len(value: Value) -> Value:
