@@ -19,6 +19,8 @@ from ..numpy_model.registry import dims_of
 from .values import (
     UNKNOWN,
     ArrayValue,
+    DictValue,
+    NoneValue,
     IntValue,
     IterValue,
     RangeValue,
@@ -157,6 +159,15 @@ class StatementExecutor:
         """Each branch runs knowing its test's outcome; a branch that always leaves (``raise``,
         ``return``) does not reach the code after the ``if``, so it adds nothing to what holds there."""
         self.evaluate(node.test, frame)
+        decided = self.none_test(node.test, frame)
+        if decided is not None:  # ``if w is None:`` where w is known: only one branch runs
+            if decided:
+                self.execute_suite(node.body, frame)
+            elif isinstance(node.orelse, cst.If):
+                self.exec_If(node.orelse, frame)
+            elif node.orelse is not None:
+                self.execute_suite(node.orelse.body, frame)
+            return
         guard = rank_guard(node.test)
         before = frame.env
         frame.env = dict(before)
@@ -262,6 +273,24 @@ class StatementExecutor:
         frame.env[node.name.value] = cls
         if frame.emit and frame.depth == 0:
             self.queue_class(cls)
+
+    def none_test(self, test, frame: Frame) -> Optional[bool]:
+        """The outcome of ``x is None`` / ``x is not None`` when what ``x`` holds is known to be
+        None or known to be something else (an array, a number, a dict); None when it is not known."""
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+            return None
+        comparison = test.comparisons[0]
+        if not (isinstance(comparison.operator, (cst.Is, cst.IsNot)) and isinstance(comparison.comparator, cst.Name)
+                and comparison.comparator.value == "None"):
+            return None
+        value = self.evaluate(test.left, frame)
+        if isinstance(value, NoneValue):
+            is_none = True
+        elif isinstance(value, (ArrayValue, IntValue, TupleValue, DictValue)) and not (isinstance(value, ArrayValue) and value.basis):
+            is_none = False
+        else:
+            return None
+        return is_none if isinstance(comparison.operator, cst.Is) else not is_none
 
     def distrust_rank(self, guard, frame: Frame, branch_taken: bool) -> None:
         """``if y.ndim == 2:`` where y is known rank-1: in the branch the code says otherwise,
