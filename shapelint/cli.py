@@ -313,61 +313,53 @@ class Report:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def shapes(file: str, output_format: str) -> None:
-    """Print the inferred shape of every assigned array: ``LINE:COL NAME SHAPE``."""
-    from .domain.shapes import Shape
-    from .infer.values import ArrayValue
-    from .positions import form_feed_shifts
+    """Print the inferred shape of every assigned array: ``LINE:COL NAME SHAPE``
+    (in a notebook ``cell N:LINE:COL NAME SHAPE``)."""
+    from .assigned import assigned_shapes
+    from .notebook import NotebookError, is_notebook, lint_notebook, read_notebook
 
     try:
         source = read_regular(file)
     except OSError as exc:
         click.echo(f"shapelint: error: {printable(problem(file, 'read', exc))}", err=True)
         sys.exit(EXIT_ERROR)
+    notebook = None
+    if is_notebook(file):
+        try:
+            notebook = read_notebook(source)
+        except NotebookError as exc:
+            click.echo(f"shapelint: error: {printable(file)} {exc}", err=True)
+            sys.exit(EXIT_ERROR)
     with time_budget(DEFAULT_TIMEOUT):
-        result = lint_source(source, file)
+        result = lint_notebook(source, file) if notebook is not None else lint_source(source, file)
     if result.analysis is None:
         for finding in result.findings:
             click.echo(f"{finding.where}: {finding.code} {finding.message}", err=True)
         sys.exit(EXIT_ERROR if result.findings else EXIT_CLEAN)
-    analysis = result.analysis
-    contexts = shapes_by_call(analysis)
-    sites = [site.call for by_target in contexts.values() for site, _ in by_target]
-    positions = result.context.locate([target for target, _ in analysis.assignments] + sites)
-    shifts = form_feed_shifts(source, result.module)  # columns libcst lost to form feeds
-    rows = []
-    for target, value in analysis.assignments:
-        if isinstance(value, ArrayValue) or target in contexts:
-            start = positions[target].start
-            shape = value.shape if isinstance(value, ArrayValue) else Shape(None)
-            called = [(site, other) for site, other in contexts.get(target, ()) if str(other) != str(shape)]
-            rows.append((start.line, start.column + 1 + shifts.get(start.line, 0), target.value, shape, called))
+    rows = assigned_shapes(result, notebook.source if notebook is not None else source, notebook)
+
+    def call_line(line: int) -> str:
+        return "at line {}".format(line) if notebook is None else "in cell {}, line {}".format(*notebook.locate(line))
+
     if output_format == "json":
         items = []
-        for line, column, name, shape, called in rows:
-            item = {"name": name, "row": line, "column": column, "shape": str(shape),
-                    "dims": None if shape.dims is None else [str(d) for d in shape.dims]}
-            if called:  # only where a caller's arguments give another shape
-                item["when_called"] = [{"from": site.caller, "row": positions[site.call].start.line, "shape": str(s)} for site, s in called]
+        for row in rows:
+            item = {"name": row.name, "row": row.line, "column": row.column, "shape": str(row.shape), "dims": row.dims}
+            if row.cell is not None:
+                item["cell"] = row.cell
+            if row.called:  # only where a caller's arguments give another shape
+                item["when_called"] = [{"from": c.caller, "row": c.line, "shape": str(c.shape)} for c in row.called]
+                if notebook is not None:
+                    for entry, c in zip(item["when_called"], row.called):
+                        entry["cell"], entry["row"] = notebook.locate(c.line)
             items.append(item)
         click.echo(json.dumps(items, indent=2))
         return
-    for line, column, name, shape, called in rows:
-        click.echo(f"{line}:{column} {name} {shape}")
-        for site, other in called:
-            click.echo(f"    when called from {site.caller} at line {positions[site.call].start.line}: {other}")
-
-
-def shapes_by_call(analysis) -> dict:
-    """What each assignment held in the runs with callers' arguments (one entry per distinct shape)."""
-    from .infer.values import ArrayValue
-
-    found: dict = {}
-    for target, value, site in analysis.context_assignments:
-        if isinstance(value, ArrayValue):
-            entries = found.setdefault(target, [])
-            if all(str(shape) != str(value.shape) for _, shape in entries):
-                entries.append((site, value.shape))
-    return found
+    for row in rows:
+        cell = f"cell {row.cell}:" if row.cell is not None else ""
+        click.echo(f"{cell}{row.line}:{row.column} {row.name} {row.shape}")
+        for c in row.called:
+            click.echo(f"    when called from {c.caller} {call_line(c.line)}: {c.shape}")
 
 
 @main.command()

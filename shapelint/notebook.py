@@ -231,7 +231,8 @@ def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool
 
 
 def place_in_cell(notebook: Notebook, finding: Finding) -> Finding:
-    """The finding with its line numbers counted within its cell (a fix's positions would not be)."""
+    """The finding with its line numbers counted within its cell, and so its fix's (kept only when
+    ``--fix`` can apply it to the notebook: every edit in this cell, no line added or removed)."""
     cell, line = notebook.locate(finding.line)
     end_line, end_column = finding.end_line, finding.end_column
     if end_line:
@@ -239,7 +240,22 @@ def place_in_cell(notebook: Notebook, finding: Finding) -> Finding:
         if end_cell != cell:
             end_line, end_column = line, finding.column
     message = _LINE_MENTION.sub(lambda m: "in cell {}, line {}".format(*notebook.locate(int(m.group(2)))), finding.message)
-    return dataclasses.replace(finding, line=line, end_line=end_line, end_column=end_column, cell=cell, fix=None, message=message)
+    fix = fix_in_cell(notebook, finding.fix, cell)
+    return dataclasses.replace(finding, line=line, end_line=end_line, end_column=end_column, cell=cell, fix=fix, message=message)
+
+
+def fix_in_cell(notebook: Notebook, fix: Optional[dict], cell: int) -> Optional[dict]:
+    """``fix`` with its edits' rows counted within ``cell``; None when ``--fix`` could not apply it
+    to the notebook (an edit in another cell, or one that adds or removes lines)."""
+    if fix is None:
+        return None
+    edits = []
+    for edit in fix["edits"]:
+        (start_cell, start_row), (end_cell, end_row) = (notebook.locate(edit[key]["row"]) for key in ("location", "end_location"))
+        if start_cell != cell or end_cell != cell or edit["content"].count("\n") != end_row - start_row:
+            return None
+        edits.append({**edit, "location": {**edit["location"], "row": start_row}, "end_location": {**edit["end_location"], "row": end_row}})
+    return {**fix, "edits": edits}
 
 
 _LINE_MENTION = re.compile(r"\b(on|at) line (\d+)\b")  # "made by `np.zeros(n)` on line 3": lines of the joined cells

@@ -285,3 +285,38 @@ def test_directories_are_walked_for_notebooks_but_not_checkpoints(tmp_path):
     checkpoints.mkdir()
     (checkpoints / "nb-checkpoint.ipynb").write_text(notebook(SETUP, BUG))
     assert [p.name for p in python_files([str(tmp_path)])] == ["nb.ipynb"]
+
+
+# --- notebook findings in JSON, SARIF and `shapes` ------------------------------------------------
+
+
+FIXTURE_NB = ROOT / "fixtures" / "notebooks" / "bias_gradient_across_cells.ipynb"
+
+
+def test_json_notebook_finding_carries_its_fix_in_cell_lines():
+    from shapelint.output import json_format
+
+    (finding,) = lint_notebook(FIXTURE_NB.read_bytes(), str(FIXTURE_NB)).findings
+    item = json.loads(json_format.render([finding]))[0]
+    assert item["cell"] == 3 and item["location"]["row"] == 2
+    (edit,) = item["fix"]["edits"]
+    assert edit["location"] == {"row": 2, "column": 6} and edit["content"] == "np.sum(dZ, axis=1, keepdims=True)"
+
+
+def test_sarif_notebook_region_is_the_line_of_the_ipynb_file():
+    from shapelint.output import sarif
+
+    (finding,) = lint_notebook(FIXTURE_NB.read_bytes(), str(FIXTURE_NB)).findings
+    (res,) = sarif.document([finding])["runs"][0]["results"]
+    region = res["locations"][0]["physicalLocation"]["region"]
+    line = FIXTURE_NB.read_text().splitlines()[region["startLine"] - 1]
+    assert line[region["startColumn"] - 1:region["endColumn"] - 1] == "np.sum(dZ, axis=1)"
+    assert res["message"]["text"].startswith("cell 3, line 2, column 6: ")
+
+
+def test_shapes_prints_a_notebooks_shapes_by_cell():
+    result = CliRunner().invoke(main, ["shapes", str(FIXTURE_NB)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines and all(line.startswith("cell ") for line in lines)
+    assert "cell 1:6:1 X (2, 400)" in lines

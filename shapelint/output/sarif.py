@@ -9,6 +9,12 @@ own ``primaryLocationLineHash``.
 
 Columns count Unicode code points (``run.columnKind``), as shapelint's do; end columns are
 exclusive, as SARIF's are.
+
+A notebook finding counts lines within its cell, which SARIF cannot say (it has no cells), so its
+region points at the ``.ipynb`` file's own line holding that line of the cell's source (with
+columns when the JSON string escapes nothing before them; line 1 when the source is not found);
+the message starts with ``cell 3, line 2, column 5:``, and ``properties`` carry ``cell`` and the
+range within the cell (``cellRegion``).
 """
 from __future__ import annotations
 
@@ -23,7 +29,9 @@ from urllib.parse import quote_from_bytes
 
 from .. import __version__
 from ..docs import all_docs, section
+from ..files import read_regular
 from ..findings import SYNTAX_CODE, Finding
+from ..notebook_lines import CellLines
 from .context import RenderContext, printable
 from .full import source_line
 
@@ -100,7 +108,11 @@ def fingerprint(finding: Finding, line_text: Optional[str]) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def region(finding: Finding) -> dict:
+def region(finding: Finding, cells: Optional[CellLines] = None) -> dict:
+    """The finding's range; a notebook finding's (lines within its cell) is moved to the ``.ipynb``
+    file's own lines, where the cell's source is (columns only where the JSON string has no escape)."""
+    if finding.cell is not None:
+        return notebook_region(finding, cells)
     end_line = max(finding.end_line, finding.line) if finding.end_line else finding.line
     end_column = finding.end_column if finding.end_line else finding.column + 1
     if end_line == finding.line:
@@ -108,25 +120,59 @@ def region(finding: Finding) -> dict:
     return {"startLine": finding.line, "startColumn": finding.column, "endLine": end_line, "endColumn": end_column}
 
 
-def result(finding: Finding, index: int, fingerprint_value: str) -> dict:
+def notebook_region(finding: Finding, cells: Optional[CellLines]) -> dict:
+    start = cells.spot(finding.cell, finding.line, finding.column) if cells else None
+    if start is None:
+        return {"startLine": 1}  # the cell's source could not be found in the file: the message names the cell
+    out = {"startLine": start.line}
+    if start.column is not None:
+        out["startColumn"] = start.column
+        if finding.end_line == finding.line and finding.end_column > finding.column:
+            end = cells.spot(finding.cell, finding.line, finding.end_column)
+            if end is not None and end.column is not None:
+                out["endColumn"] = end.column
+    return out
+
+
+def notebook_lines(path: str, cache: dict) -> Optional[CellLines]:
+    if path not in cache:
+        try:
+            cache[path] = CellLines(read_regular(path).decode("utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            cache[path] = None
+    return cache[path]
+
+
+def result(finding: Finding, index: int, fingerprint_value: str, cells: Optional[CellLines] = None) -> dict:
     out: dict = {
         "ruleId": finding.code,
         "ruleIndex": index,
         "level": level(finding.code),
-        "message": {"text": printable(finding.message)},
+        "message": {"text": printable(finding.message if finding.cell is None else f"{cell_place(finding)}: {finding.message}")},
         "locations": [
             {
                 "physicalLocation": {
                     "artifactLocation": {"uri": artifact_uri(finding.path)},
-                    "region": region(finding),
+                    "region": region(finding, cells),
                 }
             }
         ],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint_value},
     }
     if finding.cell is not None:
-        out["properties"] = {"cell": finding.cell}
+        out["properties"] = {"cell": finding.cell, "cellRegion": cell_region(finding)}
     return out
+
+
+def cell_place(finding: Finding) -> str:
+    return f"cell {finding.cell}, line {finding.line}, column {finding.column}"
+
+
+def cell_region(finding: Finding) -> dict:
+    """Where the finding is within its cell, as a region would say it (a property: SARIF has no cells)."""
+    end_line = max(finding.end_line, finding.line) if finding.end_line else finding.line
+    end_column = finding.end_column if finding.end_line else finding.column + 1
+    return {"startLine": finding.line, "startColumn": finding.column, "endLine": end_line, "endColumn": max(end_column, 1)}
 
 
 def document(findings: Iterable[Finding], ctx: Optional[RenderContext] = None) -> dict:
@@ -134,13 +180,15 @@ def document(findings: Iterable[Finding], ctx: Optional[RenderContext] = None) -
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
     seen: dict[tuple[str, str], int] = {}
+    notebooks: dict = {}
     for finding in findings:
         if finding.code not in index:  # a code with no rule class (SL100 unused-suppression, ...)
             index[finding.code] = len(rules)
             rules.append(rule_descriptor(finding.code, finding.name, None))
         digest = fingerprint(finding, source_line(ctx, finding))
         seen[(finding.path, digest)] = occurrence = seen.get((finding.path, digest), 0) + 1
-        results.append(result(finding, index[finding.code], f"{digest}:{occurrence}"))
+        cells = notebook_lines(finding.path, notebooks) if finding.cell is not None else None
+        results.append(result(finding, index[finding.code], f"{digest}:{occurrence}", cells))
     driver: dict = {"name": "shapelint", "version": __version__}
     if INFORMATION_URI:
         driver["informationUri"] = INFORMATION_URI
