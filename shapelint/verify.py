@@ -28,6 +28,8 @@ import numpy as np
 
 from reference_net import loops
 
+from .verify_api import Api, ApiMismatch, check_api, expected_api
+
 API = ("init_params", "forward", "cost", "backward", "train")
 RELATIVE_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = 1e-12  # for arrays that are (near) zero, like fresh biases
@@ -96,6 +98,9 @@ class Tally:
         self.worst_relative = 0.0
         self.init_values_match = True
         self.printed_lines = 0
+        self.cases: list = []  # as run (a network with one activation built in runs every case with it)
+        self.minibatch = False  # train took batch_size
+        self.train_values = True  # train took the seed, so its values could be compared
 
 
 def verify(path: str, out: Optional[TextIO] = None) -> int:
@@ -108,8 +113,14 @@ def verify(path: str, out: Optional[TextIO] = None) -> int:
         print(f"shapelint verify: could not load {path}: {error}", file=out)
         return EXIT_LOAD_ERROR
     try:
+        api = check_api(module)
+    except ApiMismatch as error:
+        sys.modules.pop(module.__name__, None)
+        print(f"shapelint verify: cannot run {path}: {error}", file=out)
+        return EXIT_LOAD_ERROR
+    try:
         for case in CASES:
-            verify_case(module, case, tally)
+            verify_case(module, case, tally, api)
     except Mismatch as mismatch:
         report_mismatch(path, mismatch, out)
         return EXIT_MISMATCH
@@ -154,8 +165,8 @@ def load_user_module(path: str, tally: Optional[Tally] = None):
     missing = [name for name in API if not callable(getattr(module, name, None))]
     if missing:
         sys.modules.pop(module.__name__, None)
-        raise LoadError(f"missing API function(s): {', '.join(missing)} "
-                        f"(expected: {', '.join(API)})")
+        raise LoadError(f"missing API function(s): {', '.join(missing)}; "
+                        f"expected (features-first: every example is a column):\n{expected_api()}")
     return module
 
 
@@ -211,10 +222,15 @@ def make_case_data(case: Case, index: int):
     return X, Y, params
 
 
-def verify_case(module, case: Case, tally: Tally) -> None:
+def verify_case(module, case: Case, tally: Tally, api: Optional[Api] = None) -> None:
     """init_params, forward, cost, backward and train for one case; raises on the first difference."""
+    api = api or Api()
     X, Y, params = make_case_data(case, CASES.index(case))
     path = module.__file__
+    if not api.forward_hidden:  # one activation, built in: the case is run with the one it matches
+        case = Case(case.layer_dims, case.m, builtin_hidden(module, X, params, tally))
+
+    tally.cases.append(case)
 
     def user(call, function, *args, **kwargs):
         return call_user(tally, path, f"{call} {case}", function, *args, **kwargs)
@@ -224,7 +240,8 @@ def verify_case(module, case: Case, tally: Tally) -> None:
     compare_init(case, expected_init, got_init, tally)
 
     expected_AL, expected_cache = loops.forward(X, params, case.hidden)
-    got_forward = user("forward", module.forward, X.copy(), copy.deepcopy(params), case.hidden)
+    hidden_arg = (case.hidden,) if api.forward_hidden else ()
+    got_forward = user("forward", module.forward, X.copy(), copy.deepcopy(params), *hidden_arg)
     got_AL, got_cache = unpack_pair(got_forward, "forward", "(AL, cache)", case)
     compare_array(f"forward: AL {case}", expected_AL, got_AL, tally)
 
@@ -235,20 +252,39 @@ def verify_case(module, case: Case, tally: Tally) -> None:
     got_grads = user("backward", module.backward, got_AL, Y.copy(), copy.deepcopy(params), got_cache)
     compare_dict("backward", case, expected_grads, got_grads, tally)
 
-    for batch_size in (None, MINI_BATCH_SIZE):
-        verify_training(module, case, X, Y, batch_size, user, tally)
+    for batch_size in (None, MINI_BATCH_SIZE) if "batch_size" in api.train_options else (None,):
+        verify_training(module, case, X, Y, batch_size, user, tally, api)
 
 
-def verify_training(module, case: Case, X, Y, batch_size, user, tally: Tally) -> None:
-    """A few epochs of train; values compared only if init_params drew the reference weights."""
+def builtin_hidden(module, X, params, tally: Tally) -> str:
+    """For a ``forward(X, params)`` without ``hidden``: the activation its output matches (tanh if none)."""
+    try:
+        with quiet(tally):
+            got = np.asarray(module.forward(X.copy(), copy.deepcopy(params))[0], dtype=float)
+    except Exception:  # noqa: BLE001 - the comparison proper reports it, with where it raised
+        return "tanh"
+    for hidden in ("tanh", "relu"):
+        if close(loops.forward(X, params, hidden)[0], got):
+            return hidden
+    return "tanh"
+
+
+def verify_training(module, case: Case, X, Y, batch_size, user, tally: Tally, api: Optional[Api] = None) -> None:
+    """A few epochs of train; values compared only if init_params drew the reference weights (and
+    train takes the seed); options the user's train lacks are not passed."""
+    api = api or Api()
     schedule = "full batch" if batch_size is None else f"batch_size={batch_size}"
     call = f"train ({TRAIN_EPOCHS} epochs, {schedule})"
     dims = list(case.layer_dims)
-    kwargs = dict(batch_size=batch_size, seed=INIT_SEED, hidden=case.hidden)
-    got = user(call, module.train, X.copy(), Y.copy(), dims, TRAIN_EPOCHS, TRAIN_LR, **kwargs)
+    hidden = case.hidden if "hidden" in api.train_options or not api.forward_hidden else (api.forward_default_hidden or "tanh")
+    kwargs = dict(batch_size=batch_size, seed=INIT_SEED, hidden=hidden)
+    got = user(call, module.train, X.copy(), Y.copy(), dims, TRAIN_EPOCHS, TRAIN_LR,
+               **api.train_kwargs(batch_size, INIT_SEED, case.hidden))
     got_params, got_costs = unpack_pair(got, "train", "(params, costs)", case)
     expected_params, expected_costs = loops.train(X, Y, dims, TRAIN_EPOCHS, TRAIN_LR, **kwargs)
-    compare_values = tally.init_values_match
+    compare_values = tally.init_values_match and "seed" in api.train_options
+    tally.minibatch |= batch_size is not None
+    tally.train_values &= "seed" in api.train_options
     compare_dict(f"{call}: params", case, expected_params, got_params, tally, compare_values)
     costs_what = f"{call}: costs {case}"
     got_costs_array = as_array(costs_what, got_costs)
@@ -381,21 +417,25 @@ def report_user_error(path: str, error: UserCodeError, out: TextIO) -> None:
         if frame.line:
             print(f"        {frame.line.strip()}", file=out)
     else:
-        print("    (raised outside your file: check the function's signature and return value)",
-              file=out)
+        print("    (raised outside your file: check the function's signature and return value)", file=out)
+        print(f"  expected (features-first: every example is a column):\n{expected_api()}", file=out)
 
 
 def report_match(path: str, tally: Tally, out: TextIO) -> None:
     print(f"shapelint verify: match for {path}", file=out)
-    print(f"  compared with the loop twin (reference_net.loops) on {len(CASES)} configurations: "
-          + "; ".join(str(case) for case in CASES), file=out)
-    train_values = ("trained params; costs per epoch for full batch" if tally.init_values_match else
-                    "shapes only: init_params draws different weights than the reference, "
-                    "so trained values cannot be compared")
+    cases = tally.cases or list(CASES)
+    print(f"  compared with the loop twin (reference_net.loops) on {len(cases)} configurations: "
+          + "; ".join(str(case) for case in cases), file=out)
+    if not tally.init_values_match:
+        train_values = "shapes only: init_params draws different weights than the reference, so trained values cannot be compared"
+    elif not tally.train_values:
+        train_values = "shapes only: train takes no seed, so its weights cannot be the reference's"
+    else:
+        train_values = "trained params; costs per epoch for full batch"
     init_values = "same values" if tally.init_values_match else "different values"
+    schedules = f"full batch and batch_size={MINI_BATCH_SIZE}" if tally.minibatch or not tally.cases else "full batch (train takes no batch_size)"
     print(f"  per configuration: init_params (keys, shapes; {init_values}), forward AL, cost, "
-          f"every backward gradient, train {TRAIN_EPOCHS} epochs full batch and "
-          f"batch_size={MINI_BATCH_SIZE} ({train_values})", file=out)
+          f"every backward gradient, train {TRAIN_EPOCHS} epochs {schedules} ({train_values})", file=out)
     print(f"  {tally.arrays} arrays agree; largest relative difference "
           f"{tally.worst_relative:.1e} (tolerance {RELATIVE_TOLERANCE:g})", file=out)
     if tally.printed_lines:

@@ -158,3 +158,43 @@ def test_different_init_still_verifies_shapes(tmp_path, seed_line):
     code, report = run(path)
     assert code == 0, report
     assert "shapes only" in report
+
+
+COURSE_STYLE = '''
+from reference_net import vectorized as v
+
+def init_params(layer_dims, seed=0):
+    return v.init_params(layer_dims, seed)
+
+def forward(X, params):  # one activation, built in; no `hidden`
+    return v.forward(X, params, "relu")
+
+def cost(AL, Y):
+    return v.cost(AL, Y)
+
+def backward(AL, Y, params, cache):
+    return v.backward(AL, Y, params, cache)
+
+def train(X, Y, layer_dims, epochs, lr):  # no batch_size, seed or hidden
+    return v.train(X, Y, layer_dims, epochs, lr, hidden="relu")
+'''
+
+
+def test_the_documented_api_without_options_is_accepted(tmp_path):
+    path = tmp_path / "course_net.py"
+    path.write_text(COURSE_STYLE)
+    code, report = run(path)
+    assert code == 0, report
+    assert "hidden=relu" in report and "hidden=tanh" not in report
+
+
+def test_a_signature_that_does_not_fit_names_the_expected_api(tmp_path):
+    path = tmp_path / "net.py"
+    path.write_text(COURSE_STYLE.replace("def backward(AL, Y, params, cache):", "def backward(AL, Y, cache):")
+                    .replace("v.backward(AL, Y, params, cache)", "None"))
+    code, report = run(path)
+    assert code == 2, report
+    assert "TypeError" not in report.splitlines()[0]
+    assert "backward(AL, Y, cache): too many positional arguments" in report
+    assert "backward(AL, Y, params, cache) -> grads" in report
+    assert "train(X, Y, layer_dims, epochs, lr[, batch_size=None]" in report
