@@ -11,10 +11,9 @@ from typing import Optional
 
 import libcst as cst
 
-from ..cst_walk import direct_children
 from ..domain.dims import Dim, dim_eq, sym
 from .declarations import annotation_shape, docstring_declarations
-from .imports import dotted
+from .imports import dotted, nested_statements
 from .events import Declared
 from .frame import CallSite, Frame
 from ..domain.shapes import Shape, shapes_eq
@@ -267,7 +266,7 @@ def attributes_assigned_outside_init(cls: UserClass) -> set[str]:
     for name, method in cls.methods.items():
         if name == "__init__":
             continue
-        for node in _walk(method.node.body):
+        for node in _small_statements(method.node.body):
             targets = []
             if isinstance(node, cst.Assign):
                 targets = [t.target for t in node.targets]
@@ -288,12 +287,16 @@ def _flatten_targets(target):
         yield target
 
 
-def _walk(node: cst.CSTNode):
-    stack = [node]
+def _small_statements(body: cst.BaseSuite):
+    """The simple statements of a body and of the blocks nested in it (not of nested functions or
+    classes: their ``self`` is another), without walking into expressions, which cannot assign."""
+    stack: list[cst.CSTNode] = list(body.body) if isinstance(body, cst.IndentedBlock) else [body]
     while stack:
         current = stack.pop()
-        yield current
-        stack.extend(direct_children(current))
+        if isinstance(current, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            yield from current.body
+        elif not isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            stack.extend(nested_statements(current))
 
 
 def _is_int_annotation(node: cst.BaseExpression) -> bool:

@@ -18,7 +18,6 @@ FOREIGN_ARRAY_LIBRARIES = frozenset((
     "torch", "tensorflow", "jax", "jaxlib", "cupy", "dask", "mxnet", "paddle", "mlx", "tinygrad",
     "keras", "cudf", "xarray", "sparse", "numba.cuda", "chainer", "theano", "pytensor", "autograd",
 ))
-_SUBMODULES = {"random", "linalg", "fft"}
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -56,17 +55,18 @@ def imports_foreign_arrays(module: cst.Module) -> bool:
     stack: list[cst.CSTNode] = list(module.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.SimpleStatementLine):
+        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in node.body:
                 if isinstance(small, (cst.Import, cst.ImportFrom)) and any(map(is_foreign_array_library, imported_modules(small))):
                     return True
         else:
-            stack.extend(_nested_statements(node))
+            stack.extend(nested_statements(node))
     return False
 
 
-def _nested_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The statements of a compound statement's blocks (if/else, try/except/finally, with, def, class)."""
+def nested_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements of a compound statement's blocks (if/elif/else, for/while, try/except/finally,
+    with, def, class)."""
     blocks = [getattr(node, "body", None), getattr(node, "orelse", None), getattr(node, "finalbody", None)]
     blocks += [handler.body for handler in getattr(node, "handlers", ())]
     found: list[cst.CSTNode] = []
@@ -74,9 +74,11 @@ def _nested_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
         if isinstance(block, cst.If):
             found.append(block)
         elif isinstance(block, (cst.Else, cst.Finally)):
-            found.extend(_nested_statements(block))
+            found.extend(nested_statements(block))
         elif isinstance(block, cst.IndentedBlock):
             found.extend(block.body)
+        elif isinstance(block, cst.SimpleStatementSuite):  # ``with w: x = 1`` on one line
+            found.append(block)
     return found
 
 
@@ -116,7 +118,13 @@ def bind_import_from(node: cst.ImportFrom, env: dict[str, Value]) -> None:
         local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
         if name == "newaxis":
             env[local] = NoneValue()
-        elif name in _SUBMODULES:
+        elif name in _imported_submodules():
             env[local] = ModuleValue(f"{module}.{name}")
         else:
             env[local] = FunctionValue(f"{module}.{name}")
+
+
+def _imported_submodules() -> frozenset:
+    from ..numpy_model.properties import IMPORTED_SUBMODULES  # numpy_model imports this module
+
+    return IMPORTED_SUBMODULES
