@@ -413,6 +413,23 @@ def rule(code: Optional[str], show_all: bool) -> None:
 
 
 @main.command()
+def server() -> None:
+    """Run the language server on stdin/stdout (diagnostics, shapes as inlay hints, hovers, quick
+    fixes), for editors; needs the extra: pip install 'shapelint[server]'."""
+    from .server import MISSING_EXTRA, missing_extra
+
+    try:
+        from .server import serve
+        from .server import handlers  # noqa: F401 - imports pygls: fails here, not after the client connected
+    except ImportError as exc:
+        if not missing_extra(exc):
+            raise
+        click.echo(f"shapelint: error: {MISSING_EXTRA} ({exc})", err=True)
+        sys.exit(EXIT_ERROR)
+    serve()
+
+
+@main.command()
 @click.argument("path", type=click.Path())
 def verify(path: str) -> None:
     """Run the network at PATH beside the loop twin and compare every array.

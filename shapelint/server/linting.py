@@ -1,0 +1,125 @@
+"""Linting an editor's buffer: the CLI's configuration, the CLI's engine, no protocol here.
+
+A buffer is linted as ``shapelint PATH`` would lint the file on disk (the nearest
+``[tool.shapelint]`` above it, its per-file ignores and excludes), so the editor and CI agree.
+A notebook arrives as cells (LSP notebook sync); it is linted as the ``.ipynb`` would be, and
+its findings come back with the 1-based index of their cell among all cells.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..budget import time_budget
+from ..cli import enabled, lint_options
+from ..config import ConfigError, Options, Resolver
+from ..engine import FileResult, lint_source
+from ..findings import Finding
+from ..notebook import Notebook, NotebookError, lint_notebook, read_notebook
+
+
+@dataclass
+class Cell:
+    """One notebook cell as the editor has it: ``code`` cells are linted, the others only counted."""
+
+    uri: str
+    code: bool
+    text: str
+
+
+@dataclass
+class Snapshot:
+    """One version of a document, linted. ``text`` is what was linted (a notebook: its cells
+    joined, IPython masked); ``findings`` count lines in ``text``, or within their cell.
+    ``complete`` is False for a quick look at the edited function alone (``regions``)."""
+
+    uri: str
+    path: str
+    version: Optional[int]
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    result: Optional[FileResult] = None
+    notebook: Optional[Notebook] = None
+    cells: list[Cell] = field(default_factory=list)
+    complete: bool = True
+    blocks: tuple = ()  # (start line, end line, text) of the top-level definitions, for the quick look
+
+
+class Linter:
+    """Settings per file from the nearest pyproject (cached per directory, dropped on ``reload``)."""
+
+    def __init__(self, config_path: Optional[Path] = None) -> None:
+        self.config_path = config_path
+        self.config_error: Optional[str] = None
+        self.resolver = self._resolver()
+
+    def _resolver(self) -> Resolver:
+        try:
+            self.config_error = None
+            return Resolver(Options(), self.config_path)
+        except ConfigError as exc:
+            self.config_error = str(exc)
+            return Resolver(Options(), None)
+
+    def reload(self) -> None:
+        """A pyproject.toml changed: read the configuration again."""
+        self.resolver = self._resolver()
+
+    def _settings(self, path: str):
+        try:
+            return self.resolver.for_path(Path(path)), None
+        except ConfigError as exc:  # a broken pyproject above this file: say so, lint with the defaults
+            return Resolver(Options(), None).for_path(Path(path)), str(exc)
+
+    def excluded(self, path: str) -> bool:
+        settings, _ = self._settings(path)
+        return settings.excluded(Path(path))
+
+    def lint_python(self, uri: str, path: str, version: Optional[int], text: str) -> Snapshot:
+        result, findings = self.run(path, text, lint_source)
+        return Snapshot(uri, path, version, text, findings, result)
+
+    def lint_cells(self, uri: str, path: str, version: Optional[int], cells: list[Cell]) -> Snapshot:
+        document = notebook_json(cells)
+        try:
+            notebook = read_notebook(document)
+        except NotebookError:
+            notebook = None
+        result, findings = self.run(path, document, lint_notebook)
+        return Snapshot(uri, path, version, notebook.source if notebook else "", findings, result, notebook, list(cells))
+
+    def run(self, path: str, source: str, lint) -> tuple[FileResult, list[Finding]]:
+        """Lint with the file's options and keep what its configuration enables (as ``shapelint check``)."""
+        self.config_error = None
+        try:
+            options = lint_options(self.resolver, path)
+        except ConfigError as exc:
+            self.config_error = str(exc)
+            options = lint_options(Resolver(Options(), None), path)
+        with time_budget(options.timeout):
+            result = lint(source, path, options.report_unused, options.hints, options.select)
+        try:
+            kept = enabled(self.resolver, result.findings)
+        except ConfigError:
+            kept = result.findings
+        return result, kept
+
+
+def notebook_json(cells: list[Cell]) -> str:
+    """The cells as an nbformat 4 document, so the notebook is read exactly as its file would be."""
+    return json.dumps({
+        "cells": [{"cell_type": "code" if cell.code else "markdown", "metadata": {}, "source": cell.text,
+                   **({"outputs": [], "execution_count": None} if cell.code else {})} for cell in cells],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    })
+
+
+def path_of(uri: str, to_fs_path) -> str:
+    """A file path for the configuration to apply by; an unsaved buffer is taken to be in the working directory."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return path or os.path.join(os.getcwd(), "untitled.py")
