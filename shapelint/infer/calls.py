@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..domain.dims import const, unknown
-from ..numpy_model import registry
+from ..numpy_model import properties, registry
 from .frame import Frame
 from .values import (
     SCALAR_NUMBER,
@@ -52,7 +52,7 @@ class CallEvaluator:
                 args.append((arg.value, value))
         if starred:
             return UNKNOWN
-        if isinstance(func, FunctionValue) and func.qualname == "numpy.vectorize":
+        if isinstance(func, FunctionValue) and properties.has(func.qualname, "python_loop"):
             self.emit_implicit_loop(node, None, None, frame)
         elif func is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value == "map" and len(args) == 2 and not frame.is_bound("map"):
             self.emit_implicit_loop(node, args[1][0], None, frame)

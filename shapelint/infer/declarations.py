@@ -13,6 +13,7 @@ import libcst as cst
 
 from ..domain.dims import AnyDim, const, unknown
 from ..domain.shapes import UNKNOWN_SHAPE, Shape, shape_of
+from ..numpy_model import properties
 
 DimToken = Union[str, int, None]
 ShapeSpec = Optional[list[DimToken]]
@@ -20,7 +21,6 @@ ShapeSpec = Optional[list[DimToken]]
 _TUPLE = r"\(([^()]*)\)"
 _DOC_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*:\s*(.*)$")
 _DIM_TOKEN = re.compile(r"^(?:[A-Za-z_][\w.]*|\d+|\?)$")
-_NUMPY_ARRAY_TYPES = frozenset(("ndarray", "NDArray", "ArrayLike"))
 _JAXTYPING_DTYPES = re.compile(
     r"^(Float|Int|UInt|Bool|Shaped|Num|Real|Complex|Inexact|Integer|Key|"
     r"Float\d+|Int\d+|UInt\d+|Complex\d+|BFloat16)$"
@@ -210,7 +210,7 @@ def annotation_shape(node: cst.BaseExpression) -> ShapeSpec | bool:
     outer = _last_name(node.value)
     items = _subscript_items(node)
     if outer and _JAXTYPING_DTYPES.match(outer) and len(items) == 2:
-        if _last_name(items[0]) not in _NUMPY_ARRAY_TYPES:
+        if _last_name(items[0]) not in properties.ARRAY_TYPES:
             return False  # Float[torch.Tensor, "b n"], Float[Array, ...] (jax): not a NumPy array
         text = _string_value(items[1])
         if text is not None:

@@ -11,6 +11,7 @@ from ..domain.dims import Dim, UnknownDim, const, dim_add, dim_mul, dim_sub, unk
 from ..domain.shapes import SCALAR, Shape, ShapeError, attempt, size
 from ..cst_walk import direct_children
 from ..literals import integer_literal
+from ..numpy_model import properties
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .project import LazyImport, UserModule
@@ -38,8 +39,6 @@ from .values import (
 
 Arg = tuple[cst.BaseExpression, Value]
 
-_SUBMODULES = {"random", "linalg", "fft", "ma", "polynomial", "testing", "lib", "char", "emath"}
-_CONSTANTS = {"pi", "e", "inf", "nan", "euler_gamma", "PINF", "NINF", "Inf", "NaN"}
 _ELEMENTWISE_OPS = {
     cst.Add: "+",
     cst.Subtract: "-",
@@ -248,9 +247,9 @@ class ExpressionEvaluator:
         if isinstance(base, ModuleValue):
             if name == "newaxis":
                 return NoneValue()
-            if name in _CONSTANTS:
+            if name in properties.CONSTANTS:
                 return SCALAR_NUMBER
-            if name in _SUBMODULES and base.qualname == "numpy":
+            if name in properties.SUBMODULES and base.qualname == "numpy":
                 return ModuleValue(f"{base.qualname}.{name}")
             return FunctionValue(f"{base.qualname}.{name}")
         if isinstance(base, ArrayValue):

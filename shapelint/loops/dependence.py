@@ -26,6 +26,7 @@ import libcst as cst
 from ..domain.dims import dim_eq
 from ..domain.shapes import Shape
 from ..infer.values import ArrayValue
+from ..numpy_model import properties
 from .effects import Effects
 from .header import Header, read_header
 from .indices import OTHER, VSLICE, classify_level, mentions, names_in, var_positions
@@ -179,8 +180,7 @@ def _minmax(func: cst.BaseExpression, entry: dict) -> Optional[str]:
 
     if isinstance(func, cst.Name) and func.value in ("max", "min") and func.value not in entry:
         return func.value
-    name = qualname(func, entry)
-    return {"numpy.maximum": "max", "numpy.minimum": "min", "numpy.fmax": "max", "numpy.fmin": "min"}.get(name or "")
+    return properties.value(qualname(func, entry), "step_of")
 
 
 def _accumulated(d, scan: Scan) -> Optional[cst.BaseExpression]:

@@ -16,6 +16,7 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.imports import dotted
+from ..numpy_model import properties
 from .syntax import bound_names
 from ..infer.values import FunctionValue, ModuleValue, UserFunction
 
@@ -24,23 +25,9 @@ PURE_BUILTINS = frozenset({
     "bool", "complex", "pow", "divmod", "isinstance", "tuple", "list", "dict", "reversed",
     "sorted", "any", "all", "slice", "str", "repr",
 })
-PURE_METHODS = frozenset({
-    "sum", "mean", "std", "var", "max", "min", "prod", "argmax", "argmin", "any", "all", "ptp",
-    "item", "reshape", "copy", "astype", "dot", "transpose", "flatten", "ravel", "squeeze",
-    "clip", "round", "cumsum", "cumprod", "tolist", "nonzero", "conj", "conjugate", "swapaxes",
-    "repeat", "take", "trace", "diagonal", "argsort", "get", "keys", "values", "items",
-    "count", "index", "format",
-})
-LOCAL_MUTATORS = frozenset({"append", "extend", "fill", "sort", "insert", "update"})
-NUMPY_WRITERS = frozenset({
-    "save", "savez", "savez_compressed", "savetxt", "load", "loadtxt", "genfromtxt", "fromfile",
-    "tofile", "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis", "seterr",
-    "set_printoptions", "printoptions", "errstate", "vectorize", "frompyfunc",
-})
-FRESH_NUMPY = frozenset({
-    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like",
-    "array", "copy", "eye", "identity", "arange", "linspace",
-})
+# Python's own methods (dict, list, str); the ndarray methods are described in numpy_model
+PURE_METHODS = frozenset({"get", "keys", "values", "items", "count", "index", "format"})
+LOCAL_MUTATORS = frozenset({"append", "extend", "insert", "update"})
 MAX_DEPTH = 3
 
 
@@ -68,7 +55,7 @@ def is_fresh(value: cst.BaseExpression, env: dict, local: frozenset = frozenset(
         return True
     if isinstance(value, cst.Call):
         name = qualname(value.func, env, local)
-        if name is not None and name.startswith("numpy.") and name[6:] in FRESH_NUMPY:
+        if properties.has(name, "fresh"):
             return True
         if isinstance(value.func, cst.Attribute) and value.func.attr.value == "copy" and not value.args:
             return True
@@ -106,10 +93,11 @@ class Effects:
         if isinstance(func, cst.Attribute):
             method = func.attr.value
             receiver = func.value
-            if method in PURE_METHODS:
+            if method in PURE_METHODS or properties.method_has(method, "pure"):
                 return None
             root = _root_name(receiver)
-            if method in LOCAL_MUTATORS and root is not None and root in fresh:
+            mutates = method in LOCAL_MUTATORS or properties.method_has(method, "in_place")
+            if mutates and root is not None and root in fresh:
                 return None
             return f"calls `{shown}`"
         return f"calls `{shown}`"
@@ -120,10 +108,9 @@ class Effects:
             return None
         if not name.startswith("numpy."):
             return f"calls `{shown}`"
-        short = name[len("numpy."):]
-        if short.startswith("random.") or short == "random":
+        if properties.draws_random(name):
             return f"draws random numbers (`{shown}`)"
-        if short in NUMPY_WRITERS or short.endswith(".at") or short.startswith(("testing", "lib.", "ma.")):
+        if properties.writes(name):
             return f"calls `{shown}`"
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "out":

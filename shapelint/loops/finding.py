@@ -16,6 +16,7 @@ from typing import Optional
 import libcst as cst
 
 from ..domain.shapes import Shape
+from ..numpy_model import properties
 from .dependence import Verdict, analyze_loop
 from .effects import Effects
 from .idioms import Rewrite, evaluate_shape, rewrites
@@ -115,7 +116,6 @@ def plain_body(verdict: Verdict, entry: dict) -> bool:
     from ..infer.values import UserFunction
     from .effects import qualname
     from .indices import names_in
-    from .lifting import PLAIN_NUMPY
     from .scan import READ
 
     if verdict.header.elements:
@@ -157,7 +157,7 @@ def plain_body(verdict: Verdict, entry: dict) -> bool:
             if isinstance(node.func, cst.Name) and isinstance(entry.get(node.func.value), UserFunction):
                 in_index += sum(1 for a in node.args if isinstance(a.value, cst.Name) and a.value.value == var)
             name = qualname(node.func, entry)
-            if name is not None and name.startswith("numpy.") and name[6:] not in PLAIN_NUMPY:
+            if name is not None and name.startswith("numpy.") and not properties.has(name, "batches"):
                 return False
             if isinstance(node.func, cst.Attribute) and name is None and node.func.attr.value not in ("item", "dot", "append"):
                 return False

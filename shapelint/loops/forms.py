@@ -10,14 +10,9 @@ from typing import Optional
 
 import libcst as cst
 
+from ..numpy_model import properties
 from .effects import qualname
 from .syntax import short_code
-
-
-RAGGED = frozenset({
-    "compress", "nonzero", "flatnonzero", "argwhere", "extract", "unique", "trim_zeros", "delete",
-    "insert", "append", "setdiff1d", "intersect1d", "union1d", "resize",
-})
 
 
 def ragged_call(node: cst.Call, entry: dict, local) -> Optional[str]:
@@ -25,9 +20,9 @@ def ragged_call(node: cst.Call, entry: dict, local) -> Optional[str]:
     name = qualname(node.func, entry, local)
     short = name[6:] if name and name.startswith("numpy.") else None
     positional = [a for a in node.args if a.keyword is None]
-    if short in RAGGED or (short == "where" and len(positional) == 1):
+    if properties.has(name, "data_length") or (short == "where" and len(positional) == 1):
         return f"makes arrays of data-dependent length (`{short_code(node.func)}`)"
-    if name is None and isinstance(node.func, cst.Attribute) and node.func.attr.value in ("nonzero", "compress"):
+    if name is None and isinstance(node.func, cst.Attribute) and properties.method_has(node.func.attr.value, "data_length"):
         return f"makes arrays of data-dependent length (`{short_code(node.func)}`)"
     return None
 

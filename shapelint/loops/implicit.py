@@ -14,11 +14,10 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.values import SCALAR_NUMBER, UserFunction
-from ..numpy_model.elementwise import BINARY, UNARY
+from ..numpy_model import properties
 from .effects import Effects, qualname
 from .finding import Finding, judge_loop
 
-ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY)
 COLLECTED = "__collected__"
 TOTAL = "__total__"
 ITEM = "__item__"
@@ -159,7 +158,7 @@ def _arithmetic(part, env: dict, params: set, hints: list) -> bool:
             hint = f"`np.{name[5:]}` for `{name}`"
             if hint not in hints:
                 hints.append(hint)
-        elif name is not None and name.startswith("numpy.") and name[len("numpy."):] in ELEMENTWISE:
+        elif properties.has(name, "ufunc"):
             pass  # a ufunc: elementwise on whole arrays too
         elif isinstance(node.func, cst.Name) and node.func.value in ("abs", "min", "max", "float") and node.func.value not in env:
             hint = {"abs": "`np.abs` for `abs`", "min": "`np.minimum` for `min`", "max": "`np.maximum` for `max`", "float": "no `float()`"}[node.func.value]
@@ -169,9 +168,6 @@ def _arithmetic(part, env: dict, params: set, hints: list) -> bool:
             return False
         return all(_arithmetic(arg.value, env, params, hints) for arg in node.args)
     return False
-
-
-ARRAY_MAKERS = {"array": 0, "asarray": 0, "fromiter": 0, "stack": 0, "vstack": 0, "hstack": -1, "column_stack": -1}
 
 
 def consumer(ctx, node, entry: dict, through_list: bool = False):
@@ -185,10 +181,11 @@ def consumer(ctx, node, entry: dict, through_list: bool = False):
     if through_list and isinstance(call.func, cst.Name) and call.func.value == "list" and "list" not in entry:
         return consumer(ctx, call, entry)
     name = np_name(call.func, entry)
-    if name in ARRAY_MAKERS and (name != "fromiter" or not isinstance(node, cst.ListComp)):
+    axis = properties.value(f"numpy.{name}", "stacks") if name is not None else None
+    if axis is not None and (name != "fromiter" or not isinstance(node, cst.ListComp)):
         if any(arg.keyword is not None and arg.keyword.value == "axis" for arg in call.args):
             return None
-        return ("array", call, ARRAY_MAKERS[name])
+        return ("array", call, axis)
     if isinstance(call.func, cst.Name) and call.func.value == "sum" and "sum" not in entry and len(call.args) == 1 and not through_list:
         return ("sum", call)
     return None

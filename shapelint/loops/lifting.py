@@ -21,20 +21,13 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.values import ArrayValue, IntValue, UserFunction
-from ..numpy_model.elementwise import BINARY, UNARY
+from ..numpy_model import properties
 from .effects import qualname
 from .indices import ELLIPSIS, FREE, FULL, NEWAXIS, VAR, VSLICE, classify
 from .layout import Layout, Slot, align, atom, has_vars, transposed
 from .scan import Scan
 
-PLAIN_NUMPY = frozenset(UNARY + BINARY + ("where", "clip", "dot", "matmul"))
-REDUCERS = frozenset({"sum", "mean", "std", "var", "max", "min", "prod", "amax", "amin"})
-MATH_TO_NUMPY = {
-    "exp": "exp", "log": "log", "tanh": "tanh", "sqrt": "sqrt", "sin": "sin", "cos": "cos",
-    "tan": "tan", "log1p": "log1p", "expm1": "expm1", "log10": "log10", "log2": "log2",
-    "fabs": "abs", "floor": "floor", "ceil": "ceil", "atan": "arctan", "asin": "arcsin",
-    "acos": "arccos", "sinh": "sinh", "cosh": "cosh", "erf": None,
-}
+REDUCERS = properties.named("reducer")  # as spelled: ``np.sum(x)`` and ``x.sum()`` alike
 
 
 @dataclass
@@ -293,7 +286,7 @@ class Lifter:
         func = node.func
         name = qualname(func, self.entry)
         if name is not None and name.startswith("math."):
-            target = MATH_TO_NUMPY.get(name[5:])
+            target = properties.MATH_EQUIVALENTS.get(name[5:])
             if target is None or keywords or len(positional) != 1:
                 raise _GiveUp
             return self.elementwise(node, positional, lambda x: self.np_call(target, [x]))
@@ -301,9 +294,9 @@ class Lifter:
             short = name[6:]
             if short in ("dot", "matmul") and len(positional) == 2 and not keywords:
                 return self.matmul(node, positional[0], positional[1], "@")
-            if short in REDUCERS and len(positional) == 1 and not keywords:
+            if properties.has(name, "reducer") and len(positional) == 1 and not keywords:
                 return self.reduce(node, positional[0], lambda arg, kw: node.with_changes(args=[cst.Arg(arg), *kw]))
-            if (short in UNARY or short in BINARY or short in ("where", "clip")) and not keywords:
+            if properties.has(name, "elementwise") and not keywords:
                 return self.elementwise(node, positional, lambda *xs: node.with_changes(args=[cst.Arg(x) for x in xs]))
             raise _GiveUp
         if isinstance(func, cst.Name) and func.value not in self.entry and not keywords:
@@ -396,7 +389,7 @@ def _elementwise_expression(node: cst.CSTNode, env: dict) -> bool:
         return not isinstance(node.operator, cst.Not) and _elementwise_expression(node.expression, env)
     if isinstance(node, cst.Call):
         name = qualname(node.func, env)
-        if name is None or not name.startswith("numpy.") or name[6:] not in UNARY + BINARY + ("where", "clip"):
+        if not properties.has(name, "elementwise"):
             return False
         return all(arg.keyword is None and not arg.star and _elementwise_expression(arg.value, env) for arg in node.args)
     return False

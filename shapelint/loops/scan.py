@@ -22,6 +22,7 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.values import ArrayValue
+from ..numpy_model import properties
 from .effects import Effects, is_fresh
 from .forms import is_mask, ragged_call, selection
 from .header import Header
@@ -29,7 +30,6 @@ from .syntax import bound_names, dotted_root, head_name, keyword, peel, short_co
 from .taint import assignments, tainted_names
 
 READ, WRITE, ACCUM, APPEND = "read", "write", "accum", "append"
-META_ATTRIBUTES = frozenset({"shape", "ndim", "dtype", "size", "itemsize", "nbytes"})
 _AUG_OPS = {
     cst.AddAssign: "+", cst.SubtractAssign: "-", cst.MultiplyAssign: "*", cst.DivideAssign: "/",
     cst.MatrixMultiplyAssign: "@", cst.PowerAssign: "**", cst.BitOrAssign: "|", cst.BitAndAssign: "&",
@@ -442,7 +442,7 @@ class _Scanner:
             self.expr(child, state)
 
     def read_chain(self, node: cst.BaseExpression, state: _State) -> None:
-        if isinstance(node, cst.Attribute) and node.attr.value in META_ATTRIBUTES:
+        if isinstance(node, cst.Attribute) and properties.method_has(node.attr.value, "meta"):
             base = node.value
             while isinstance(base, (cst.Subscript, cst.Attribute)):
                 base = base.value

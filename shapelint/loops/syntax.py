@@ -5,7 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
-VIEW_ATTRIBUTES = frozenset({"T", "real", "imag"})
+from ..numpy_model import properties
 
 
 def peel(node: cst.BaseExpression):
@@ -17,7 +17,7 @@ def peel(node: cst.BaseExpression):
         if isinstance(current, cst.Subscript):
             levels.append(tuple(current.slice))
             current = current.value
-        elif isinstance(current, cst.Attribute) and current.attr.value in VIEW_ATTRIBUTES:
+        elif isinstance(current, cst.Attribute) and properties.method_has(current.attr.value, "view"):
             transposed = transposed or current.attr.value == "T"
             current = current.value
         else:

@@ -8,13 +8,20 @@ from ..domain.dims import AnyDim, Dim, const, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, shape_of
 from ..infer.values import UNKNOWN, ArrayValue, IntValue, StrValue, TupleValue, Value, as_array
 from .kinds import integers
+from .properties import describe
 from .registry import CallContext, dim_of, function, literal_int
 
 
-@function("zeros", "ones", "empty", "full")
+@function("zeros", "ones", "empty", "full", properties={"fresh", "shape_arg"})
 def filled(ctx: CallContext) -> Value:
     dims = ctx.dims(0, "shape")
     return UNKNOWN if dims is None else ctx.made(shape_of(dims))
+
+
+describe("zeros_like", "ones_like", "empty_like", "full_like", "copy", "array", "eye", "identity", "arange", "linspace", fresh=True)
+describe("arange", "linspace", "logspace", "array", "asarray", grid=True)
+describe("array", "asarray", flat=True)
+describe("array", "asarray", "fromiter", stacks=0)
 
 
 @function("zeros_like", "ones_like", "empty_like", "full_like", "copy", "asarray", "ascontiguousarray", "asfortranarray", "asanyarray")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..infer.values import UNKNOWN, ArrayValue, Value
 from .kinds import as_dtype, booleans
+from .properties import describe
 from .registry import CallContext, function
 
 UNARY = (
@@ -26,7 +27,11 @@ PREDICATES = (
 )  # booleans: as an index, a mask
 
 
-@function(*UNARY)
+describe("maximum", "fmax", step_of="max")
+describe("minimum", "fmin", step_of="min")
+
+
+@function(*UNARY, properties={"ufunc", "elementwise", "batches"})
 def unary(ctx: CallContext) -> Value:
     source = ctx.array(0, "x")
     if source is None:
@@ -34,7 +39,7 @@ def unary(ctx: CallContext) -> Value:
     return booleans(source) if ctx.name.rsplit(".", 1)[-1] in PREDICATES else source
 
 
-@function("round", "conj", "conjugate", "astype", prefix=None, method=True)
+@function("round", "conj", "conjugate", "astype", prefix=None, method=True, properties={"pure"})
 def same_shape_method(ctx: CallContext) -> Value:
     source = ctx.array(0)
     if source is None:
@@ -43,7 +48,7 @@ def same_shape_method(ctx: CallContext) -> Value:
     return as_dtype(source, dtype[0]) if ctx.name == "astype" and dtype is not None else source
 
 
-@function(*BINARY)
+@function(*BINARY, properties={"ufunc", "elementwise", "batches"})
 def binary(ctx: CallContext) -> Value:
     left, right = ctx.arg(0, "x1"), ctx.arg(1, "x2")
     if left is None or right is None:
@@ -53,7 +58,7 @@ def binary(ctx: CallContext) -> Value:
     return booleans(result) if name in PREDICATES else result
 
 
-@function("where")
+@function("where", properties={"elementwise", "batches"})
 def where(ctx: CallContext) -> Value:
     if len(ctx.args) == 1 and not ctx.kwargs:
         from .searching import nonzero
@@ -69,7 +74,7 @@ def where(ctx: CallContext) -> Value:
     return ArrayValue(result.shape) if isinstance(result, ArrayValue) else UNKNOWN
 
 
-@function("clip", method=True)
+@function("clip", method=True, properties={"elementwise", "batches", "pure"})
 def clip(ctx: CallContext) -> Value:
     result = ctx.arg(0, "a")
     if result is None:

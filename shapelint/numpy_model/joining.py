@@ -7,7 +7,12 @@ from ..domain import ops
 from ..domain.shapes import Shape, ShapeError, shape_of
 from ..infer.values import UNKNOWN, ArrayValue, IntValue, NoneValue, StrValue, TupleValue, Value, as_array
 from .creation import slice_range
+from .properties import describe
 from .registry import CallContext, function
+
+
+describe("stack", "vstack", stacks=0)
+describe("hstack", "column_stack", stacks=-1)
 
 
 def _sequence(ctx: CallContext):

@@ -6,18 +6,19 @@ from ..domain.dims import AnyDim, Dim, dim_eq, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, shape_of
 from ..infer.values import UNKNOWN, ArrayValue, NoneValue, StrValue, TupleValue, Value, as_array
 from .kinds import integers
+from .properties import describe
 from .reductions import reduce_call
 from .registry import CallContext, function, literal_int
 
 
-@function("matmul")
+@function("matmul", properties={"batches"})
 def matmul(ctx: CallContext) -> Value:
     if len(ctx.args) < 2 or {"axes", "axis"} & set(ctx.kwargs):
         return UNKNOWN
     return ctx.interp.matmul(ctx.frame, ctx.node, "np.matmul", ctx.args[0], ctx.args[1])
 
 
-@function("dot", method=True)
+@function("dot", method=True, properties={"batches", "pure"})
 def dot(ctx: CallContext) -> Value:
     if len(ctx.args) < 2:
         return UNKNOWN
@@ -40,6 +41,9 @@ def inner(ctx: CallContext) -> Value:
     if ctx.name.endswith("vdot") or (a.shape.rank == 1 and b.shape.rank == 1):
         return ArrayValue(SCALAR)
     return UNKNOWN
+
+
+describe("trace", "diagonal", "take", prefix=None, method=True, pure=True)
 
 
 @function("trace")

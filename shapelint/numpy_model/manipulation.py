@@ -6,6 +6,7 @@ from ..domain.dims import Dim
 from ..domain.shapes import ShapeError, shape_of, size, unknown_of_rank
 from ..infer.values import UNKNOWN, ArrayValue, IntValue, NoneValue, TupleValue, Value
 from .kinds import same_kind
+from .properties import describe
 from .registry import CallContext, dim_of, dims_of, function, literal_int
 
 
@@ -25,7 +26,7 @@ def reshape(ctx: CallContext) -> Value:
     return UNKNOWN if source is None else _reshape(ctx, source, ctx.dims(1, "newshape") or ctx.dims(None, "shape"))
 
 
-@function("reshape", prefix=None, method=True)
+@function("reshape", prefix=None, method=True, properties={"pure"})
 def reshape_method(ctx: CallContext) -> Value:
     source = ctx.array(0)
     if source is None:
@@ -35,7 +36,7 @@ def reshape_method(ctx: CallContext) -> Value:
     return _reshape(ctx, source, ctx.varargs_dims(1))
 
 
-@function("ravel", "flatten", method=True)
+@function("ravel", "flatten", method=True, properties={"flat"})
 def ravel(ctx: CallContext) -> Value:
     source = ctx.array(0, "a")
     return UNKNOWN if source is None else same_kind(source, ctx.made(shape_of([size(source.shape)])))
@@ -114,7 +115,11 @@ def same_shape(ctx: CallContext) -> Value:
     return UNKNOWN if source is None else ArrayValue(source.shape)
 
 
-@function("item", "tolist", prefix=None, method=True)
+describe("ravel", "flatten", "transpose", "swapaxes", "squeeze", "repeat", "copy", prefix=None, method=True, pure=True)
+describe("fill", prefix=None, method=True, in_place=True)
+
+
+@function("item", "tolist", prefix=None, method=True, properties={"pure"})
 def to_python(ctx: CallContext) -> Value:
     return UNKNOWN  # a Python scalar or a tuple (structured arrays): no shape to follow
 

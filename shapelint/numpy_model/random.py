@@ -35,7 +35,7 @@ def _parameters_shape(ctx: CallContext, size_index: int) -> Value:
     return ArrayValue(shape) if shape.known_rank else UNKNOWN
 
 
-@function("random.randn", "random.rand")
+@function("random.randn", "random.rand", properties={"size_args"})
 def randn(ctx: CallContext) -> Value:
     if not ctx.args:
         return ArrayValue(SCALAR)

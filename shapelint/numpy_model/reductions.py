@@ -8,6 +8,7 @@ from ..domain.dims import const, dim_eq, is_one, probably_not_one, unknown
 from ..domain.shapes import Shape, ShapeError, normalize_axes, shape_of, shapes_eq, size
 from ..infer.values import UNKNOWN, ArrayValue, NoneValue, Reduction, TupleValue, Value
 from .kinds import integers
+from .properties import describe
 from .registry import CallContext, function
 
 REDUCTIONS = (
@@ -17,6 +18,11 @@ REDUCTIONS = (
 )
 METHOD_REDUCTIONS = ("sum", "mean", "std", "var", "max", "min", "prod", "any", "all", "ptp")
 INDEX_REDUCTIONS = ("argmax", "argmin", "nanargmax", "nanargmin", "count_nonzero")  # integers
+
+
+describe("sum", "mean", "std", "var", "max", "min", "prod", "amax", "amin", reducer=True)
+describe(*METHOD_REDUCTIONS, "argmax", "argmin", "cumsum", "cumprod", "argsort", prefix=None, method=True, pure=True)
+describe("sort", prefix=None, method=True, in_place=True)
 
 
 @function(*REDUCTIONS)
@@ -162,7 +168,7 @@ def _one_along(shape: Shape, axis: int) -> Shape:
     return shape_of(dims)
 
 
-@function("unique")
+@function("unique", properties={"data_length"})
 def unique(ctx: CallContext) -> Value:
     """Flattened values of unknown count (or, along ``axis``, that axis of unknown length); with
     ``return_index``/``return_inverse``/``return_counts``, a tuple in that order."""

@@ -13,6 +13,7 @@ import libcst as cst
 from ..domain.dims import AnyDim, Dim, sym, unknown
 from ..domain.shapes import Shape, ShapeError, shape_of
 from ..infer.imports import dotted as dotted_name
+from .properties import describe
 from ..infer.values import (
     UNKNOWN,
     ArrayValue,
@@ -36,9 +37,15 @@ SUBSCRIPTS: dict[str, Handler] = {}  # objects indexed like calls (``np.c_[a, b]
 Arg = tuple[cst.BaseExpression, Value]
 
 
-def function(*names: str, prefix: str = "numpy.", method: bool = False, generator: bool = False, subscript: bool = False):
+def function(
+    *names: str, prefix: str = "numpy.", method: bool = False, generator: bool = False, subscript: bool = False,
+    properties: Iterable[str] = (),
+):
     """Register a handler for ``numpy.<name>`` (and ``ndarray.<name>`` / ``Generator.<name>``);
-    ``subscript`` for an object indexed like a call (``np.r_[...]``)."""
+    ``subscript`` for an object indexed like a call (``np.r_[...]``). ``properties`` are the
+    facts other parts of shapelint ask about these names (see ``properties.py``)."""
+    if properties:
+        describe(*names, prefix=prefix, method=method, **dict.fromkeys(properties, True))
 
     def decorate(handler: Handler) -> Handler:
         for name in names:

@@ -5,10 +5,18 @@ from ..domain.dims import const, unknown
 from ..domain.shapes import shape_of
 from ..infer.values import UNKNOWN, ArrayValue, TupleValue, Value
 from .kinds import booleans, integers
+from .properties import describe
 from .registry import CallContext, function
 
 
-@function("nonzero", method=True)
+describe("compress", method=True, data_length=True)
+describe(
+    "extract", "trim_zeros", "delete", "insert", "append", "setdiff1d", "intersect1d", "union1d", "resize",
+    data_length=True,
+)
+
+
+@function("nonzero", method=True, properties={"data_length", "pure"})
 def nonzero(ctx: CallContext) -> Value:
     """One integer array per axis, all of one unknown length (the count of nonzero elements)."""
     source = ctx.array(0, "a")
@@ -18,12 +26,15 @@ def nonzero(ctx: CallContext) -> Value:
     return TupleValue(tuple(integers(ArrayValue(shape_of([count]))) for _ in range(source.shape.rank)))
 
 
-@function("argwhere")
+@function("argwhere", properties={"data_length"})
 def argwhere(ctx: CallContext) -> Value:
     source = ctx.array(0, "a")
     if source is None or not source.shape.known_rank:
         return UNKNOWN
     return integers(ArrayValue(shape_of([unknown(), const(source.shape.rank)])))
+
+
+describe("flatnonzero", data_length=True)
 
 
 @function("flatnonzero", "bincount")

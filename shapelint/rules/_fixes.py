@@ -8,6 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.values import Reduction
+from ..numpy_model import properties
 from .base import DISPLAY_ONLY, SAFE, UNSAFE, Fix, RuleContext
 
 _NO_SPACE = cst.SimpleWhitespace("")
@@ -69,8 +70,8 @@ def as_column(ctx: RuleContext, node: cst.BaseExpression) -> str:
     return f"({text.strip()}).reshape(-1, 1)"
 
 
-SHAPE_TUPLE_CONSTRUCTORS = {"zeros", "ones", "empty", "full"}
-SIZE_ARGS_CONSTRUCTORS = {"randn", "rand"}
+SHAPE_TUPLE_CONSTRUCTORS = properties.named("shape_arg")
+SIZE_ARGS_CONSTRUCTORS = properties.named("size_args")
 
 
 @dataclass(frozen=True)

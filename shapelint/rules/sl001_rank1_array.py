@@ -4,6 +4,7 @@ import libcst as cst
 
 from ..domain.dims import dim_eq, is_one, known_to_differ
 from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
+from ..numpy_model import properties
 from ._explain import outcome
 from ._fixes import UNSAFE, column_maker, fix
 from .base import Report, Rule
@@ -117,7 +118,7 @@ class Rank1Array(Rule):
         return (Report(event.node, message, column_fix(ctx, value.made_at)),)
 
 
-FLAT_MAKERS = {"array", "asarray", "ravel", "flatten"}
+FLAT_MAKERS = properties.named("flat")
 
 
 def deliberately_flat(made_at) -> bool:

@@ -4,6 +4,7 @@ from ..infer.events import Elementwise
 import libcst as cst
 
 from ..domain.dims import ONE, Dim, dim_eq
+from ..numpy_model import properties
 from ._explain import expanded_axes
 from ._fixes import UNSAFE, as_column, fix
 from .base import Report, Rule
@@ -79,7 +80,7 @@ class SilentBroadcastExpansion(Rule):
         return fix(f"Reshape `{ctx.code(vector_node)}` to a column", UNSAFE, (vector_node, as_column(ctx, vector_node)))
 
 
-GRID_MAKERS = {"arange", "linspace", "logspace", "array", "asarray"}
+GRID_MAKERS = properties.named("grid")
 
 
 def symbolic_mismatch(n, p, vector) -> bool:
