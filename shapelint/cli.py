@@ -114,7 +114,7 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
             sys.exit(run_fixes(paths or (STDIN,), resolver, force_exclude, stdin_filename, unsafe_fixes, diff,
                                output_format, statistics, quiet, exit_zero))
         code = run_check(paths or (STDIN,), resolver, force_exclude, stdin_filename, jobs,
-                         Report(output_format or default_format(), statistics, quiet), exit_zero)
+                         Report(output_format or default_format(), statistics, quiet, unsafe_fixes), exit_zero)
     except ConfigError as exc:
         click.echo(f"shapelint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -233,12 +233,14 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
         if not quiet:
             click.echo(f"Would fix {applied} finding{'s' * (applied != 1)}.", err=True)
         return EXIT_ERROR if missing else (EXIT_FINDINGS if patch and not exit_zero else EXIT_CLEAN)
-    report = Report(output_format or default_format(), statistics, quiet)
+    report = Report(output_format or default_format(), statistics, quiet, unsafe, summary=False)
     report.add(remaining)
     report.finish()
     if not quiet:
         changed = sum(r.changed for r in results)
-        click.echo(f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}; {len(remaining)} remaining.", err=True)
+        _, more = fixable_counts(remaining, unsafe)
+        hint = f" ({more} fixable with --unsafe-fixes)" if more else ""
+        click.echo(f"Fixed {applied} finding{'s' * (applied != 1)} in {changed} file{'s' * (changed != 1)}; {len(remaining)} remaining{hint}.", err=True)
     if missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if remaining and not exit_zero else EXIT_CLEAN
@@ -275,8 +277,10 @@ class Report:
     never hides the others), else all at the end (``json`` and ``sarif`` are one document,
     ``--statistics`` counts); then the summary line."""
 
-    def __init__(self, output_format: str, statistics: bool, quiet: bool) -> None:
+    def __init__(self, output_format: str, statistics: bool, quiet: bool, unsafe: bool = False, summary: bool = True) -> None:
         self.format, self.statistics, self.quiet = output_format, statistics, quiet
+        self.unsafe = unsafe  # --unsafe-fixes: unsafe fixes count as fixable (marked ``[*]``)
+        self.summary = summary and not quiet and output_format in SUMMARIZED
         self.streaming = output_format in STREAMING and not statistics
         self.color = use_color()
         self.sources: dict[str, list[str]] = {}  # lines of sources that are not files (stdin)
@@ -288,7 +292,8 @@ class Report:
             self._echo(findings)
 
     def _echo(self, findings: list[Finding]) -> None:
-        out = FORMATS[self.format](findings, RenderContext(color=self.color, sources=dict(self.sources)))
+        ctx = RenderContext(color=self.color, sources=dict(self.sources), fix_marks="unsafe" if self.unsafe else "safe")
+        out = FORMATS[self.format](findings, ctx)
         if out:
             click.echo(out, nl=False)
 
@@ -301,12 +306,37 @@ class Report:
             return
         if not self.streaming:
             self._echo(findings)
-        if self.format == "full" and not self.quiet:
-            files = len({f.path for f in findings})
-            if findings:
-                click.echo(f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file{'s' * (files != 1)}.")
-            else:
-                click.echo("All checks passed!")
+        if self.summary:
+            for line in summary_lines(findings, self.unsafe):
+                click.echo(line)
+
+
+SUMMARIZED = frozenset({"concise", "full"})  # for people and problem matchers; machine formats stay pure
+
+
+def fixable_counts(findings: list[Finding], unsafe: bool) -> tuple[int, int]:
+    """(fixable with what was asked, fixable only with --unsafe-fixes as well)."""
+    from .fix import applicable
+
+    now = sum(applicable(f, unsafe) for f in findings)
+    return now, sum(applicable(f, True) for f in findings) - now
+
+
+def summary_lines(findings: list[Finding], unsafe: bool) -> list[str]:
+    """ruff's closing lines: the count, then what ``--fix`` would fix (``[*]`` marks those findings)."""
+    if not findings:
+        return ["All checks passed!"]
+    files = len({f.path for f in findings})
+    lines = [f"Found {len(findings)} finding{'s' * (len(findings) != 1)} in {files} file{'s' * (files != 1)}."]
+    now, more = fixable_counts(findings, unsafe)
+    flag = "--fix --unsafe-fixes" if unsafe else "--fix"
+    if now and more:
+        lines.append(f"[*] {now} fixable with {flag} ({more} more with --unsafe-fixes).")
+    elif now:
+        lines.append(f"[*] {now} fixable with {flag}.")
+    elif more:
+        lines.append(f"No fixes with --fix ({more} with --unsafe-fixes).")
+    return lines
 
 
 @main.command()

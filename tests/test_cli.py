@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from shapelint.cli import main
 
+from summary import findings_only  # the summary lines; these tests look at the findings
+
 BUGGY = """import numpy as np
 
 
@@ -25,7 +27,7 @@ CLEAN = BUGGY.replace("axis=1)", "axis=1, keepdims=True)")
 
 def run(*args: str):
     result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    return result.exit_code, findings_only(result.stdout), result.stderr
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -166,9 +168,20 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
 
 def test_full_format_summary_and_quiet(tmp_path):
     path = write(tmp_path, "buggy.py", BUGGY)
-    out = run(str(path), "--output-format", "full")[1]
-    assert "^^^" in out and out.rstrip().endswith("Found 1 finding in 1 file.")
-    quiet = run(str(path), "--output-format", "full", "--quiet")[1]
+    out = CliRunner().invoke(main, [str(path), "--output-format", "full"]).stdout
+    assert "^^^" in out and out.rstrip().endswith("Found 1 finding in 1 file.\nNo fixes with --fix (1 with --unsafe-fixes).")
+    quiet = CliRunner().invoke(main, [str(path), "--output-format", "full", "--quiet"]).stdout
     assert "Found" not in quiet and "^^^" in quiet
     clean = write(tmp_path, "clean.py", CLEAN)
-    assert run(str(clean), "--output-format", "full")[1].strip() == "All checks passed!"
+    assert CliRunner().invoke(main, [str(clean), "--output-format", "full"]).stdout.strip() == "All checks passed!"
+
+
+def test_concise_summary_and_fix_marks_as_ruff(tmp_path):
+    path = write(tmp_path, "buggy.py", BUGGY)
+    out = CliRunner().invoke(main, [str(path), "--output-format", "concise"]).stdout.splitlines()
+    assert out[-2:] == ["Found 1 finding in 1 file.", "No fixes with --fix (1 with --unsafe-fixes)."]
+    marked = CliRunner().invoke(main, [str(path), "--output-format", "concise", "--unsafe-fixes"]).stdout.splitlines()
+    assert f"{path}:7:10: SL002 [*] " in marked[0] and marked[-1] == "[*] 1 fixable with --fix --unsafe-fixes."
+    assert CliRunner().invoke(main, [str(path), "--output-format", "concise", "-q"]).stdout.count("\n") == 1
+    clean = write(tmp_path, "clean.py", CLEAN)
+    assert CliRunner().invoke(main, [str(clean), "--output-format", "concise"]).stdout == "All checks passed!\n"

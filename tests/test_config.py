@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from summary import findings_only  # the summary lines; these tests look at the findings
 from shapelint.cli import main
 from shapelint.config import ConfigError, resolve_selector
 
@@ -31,7 +32,7 @@ def project(tmp_path, monkeypatch):
 
 def run(*args: str, input: str | None = None):
     result = CliRunner().invoke(main, list(args), input=input)
-    return result.exit_code, result.stdout, result.stderr
+    return result.exit_code, findings_only(result.stdout), result.stderr
 
 
 def codes(out: str) -> list[tuple[str, str]]:

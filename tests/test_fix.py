@@ -44,7 +44,7 @@ def test_fix_applies_safe_fixes_only(tmp_path):
     code, out, err = run(str(path), "--fix")
     assert "W @ A.T" in path.read_text()  # the one transpose that lines up: safe
     assert "keepdims" not in path.read_text()  # meets b, not what it reduced: unsafe
-    assert code == 1 and "SL002" in out and "Fixed 1 finding in 1 file; 1 remaining." in err
+    assert code == 1 and "SL002" in out and "Fixed 1 finding in 1 file; 1 remaining (1 fixable with --unsafe-fixes)." in err
 
 
 def test_unsafe_fixes_and_idempotence(tmp_path):

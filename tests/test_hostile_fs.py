@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from summary import findings_only  # the summary lines; these tests look at the findings
 from shapelint.cli import main
 from shapelint.fix import STALE_AFTER, remove_stale_temporaries
 from shapelint.suppress import skips_file
@@ -33,7 +34,7 @@ POSIX = pytest.mark.skipif(os.name != "posix", reason="FIFOs, symlinks and file 
 def run(*args: str, input: str | bytes | None = None):
     result = CliRunner().invoke(main, list(args), input=input)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
-    return result.exit_code, result.stdout_bytes, result.stderr
+    return result.exit_code, findings_only(result.stdout_bytes), result.stderr
 
 
 # --- reading -------------------------------------------------------------------------
@@ -358,7 +359,7 @@ def test_the_time_budget_holds_in_worker_processes(tmp_path):
         (tmp_path / f"m{index:02}.py").write_text(BUGGY)
     done = subprocess.run([sys.executable, "-m", "shapelint", str(tmp_path), "--jobs", "2", "--timeout", "0.05"],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    lines = done.stdout.splitlines()
+    lines = findings_only(done.stdout).splitlines()
     assert done.returncode == 1, done.stderr
     assert lines[0].startswith(f"{tmp_path}/a_large.py:1:1: SL000 analysis took too long (more than 0.05 s")
     assert len(lines) == 1 + PARALLEL_THRESHOLD + 8 and all(": SL002 " in line for line in lines[1:])

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from summary import findings_only  # the summary lines; these tests look at the findings
 from shapelint.cli import main
 from shapelint.discovery import python_files
 from shapelint.findings import SYNTAX_CODE
@@ -58,7 +59,7 @@ def where(findings) -> list[tuple]:
 
 def run(*args: str):
     result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout
+    return result.exit_code, findings_only(result.stdout)
 
 
 # --- the fixture notebooks ------------------------------------------------------

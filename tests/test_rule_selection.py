@@ -6,6 +6,7 @@ import pickle
 
 from click.testing import CliRunner
 
+from summary import findings_only  # the summary lines; these tests look at the findings
 from shapelint.cli import main
 from shapelint.config import Settings
 from shapelint.engine import lint_source
@@ -78,7 +79,7 @@ def test_per_file_codes_and_options_travel_to_workers(tmp_path):
 
 def run(*args: str, input: str | None = None):
     result = CliRunner().invoke(main, ["--output-format", "concise", *args], input=input)
-    return result.exit_code, result.stdout
+    return result.exit_code, findings_only(result.stdout)
 
 
 def codes(out: str) -> list[tuple[str, int, str]]:

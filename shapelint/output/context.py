@@ -44,6 +44,7 @@ class RenderContext:
 
     color: bool = False
     sources: dict[str, list[str]] = field(default_factory=dict)
+    fix_marks: Optional[str] = None  # "safe" or "unsafe": mark findings ``--fix`` (with --unsafe-fixes) would fix ``[*]``
     reader: Callable[[str], Optional[list[str]]] = read_lines
 
     def source_lines(self, path: str) -> Optional[list[str]]:
@@ -53,3 +54,11 @@ class RenderContext:
                 return None
             self.sources[path] = lines
         return self.sources[path]
+
+
+def fix_mark(finding, ctx: Optional["RenderContext"]) -> str:
+    """``"[*] "`` on a finding the fixes asked for would fix (ruff's mark); "" otherwise."""
+    if ctx is None or ctx.fix_marks is None or finding.fix is None:
+        return ""
+    kind = finding.fix.get("applicability")
+    return "[*] " if kind == "safe" or (kind == "unsafe" and ctx.fix_marks == "unsafe") else ""

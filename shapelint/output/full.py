@@ -23,7 +23,7 @@ from typing import Iterable, Optional
 from ..files import read_regular
 from ..findings import Finding
 from .color import BLUE, BOLD, RED, paint
-from .context import RenderContext, printable
+from .context import RenderContext, fix_mark, printable
 
 TAB_WIDTH = 4
 
@@ -110,15 +110,16 @@ def caret_span(finding: Finding, length: int) -> tuple[int, int]:
     return start, max(end, start + 1)
 
 
-def header(finding: Finding, color: bool) -> str:
+def header(finding: Finding, color: bool, mark: str = "") -> str:
+    """``path:line:col: SL002 [*] [missing-keepdims] message`` (``[*]``: ``--fix`` would fix it)."""
     code = paint(finding.code, BOLD, RED, enabled=color)
     name = f" [{finding.name}]" if finding.name else ""
-    return printable(f"{finding.where}: {code}{name} {finding.message}")
+    return printable(f"{finding.where}: {code}{' ' + mark.rstrip() if mark else ''}{name} {finding.message}")
 
 
 def render_one(finding: Finding, ctx: Optional[RenderContext]) -> str:
     color = bool(ctx and ctx.color)
-    out = [header(finding, color)]
+    out = [header(finding, color, fix_mark(finding, ctx))]
     line = source_line(ctx, finding)
     if line is not None:
         number = str(finding.line)
