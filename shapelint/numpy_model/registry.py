@@ -5,7 +5,7 @@ adding a function means adding a handler next to its kin, never editing a table.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 import libcst as cst
@@ -17,6 +17,7 @@ from .properties import describe
 from ..infer.values import (
     UNKNOWN,
     ArrayValue,
+    Assumed,
     IntValue,
     NoneValue,
     TupleValue,
@@ -72,6 +73,7 @@ class CallContext:
     name: str
     args: list[Arg]
     kwargs: dict[str, Arg]
+    guesses: list = field(default_factory=list)  # names of unknown value read as one size: the rank is a guess
 
     def arg(self, index: Optional[int], keyword: Optional[str] = None) -> Optional[Arg]:
         if keyword is not None and keyword in self.kwargs:
@@ -130,6 +132,8 @@ class CallContext:
         found = self.arg(index, keyword)
         if found is None:
             return None
+        if found[1] is UNKNOWN and not isinstance(found[0], (cst.Tuple, cst.List)):
+            self.guesses.append(found[0])  # ``np.ones(k)``: k may as well be a tuple
         return dims_of(*found)
 
     def varargs_dims(self, start: int = 0) -> Optional[list[AnyDim]]:
@@ -156,6 +160,8 @@ class CallContext:
     def made(self, shape: Shape, **kwargs: Any) -> ArrayValue:
         """A new array made by this call (remembered as the origin if it is rank-1)."""
         origin = self.node if shape.rank == 1 else None
+        if self.guesses:
+            kwargs["basis"] = kwargs.get("basis", frozenset()) | frozenset(Assumed(node) for node in self.guesses)
         return ArrayValue(shape, made_at=origin, **kwargs)
 
 
