@@ -187,3 +187,25 @@ def test_without_the_extra_the_command_says_what_to_install():
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert proc.returncode == 2
     assert "pip install 'shapelint[server]'" in proc.stderr
+
+
+# --- the quick look after an edit (in-process: no protocol needed) ---------------------------------
+
+
+def test_quick_look_after_an_edit_agrees_with_the_full_lint():
+    from shapelint.engine import lint_source
+    from shapelint.server.regions import quick_findings, top_level_blocks
+
+    source = (Path(__file__).resolve().parents[1] / "fixtures" / "reference_net" / "missing_keepdims_db.py").read_text()
+    lint = lambda text: lint_source(text, "net.py").findings  # noqa: E731
+    before = lint(source)
+    assert before, "the fixture has a planted bug"
+    lines = source.splitlines(keepends=True)
+    for finding in before:  # an edit above the finding, inside its function, moves it down a line
+        at = finding.line - 1
+        indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+        edited = "".join(lines[:at] + [f"{indent}unused = 0\n"] + lines[at:])
+        quick = quick_findings(source, before, top_level_blocks(source), edited, lint)
+        assert quick is not None
+        assert quick == lint(edited)
+    assert quick_findings(source, before, top_level_blocks(source), source.replace("import numpy as np", "import numpy as np\nK = 3"), lint) is None

@@ -83,9 +83,8 @@ class ShapelintServer(LanguageServer):
         return value
 
     def _quick(self, base: Snapshot, path: str, version, text: str) -> Optional[Snapshot]:
-        blocks = regions.top_level_blocks(text)
         options_lint = lambda source: self.linter.run(path, source, lint_source)[1]  # noqa: E731
-        findings = regions.quick_findings(base.text, base.findings, base.blocks, text, blocks, options_lint)
+        findings = regions.quick_findings(base.text, base.findings, base.blocks, text, options_lint)
         if findings is None:
             return None
         return Snapshot(base.uri, path, version, text, findings, complete=False)
