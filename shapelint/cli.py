@@ -89,11 +89,15 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line.")
 @click.option("--stdin-filename", default=None, help="The name of the file read from standard input (`-`); config applies by it.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: one per core].")
+@click.option("--show-files", is_flag=True, help="Print the files that would be linted (excludes applied) and exit.")
+@click.option("--show-settings", is_flag=True, help="Print the settings that apply to the first file and exit.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the findings (and the summary) to this file instead of standard output.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=None,
               help=f"Seconds one file's analysis may take; past it the file is one SL000 and the run goes on [default: {DEFAULT_TIMEOUT:g}; 0: no limit].")
 def check(paths, output_format, config_path, select, extend_select, ignore, per_file_ignores, exclude,
           extend_exclude, force_exclude, layout, sample_dims, show_unused_suppressions, fix_mode, unsafe_fixes,
-          diff, statistics, exit_zero, quiet, stdin_filename, jobs, timeout) -> None:
+          diff, statistics, exit_zero, quiet, stdin_filename, jobs, show_files, show_settings, output_file, timeout) -> None:
     """Lint files and directories (the ``*.py`` files below them); ``-`` reads standard input."""
     try:
         cli = Options(
@@ -110,6 +114,15 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
         resolver = Resolver(cli, config_path)
         if not paths and stdin_filename is None:
             raise click.UsageError("give at least one path (or `-` with --stdin-filename to read standard input)")
+        if show_files or show_settings:
+            sys.exit(run_show(paths, resolver, force_exclude, stdin_filename, show_files))
+        if output_file is not None:
+            stream = Report.stream = click.open_file(output_file, "w", encoding="utf-8", errors="surrogateescape")
+
+            def reset() -> None:  # when the command is done (also under CliRunner, which runs many in one process)
+                stream.close()
+                Report.stream = None
+            click.get_current_context().call_on_close(reset)
         if fix_mode or diff:
             sys.exit(run_fixes(paths or (STDIN,), resolver, force_exclude, stdin_filename, unsafe_fixes, diff,
                                output_format, statistics, quiet, exit_zero))
@@ -169,6 +182,34 @@ def run_check(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Op
     if missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN
+
+
+def run_show(paths, resolver: Resolver, force_exclude: bool, stdin_filename, files: bool) -> int:
+    """``--show-files``: the files a run would lint; ``--show-settings``: what applies to the first."""
+    items, missing = target_files(paths, resolver, force_exclude)
+    found = [str(item) for item in items if isinstance(item, Path)]
+    if STDIN in paths:
+        found.append(stdin_filename or STDIN)
+    if files:
+        for name in found:
+            click.echo(printable(name))
+        return EXIT_ERROR if missing else EXIT_CLEAN
+    if not found:
+        click.echo("shapelint: error: no file to show the settings of", err=True)
+        return EXIT_ERROR
+    settings = resolver.for_path(Path(found[0]))
+    codes = settings.codes_for(found[0])
+    click.echo(f"Settings for {printable(found[0])}:")
+    click.echo(f"  config file:      {settings.config_file or '(none: the defaults)'}")
+    click.echo(f"  project root:     {settings.root}")
+    click.echo(f"  enabled rules:    {', '.join(sorted(codes))}")
+    click.echo(f"  exclude:          {', '.join(settings.exclude)}")
+    for pattern, ignored in settings.per_file_ignores:
+        click.echo(f"  per-file-ignores: {pattern}: {', '.join(sorted(ignored))}")
+    click.echo(f"  layout:           {settings.layout}")
+    click.echo(f"  sample-dims:      {', '.join(settings.sample_dims)}")
+    click.echo(f"  timeout:          {settings.timeout:g} s")
+    return EXIT_CLEAN
 
 
 def remove_stale_temporaries(items: list[Path | Finding], quiet: bool) -> None:
@@ -275,14 +316,16 @@ STREAMING = frozenset({"concise", "full", "json-lines", "github"})  # one file's
 class Report:
     """Prints findings: file by file as they come in the formats that allow it (so one slow file
     never hides the others), else all at the end (``json`` and ``sarif`` are one document,
-    ``--statistics`` counts); then the summary line."""
+    ``--statistics`` counts); then the summary line. To ``stream`` (``--output-file``) when set."""
+
+    stream = None  # None: standard output
 
     def __init__(self, output_format: str, statistics: bool, quiet: bool, unsafe: bool = False, summary: bool = True) -> None:
         self.format, self.statistics, self.quiet = output_format, statistics, quiet
         self.unsafe = unsafe  # --unsafe-fixes: unsafe fixes count as fixable (marked ``[*]``)
         self.summary = summary and not quiet and output_format in SUMMARIZED
         self.streaming = output_format in STREAMING and not statistics
-        self.color = use_color()
+        self.color = use_color() and self.stream is None
         self.sources: dict[str, list[str]] = {}  # lines of sources that are not files (stdin)
         self.findings: list[Finding] = []
 
@@ -295,20 +338,20 @@ class Report:
         ctx = RenderContext(color=self.color, sources=dict(self.sources), fix_marks="unsafe" if self.unsafe else "safe")
         out = FORMATS[self.format](findings, ctx)
         if out:
-            click.echo(out, nl=False)
+            click.echo(out, nl=False, file=self.stream)
 
     def finish(self) -> None:
         findings = self.findings
         if self.statistics:
             counts = Counter((f.code, f.name) for f in findings)
             for (code, name), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-                click.echo(f"{count:>5}\t{code}\t{name}")
+                click.echo(f"{count:>5}\t{code}\t{name}", file=self.stream)
             return
         if not self.streaming:
             self._echo(findings)
         if self.summary:
             for line in summary_lines(findings, self.unsafe):
-                click.echo(line)
+                click.echo(line, file=self.stream)
 
 
 SUMMARIZED = frozenset({"concise", "full"})  # for people and problem matchers; machine formats stay pure

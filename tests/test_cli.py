@@ -185,3 +185,21 @@ def test_concise_summary_and_fix_marks_as_ruff(tmp_path):
     assert CliRunner().invoke(main, [str(path), "--output-format", "concise", "-q"]).stdout.count("\n") == 1
     clean = write(tmp_path, "clean.py", CLEAN)
     assert CliRunner().invoke(main, [str(clean), "--output-format", "concise"]).stdout == "All checks passed!\n"
+
+
+def test_show_files_show_settings_and_output_file(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.shapelint]\nignore = ["SL006"]\nextend-exclude = ["gen"]\n')
+    path = write(tmp_path, "buggy.py", BUGGY)
+    (tmp_path / "gen").mkdir()
+    write(tmp_path / "gen", "skipped.py", BUGGY)
+    shown = CliRunner().invoke(main, [str(tmp_path), "--show-files"])
+    assert shown.exit_code == 0 and shown.stdout.splitlines() == [str(path)]
+    settings = CliRunner().invoke(main, [str(path), "--show-settings"])
+    assert settings.exit_code == 0 and f"config file:      {tmp_path / 'pyproject.toml'}" in settings.stdout
+    assert "SL006" not in settings.stdout.split("enabled rules:")[1].splitlines()[0]
+    out = tmp_path / "report.txt"
+    result = CliRunner().invoke(main, [str(path), "--output-format", "concise", "--output-file", str(out)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert out.read_text().startswith(f"{path}:7:10: SL002 ") and "Found 1 finding in 1 file." in out.read_text()
+    again = CliRunner().invoke(main, [str(path), "--output-format", "concise"])
+    assert again.stdout.startswith(f"{path}:7:10: SL002 ")  # the next run prints to standard output again
