@@ -173,9 +173,17 @@ def enabled(resolver: Resolver, findings: list[Finding]) -> list[Finding]:
 
 def run_check(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Optional[str], jobs, report: "Report", exit_zero: bool) -> int:
     """Lint what the paths name, printing each file's findings as it is done when the format allows."""
+    from .progress import Progress, wanted
+
     items, missing = target_files(paths, resolver, force_exclude)
+    progress = Progress(len(items), wanted(report.format) and report.stream is None)
     for found in lint_items(items, resolver, jobs):
-        report.add(enabled(resolver, found))
+        kept = enabled(resolver, found)
+        if kept:
+            progress.clear()
+        report.add(kept)
+        progress.advance()
+    progress.clear()
     if STDIN in paths:
         report.add(enabled(resolver, lint_stdin(resolver, stdin_filename, force_exclude, report.sources)))
     report.finish()

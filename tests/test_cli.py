@@ -203,3 +203,23 @@ def test_show_files_show_settings_and_output_file(tmp_path):
     assert out.read_text().startswith(f"{path}:7:10: SL002 ") and "Found 1 finding in 1 file." in out.read_text()
     again = CliRunner().invoke(main, [str(path), "--output-format", "concise"])
     assert again.stdout.startswith(f"{path}:7:10: SL002 ")  # the next run prints to standard output again
+
+
+def test_progress_bar_only_after_two_seconds_and_erased():
+    import io
+
+    from shapelint.progress import Progress
+
+    now = [0.0]
+    stream = io.StringIO()
+    bar = Progress(4, True, stream, clock=lambda: now[0])
+    bar.advance()
+    assert stream.getvalue() == ""  # a short run shows nothing
+    now[0] = 2.5
+    bar.advance()
+    assert stream.getvalue().endswith("] 2/4 files") and "#" * 15 in stream.getvalue()
+    bar.clear()
+    assert stream.getvalue().endswith("\r\x1b[K")
+    off = io.StringIO()
+    Progress(4, False, off, clock=lambda: 10.0).advance()
+    assert off.getvalue() == ""
