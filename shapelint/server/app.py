@@ -36,6 +36,7 @@ class ShapelintServer(LanguageServer):
         self.shown: dict[str, Snapshot] = {}  # -> what its diagnostics show (a quick look, or the full lint)
         self.tasks: dict[str, asyncio.Task] = {}
         self.inlay_hints = True
+        self.shown_error: Optional[str] = None  # the configuration error last shown to the user
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shapelint-lint")
 
     # --- scheduling ------------------------------------------------------------------------
@@ -92,9 +93,10 @@ class ShapelintServer(LanguageServer):
     # --- publishing --------------------------------------------------------------------------
 
     def _show(self, uri: str, snapshot: Snapshot, full: bool) -> None:
-        if self.linter.config_error:
-            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error,
-                                                           message=f"shapelint: {self.linter.config_error}"))
+        error = self.linter.config_error
+        if error and error != self.shown_error:  # once per distinct error, not on every keystroke
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"shapelint: {error}"))
+        self.shown_error = error
         self.shown[uri] = snapshot
         if full:
             self.full[uri] = snapshot
