@@ -122,12 +122,11 @@ def choice(ctx: CallContext) -> Value:
     axis, and without ``size`` one draw drops it."""
     population = ctx.value(0, "a")
     axis = ctx.constant_int(None, "axis", 0)
-    found = ctx.arg(1, "size")
-    size = None if found is None or isinstance(found[1], NoneValue) else ctx.dims(1, "size")
-    if (found is not None and not isinstance(found[1], NoneValue) and size is None) or axis is ...:
+    size = _size(ctx, 1)
+    if size is None or axis is ...:
         return UNKNOWN
     if isinstance(population, IntValue):
-        return integers(ctx.made(shape_of(size or ())))
+        return integers(ctx.made(shape_of(size)))
     source = as_array(population)
     if source is None or not source.shape.dims or source.python_number:
         return UNKNOWN
@@ -140,7 +139,7 @@ def choice(ctx: CallContext) -> Value:
     if ctx.name.startswith("numpy.") and len(source.shape.dims) != 1:
         return ctx.fail("np.random.choice", ShapeError(f"a must be 1-dimensional, not of shape {source.shape}"))
     dims = source.shape.dims
-    return ctx.made(shape_of(dims[:ax] + tuple(size or ()) + dims[ax + 1:]))
+    return ctx.made(shape_of(dims[:ax] + tuple(size) + dims[ax + 1:]))
 
 
 @function("random.permutation", generator=True)
@@ -167,8 +166,7 @@ def vector_draws(ctx: CallContext) -> Value:
     multivariate = ctx.name.endswith("multivariate_normal")
     first = ctx.array(0, "mean" if multivariate else "alpha")
     size_index = 2 if multivariate else 1
-    found = ctx.arg(size_index, "size")
-    size = [] if found is None or isinstance(found[1], NoneValue) else ctx.dims(size_index, "size")
+    size = _size(ctx, size_index)
     if first is None or size is None or first.shape.rank != 1:
         return UNKNOWN
     k = first.shape.dims[0]
@@ -185,8 +183,13 @@ def vector_draws(ctx: CallContext) -> Value:
 def multinomial(ctx: CallContext) -> Value:
     """Counts over k outcomes per draw: ``(*size, k)`` for ``pvals (k,)`` and one ``n``."""
     n, pvals = ctx.value(0, "n"), ctx.array(1, "pvals")
-    found = ctx.arg(2, "size")
-    size = [] if found is None or isinstance(found[1], NoneValue) else ctx.dims(2, "size")
+    size = _size(ctx, 2)
     if not isinstance(n, IntValue) or pvals is None or pvals.shape.rank != 1 or size is None:
         return UNKNOWN
     return integers(ctx.made(shape_of(list(size) + [pvals.shape.dims[0]])))
+
+
+def _size(ctx: CallContext, index: int):
+    """The dims of ``size=`` ([] when absent or None: one draw); None when it cannot be read."""
+    found = ctx.arg(index, "size")
+    return [] if found is None or isinstance(found[1], NoneValue) else ctx.dims(index, "size")
