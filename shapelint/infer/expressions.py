@@ -16,7 +16,9 @@ from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .project import LazyImport, UserModule
 from .values import (
+    FALSE,
     SCALAR_NUMBER,
+    TRUE,
     UNKNOWN,
     ArrayValue,
     FunctionValue,
@@ -80,7 +82,7 @@ class ExpressionEvaluator:
         if node.value == "None":
             return NoneValue()
         if node.value in ("True", "False"):
-            return SCALAR_NUMBER
+            return TRUE if node.value == "True" else FALSE
         value = frame.lookup(node.value)
         return self.resolve_lazy(value) if isinstance(value, LazyImport) else value
 
@@ -453,7 +455,7 @@ def broadcast_result(a: ArrayValue, b: ArrayValue, shape: Shape) -> ArrayValue:
     """Scaling by a number keeps an array's provenance; mixing two arrays makes a new one."""
     basis = a.basis | b.basis
     if b.shape.rank == 0 and a.shape.known_rank:
-        return a.with_shape(shape, python_number=a.python_number and b.python_number, basis=basis)
+        return a.with_shape(shape, python_number=a.python_number and b.python_number, basis=basis, truth=None)
     if a.shape.rank == 0 and b.shape.known_rank:
         return b.with_shape(shape, python_number=False, basis=basis)
     made_at = None

@@ -61,9 +61,8 @@ class FunctionAnalyzer:
                 attributes[attribute] = join(*values) if len(values) == 2 else values[0] if values else UNKNOWN
             instance = Instance(cls, dict(attributes))
             self.guarded(method, lambda m=method, i=instance: self.analyze_function(m, i))
-            for attribute in reassigned & set(instance.attributes):
-                if instance.attributes[attribute] is not attributes.get(attribute):
-                    value = instance.attributes[attribute]
+            for attribute in reassigned & set(instance.assigned):
+                for value in instance.assigned[attribute]:  # every assignment, not just the last
                     seen[attribute] = join(seen[attribute], value) if attribute in seen else value
 
     def analyze_function(self, function: UserFunction, instance: Optional[Instance] = None) -> None:

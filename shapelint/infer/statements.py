@@ -21,6 +21,7 @@ from .values import (
     ArrayValue,
     DictValue,
     NoneValue,
+    ParameterDeclaration,
     IntValue,
     IterValue,
     RangeValue,
@@ -276,7 +277,14 @@ class StatementExecutor:
 
     def none_test(self, test, frame: Frame) -> Optional[bool]:
         """The outcome of ``x is None`` / ``x is not None`` when what ``x`` holds is known to be
-        None or known to be something else (an array, a number, a dict); None when it is not known."""
+        None or known to be something else (an array, a number, a dict), or of ``flag`` / ``not
+        flag`` bound to a literal True or False (a default); None when it is not known."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self.none_test(test.expression, frame)
+            return None if inner is None else not inner
+        if isinstance(test, cst.Name):
+            value = frame.lookup(test.value)
+            return value.truth if isinstance(value, ArrayValue) else None
         if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
             return None
         comparison = test.comparisons[0]
@@ -326,6 +334,7 @@ class StatementExecutor:
                 if declared is not False and value_node is not None:
                     value = self.declare(frame, value_node, value if isinstance(value, ArrayValue) else None, self.resolve_spec(declared, frame), source)
                 frame.instance.attributes[target.attr.value] = value
+                frame.instance.assigned.setdefault(target.attr.value, []).append(value)
             elif target.attr.value == "shape":
                 self.set_shape(target, value, frame, value_node)
             else:
@@ -362,12 +371,25 @@ class StatementExecutor:
             return
         if value is UNKNOWN and _is_shape_attribute(value_node):
             value = self.name_shape(frame, value_node.value, [_target_name(e.value) for e in elements])
+        if isinstance(value, TupleValue) and value.is_shape and len(value.items) != len(elements) and _is_shape_attribute(value_node):
+            value = self.contradicted_rank(frame, value_node.value, [_target_name(e.value) for e in elements])
         items = value.items if isinstance(value, TupleValue) and len(value.items) == len(elements) else None
         for position, element in enumerate(elements):
             item = items[position] if items is not None else UNKNOWN
             if items is not None and isinstance(value, TupleValue) and value.is_shape and _is_shape_attribute(value_node):
                 item = self.name_dim(frame, value_node.value, position, item, element.value)
             self.bind(element.value, item, frame, None, False, "")
+
+    def contradicted_rank(self, frame: Frame, array_node, names: list[Optional[str]]) -> Value:
+        """``n, _ = D.shape`` where D was declared rank-1: the code says its rank, and wins. A declared
+        parameter's declaration goes stale; D is named anew from the unpacking."""
+        array = self.evaluate(array_node, frame)
+        if not isinstance(array, ArrayValue):
+            return UNKNOWN
+        declarations = {source for source in array.basis if isinstance(source, ParameterDeclaration)}
+        self.analysis.stale_declarations |= declarations
+        self.assign_expression(array_node, ArrayValue(Shape(None)), frame)
+        return self.name_shape(frame, array_node, names)
 
     def name_shape(self, frame: Frame, array_node, names: list[Optional[str]]) -> Value:
         """``n_x, m = X.shape`` on an X of unknown shape: X gets the shape ``(n_x, m)``."""

@@ -83,6 +83,7 @@ class ArrayValue(Value):
     reduction: Optional[Reduction] = None
     explicit: bool = False
     python_number: bool = False
+    truth: Optional[bool] = None  # the literal True or False, as bound (a flag's default)
     loose: bool = False  # from a docstring, which says what a function accepts, not what it holds
     basis: frozenset = frozenset()
 
@@ -117,6 +118,7 @@ def array(shape: Shape, **kwargs: Any) -> ArrayValue:
 
 
 SCALAR_NUMBER = ArrayValue(SCALAR, python_number=True)
+TRUE, FALSE = ArrayValue(SCALAR, python_number=True, truth=True), ArrayValue(SCALAR, python_number=True, truth=False)
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ class UserClass(Value):
 class Instance(Value):
     cls: UserClass
     attributes: dict[str, Value] = field(default_factory=dict)
+    assigned: dict[str, list] = field(default_factory=dict)  # every value each attribute was given
 
 
 def stored(value: Value) -> Value:
