@@ -501,7 +501,7 @@ SYMBOLIC_RESULTS = [
     ("(n,m)[0]", lambda: ops.index(Sym("n", "m"), [IntIndex()]), "(m,)"),
     ("(n,m)[:,None]", lambda: ops.index(Sym("n", "m"), [SliceIndex(), NewAxis()]), "(n, 1, m)"),
     ("(n,m)[:k]", lambda: ops.index(Sym("n", "m"), [SliceIndex(k)]), "(k, m)"),
-    ("concat(n,3)(m,3)", lambda: ops.concatenate([Sym("n", 3), Sym("m", 3)]), "(?, 3)"),
+    ("concat(n,3)(m,3)", lambda: ops.concatenate([Sym("n", 3), Sym("m", 3)]), "(m + n, 3)"),
     ("concat(n,3)(n,3)", lambda: ops.concatenate([Sym("n", 3), Sym("n", 3)]), "(2*n, 3)"),
     ("concat(n,3)(n,m)ax0", lambda: ops.concatenate([Sym("n", 3), Sym("n", "m")]), "(2*n, ?)"),
     ("stack(n,m)x3", lambda: ops.stack([Sym("n", "m")] * 3, -1), "(n, m, 3)"),
@@ -662,12 +662,27 @@ DIM_ARITHMETIC = [
     ("6/0", lambda: dim_div(const(6), const(0)), "?"),
     ("n+n", lambda: dim_add(n, n), "2*n"),
     ("2+3", lambda: dim_add(const(2), const(3)), "5"),
-    ("n+m", lambda: dim_add(n, m), "?"),
+    ("n+m", lambda: dim_add(n, m), "m + n"),
     ("3n-n", lambda: dim_sub(Dim(3, ("n",)), n), "2*n"),
     ("n-n", lambda: dim_sub(n, n), "?"),
     ("5-2", lambda: dim_sub(const(5), const(2)), "3"),
     ("n*?", lambda: dim_mul(n, unknown()), "?"),
+    ("n+1", lambda: dim_add(n, const(1)), "n + 1"),
+    ("(n+1)+1", lambda: dim_add(dim_add(n, const(1)), const(1)), "n + 2"),
+    ("(n+1)-1", lambda: dim_sub(dim_add(n, const(1)), const(1)), "n"),
+    ("n-1", lambda: dim_sub(n, const(1)), "n - 1"),
+    ("n-m", lambda: dim_sub(n, m), "?"),
+    ("2*(n+1)", lambda: dim_mul(const(2), dim_add(n, const(1))), "2*(n + 1)"),
 ]
+
+
+def test_the_same_sum_is_one_size_and_differs_from_its_parts() -> None:
+    """``m + 1`` from two places is one size; it is never ``m`` (a sum of sizes named apart)."""
+    from shapelint.domain.dims import dim_eq, known_to_differ, label
+
+    assert dim_eq(dim_add(m, const(1)), dim_add(const(1), m)) is True
+    assert known_to_differ(dim_add(n, const(1)), n)
+    assert not known_to_differ(dim_add(label("k"), const(1)), n)  # a label's sum is a label
 
 
 @pytest.mark.parametrize("name, run, expected", DIM_ARITHMETIC, ids=[c[0] for c in DIM_ARITHMETIC])

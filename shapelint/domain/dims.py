@@ -14,6 +14,7 @@ may rest on it differing (``known_to_differ``).
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Hashable, Optional
 
@@ -37,7 +38,8 @@ class Dim:
     def __str__(self) -> str:
         if self.is_const:
             return str(self.coeff)
-        parts = list(self.symbols)
+        alone = self.coeff == 1 and len(self.symbols) == 1
+        parts = [s if alone or " " not in s else f"({s})" for s in self.symbols]  # a sum, in a product
         if self.coeff != 1:
             parts.insert(0, str(self.coeff))
         return "*".join(parts)
@@ -164,6 +166,7 @@ def dim_add(a: AnyDim, b: AnyDim) -> AnyDim:
             return const(a.coeff + b.coeff)
         if a.symbols == b.symbols:
             return Dim(a.coeff + b.coeff, a.symbols, a.labels | b.labels)
+        return linear_sum(a, b, 1)
     return unknown()
 
 
@@ -175,4 +178,38 @@ def dim_sub(a: AnyDim, b: AnyDim) -> AnyDim:
             return const(a.coeff - b.coeff)
         if a.symbols == b.symbols and a.coeff > b.coeff:
             return Dim(a.coeff - b.coeff, a.symbols, a.labels | b.labels)
+        if a.symbols and b.is_const and b.coeff > 0:  # ``k - 1``: a size minus a count
+            return linear_sum(a, b, -1)
     return unknown()
+
+
+def _terms(d: Dim) -> dict[str, int]:
+    """A dim as a sum of terms: ``{"n": 1, "": 2}`` for ``n + 2`` (a sum is one symbol, its text)."""
+    if d.is_const:
+        return {"": d.coeff}
+    if d.coeff == 1 and len(d.symbols) == 1 and (" + " in d.symbols[0] or " - " in d.symbols[0]):
+        parts = re.split(r" ([+-]) ", d.symbols[0])
+        terms: dict[str, int] = {}
+        for sign, term in zip(["+"] + parts[1::2], parts[0::2]):
+            key, count = ("", int(term)) if term.isdigit() else (term, 1)
+            terms[key] = terms.get(key, 0) + (count if sign == "+" else -count)
+        return terms
+    return {str(d): 1}
+
+
+def linear_sum(a: Dim, b: Dim, sign: int) -> AnyDim:
+    """``a + b`` (or ``a - b``) of sizes that are not one monomial: the sum, named by its text
+    (``m + 1``, ``k - 1``, ``n + m``), so that the same sum is the same size. Dims are monomials,
+    so a sum is opaque to them; it is a label if any part is one."""
+    terms = _terms(a)
+    for key, count in _terms(b).items():
+        terms[key] = terms.get(key, 0) + sign * count
+    constant = terms.pop("", 0)
+    symbols = sorted(key for key, count in terms.items() if count)
+    if any(terms[key] != 1 for key in symbols) or not symbols:
+        return unknown()  # ``n - m`` or ``2 + n - n``: not a sum of sizes written simply
+    label = bool(a.labels or b.labels)
+    if len(symbols) == 1 and constant == 0:  # ``(n + 1) - 1`` is n again
+        return Dim(1, (symbols[0],), frozenset(symbols) if label else frozenset()) if symbols[0].isidentifier() else unknown()
+    text = " + ".join(symbols) + (f" + {constant}" if constant > 0 else f" - {-constant}" if constant < 0 else "")
+    return Dim(1, (text,), frozenset((text,)) if label else frozenset())

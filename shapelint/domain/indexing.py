@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from .dims import ONE, AnyDim, Dim, dim_eq, unknown
+from .dims import ONE, AnyDim, Dim, dim_eq, dim_sub, unknown
 from .shapes import SCALAR, UNKNOWN_SHAPE, Shape, ShapeError, shape_of
 
 
@@ -116,6 +116,10 @@ def index(shape: Shape, items: Sequence[object]) -> Shape:
 def _sliced(d: AnyDim, item: SliceIndex) -> AnyDim:
     if item.bounds is not None and isinstance(d, Dim) and d.is_const:
         return Dim(len(range(d.coeff)[item.bounds]))
+    bounds = item.bounds
+    if bounds is not None and isinstance(d, Dim) and isinstance(bounds.start, int) and bounds.start >= 1 \
+            and bounds.stop is None and bounds.step in (None, 1):
+        return dim_sub(d, Dim(bounds.start))  # ``basis[:, 1:]`` of k columns: k - 1
     if item.key is not None:
         return unknown(("slice", d, item.key))
     return d if item.length is None else item.length
