@@ -6,22 +6,22 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from ..domain import ops
+from ..domain.dims import unknown
+from ..domain.shapes import Shape, attempt, shape_of
 from ..literals import integer_literal
-from ..domain.dims import AnyDim, Dim, UnknownDim, dim_eq, label, sym, unknown
-from ..domain.shapes import Shape, ShapeError, attempt, shape_of, shapes_same
-from .declarations import annotation_shape, comment_declarations, resolve, trailing_comment_shape
-from .events import Declared, Failure, Inplace, Loop
+from ..numpy_model.registry import dims_of
+from .declarations import annotation_shape, trailing_comment_shape
+from .declaring import DeclarationApplier
+from .events import Inplace, Loop
 from .expressions import _ELEMENTWISE_OPS, int_arithmetic
-from .facts import promote_named
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from, dotted
-from ..numpy_model.registry import dims_of
+from .naming import SizeNaming, is_shape_attribute, target_name
 from .values import (
     UNKNOWN,
     ArrayValue,
     DictValue,
     NoneValue,
-    ParameterDeclaration,
     IntValue,
     IterValue,
     RangeValue,
@@ -38,7 +38,7 @@ from .values import (
 MAX_WIDENED_LOOP_DEPTH = 2
 
 
-class StatementExecutor:
+class StatementExecutor(SizeNaming, DeclarationApplier):
     """Mixin of the interpreter: ``execute_block(statements, frame)``."""
 
     def execute_block(self, statements: Sequence[cst.BaseStatement], frame: Frame) -> None:
@@ -345,23 +345,6 @@ class StatementExecutor:
             if declared is not False and value_node is not None:
                 self.check_declared(frame, value_node, value, self.resolve_spec(declared, frame), source)
 
-    def set_shape(self, target: cst.Attribute, value: Value, frame: Frame, value_node) -> None:
-        """``x.shape = (3, 4)`` reshapes ``x`` in place (NumPy raises if the size differs)."""
-        array = self.evaluate(target.value, frame)
-        dims = dims_of(value_node, value) if value_node is not None else None
-        if not isinstance(array, ArrayValue):
-            return
-        if dims is None:
-            self.assign_expression(target.value, UNKNOWN, frame)
-            return
-        new = [ops.INFER if isinstance(d, Dim) and d.is_const and d.coeff == -1 else d for d in dims]
-        try:
-            shape = ops.reshape(array.shape, new)
-        except ShapeError as exc:
-            self.emit(frame, Failure(target, "reshape", str(exc), (array,)))
-            shape = Shape(None)
-        self.assign_expression(target.value, ArrayValue(shape, explicit=True, basis=array.basis), frame)
-
     def unpack(self, target, value: Value, frame: Frame, value_node) -> None:
         elements = target.elements
         if any(isinstance(e, cst.StarredElement) for e in elements):
@@ -369,67 +352,16 @@ class StatementExecutor:
                 inner = element.value
                 self.bind(inner, UNKNOWN, frame, None, False, "")
             return
-        if value is UNKNOWN and _is_shape_attribute(value_node):
-            value = self.name_shape(frame, value_node.value, [_target_name(e.value) for e in elements])
-        if isinstance(value, TupleValue) and value.is_shape and len(value.items) != len(elements) and _is_shape_attribute(value_node):
-            value = self.contradicted_rank(frame, value_node.value, [_target_name(e.value) for e in elements])
+        if value is UNKNOWN and is_shape_attribute(value_node):
+            value = self.name_shape(frame, value_node.value, [target_name(e.value) for e in elements])
+        if isinstance(value, TupleValue) and value.is_shape and len(value.items) != len(elements) and is_shape_attribute(value_node):
+            value = self.contradicted_rank(frame, value_node.value, [target_name(e.value) for e in elements])
         items = value.items if isinstance(value, TupleValue) and len(value.items) == len(elements) else None
         for position, element in enumerate(elements):
             item = items[position] if items is not None else UNKNOWN
-            if items is not None and isinstance(value, TupleValue) and value.is_shape and _is_shape_attribute(value_node):
+            if items is not None and isinstance(value, TupleValue) and value.is_shape and is_shape_attribute(value_node):
                 item = self.name_dim(frame, value_node.value, position, item, element.value)
             self.bind(element.value, item, frame, None, False, "")
-
-    def contradicted_rank(self, frame: Frame, array_node, names: list[Optional[str]]) -> Value:
-        """``n, _ = D.shape`` where D was declared rank-1: the code says its rank, and wins. A declared
-        parameter's declaration goes stale; D is named anew from the unpacking."""
-        array = self.evaluate(array_node, frame)
-        if not isinstance(array, ArrayValue):
-            return UNKNOWN
-        declarations = {source for source in array.basis if isinstance(source, ParameterDeclaration)}
-        self.analysis.stale_declarations |= declarations
-        self.assign_expression(array_node, ArrayValue(Shape(None)), frame)
-        return self.name_shape(frame, array_node, names)
-
-    def name_shape(self, frame: Frame, array_node, names: list[Optional[str]]) -> Value:
-        """``n_x, m = X.shape`` on an X of unknown shape: X gets the shape ``(n_x, m)``."""
-        if any(name is None for name in names):
-            return UNKNOWN
-        current = self.evaluate(array_node, frame)
-        if current is not UNKNOWN and not (isinstance(current, ArrayValue) and not current.shape.known_rank):
-            return UNKNOWN
-        shape = shape_of(size_label(name) for name in names)
-        if not self.foreign_arrays:  # in a module that imports torch, x may be a Tensor
-            self.assign_expression(array_node, ArrayValue(shape), frame)
-        return TupleValue(tuple(IntValue(d) for d in shape.dims), is_shape=True)
-
-    def name_dim(self, frame: Frame, array_node, axis: int, item: Value, target) -> Value:
-        """``m = X.shape[1]`` where that size was unknown: call it ``m`` from now on."""
-        if not (isinstance(item, IntValue) and isinstance(item.dim, UnknownDim) and isinstance(target, cst.Name)):
-            return item
-        if is_throwaway(target.value):
-            return item
-        array = self.evaluate(array_node, frame)
-        if not isinstance(array, ArrayValue) or array.shape.dims is None:
-            return item
-        named = label(target.value)
-        dims = tuple(named if d is item.dim else d for d in array.shape.dims)
-        self.assign_expression(array_node, array.with_shape(Shape(dims)), frame)
-        return IntValue(named)
-
-    def name_size(self, frame: Frame, value_node, value: Value, target: cst.Name) -> Value:
-        """``m = X.shape[1]`` / ``m = len(X)`` of an unknown size: that size is ``m`` from now on."""
-        if isinstance(value_node, cst.Subscript) and _is_shape_attribute(value_node.value) and len(value_node.slice) == 1:
-            index = value_node.slice[0].slice
-            axis = integer_literal(index.value) if isinstance(index, cst.Index) else None
-            if axis is not None and axis >= 0:
-                array = self.evaluate(value_node.value.value, frame)
-                if isinstance(array, ArrayValue) and array.shape.dims is not None:
-                    if axis < len(array.shape.dims):
-                        return self.name_dim(frame, value_node.value.value, axis, value, target)
-        if isinstance(value_node, cst.Call) and isinstance(value_node.func, cst.Name) and value_node.func.value == "len" and len(value_node.args) == 1:
-            return self.name_dim(frame, value_node.args[0].value, 0, value, target)
-        return value
 
     def assign_expression(self, node, value: Value, frame: Frame) -> None:
         """Refine what a name (or ``self.attr``) holds after a declaration or an unpacking."""
@@ -438,56 +370,6 @@ class StatementExecutor:
         elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
             if node.value.value == "self" and frame.instance is not None:
                 frame.instance.attributes[node.attr.value] = value
-
-    # --- declarations -------------------------------------------------------------------
-
-    def apply_comment_lines(self, lines, frame: Frame) -> None:
-        for line in lines:
-            if line.comment is None:
-                continue
-            for name, spec in comment_declarations(line.comment.value):
-                shape = self.resolve_spec(spec, frame)
-                current = frame.lookup(name)
-                if isinstance(current, ArrayValue) or (current is UNKNOWN and frame.is_bound(name)):
-                    refined = self.declare(frame, None, current if isinstance(current, ArrayValue) else None, shape, "comment")
-                    frame.env[name] = refined
-                else:
-                    frame.pending[name] = shape
-
-    def resolve_spec(self, spec, frame: Frame) -> Shape:
-        """A declaration's names are sizes of the scope when bound, else new names. A label the
-        author names in a declaration (``n, m = X.shape`` then ``# (n, m)``) is theirs from then on:
-        distinct by intent, everywhere the frame holds it."""
-        def lookup(name: str) -> AnyDim:
-            value = frame.lookup(name)
-            if isinstance(value, IntValue) and isinstance(value.dim, Dim):
-                if value.dim.labels and value.dim.symbols == (name,):
-                    self.learn_equal(frame, value.dim, sym(name), checked=True)
-                    return sym(name)
-                return value.dim
-            return sym(name)
-
-        return resolve(spec, lookup)
-
-    def declare(self, frame: Frame, value_node, value: Optional[ArrayValue], declared: Shape, source: str) -> Value:
-        """What a name holds given a declaration: the inferred shape if known (checked), else the declared."""
-        if value is not None:
-            value = promote_named(value, declared)
-        if value is None and self.foreign_arrays:
-            return UNKNOWN  # with torch or jax about, a declared value of unknown kind may be theirs
-        if value is None or not value.shape.known_rank:
-            return ArrayValue(declared) if declared.known_rank else (value or UNKNOWN)
-        if value_node is not None:
-            self.check_declared(frame, value_node, value, declared, source)
-        if declared.known_rank and len(declared) == len(value.shape):
-            dims = tuple(decl if dim_eq(d, decl) is True or not isinstance(d, Dim) else d for d, decl in zip(value.shape.dims, declared.dims))
-            return value.with_shape(Shape(dims))
-        return value
-
-    def check_declared(self, frame: Frame, value_node, value: Value, declared: Shape, source: str) -> None:
-        if isinstance(value, ArrayValue) and value.shape.known_rank and declared.known_rank:
-            if not shapes_same(value.shape, declared):
-                self.emit(frame, Declared(value_node, value, value_node, declared, source))
 
 
 _LEAVING = (cst.Raise, cst.Return, cst.Continue, cst.Break)
@@ -542,28 +424,10 @@ def rank_guard(test):
         return left.value, lambda r: compare(r, k)
     if (
         isinstance(left, cst.Call) and isinstance(left.func, cst.Name) and left.func.value == "len"
-        and len(left.args) == 1 and _is_shape_attribute(left.args[0].value)
+        and len(left.args) == 1 and is_shape_attribute(left.args[0].value)
     ):
         return left.args[0].value.value, lambda r: compare(r, k)
     return None
-
-
-def _target_name(node) -> Optional[str]:
-    return node.value if isinstance(node, cst.Name) else None
-
-
-def is_throwaway(name: str) -> bool:
-    """``_``, ``__``, ``_unused``: a name bound only to be ignored, never a size."""
-    return name.startswith("_") and (name.strip("_") == "" or name.startswith("_unused"))
-
-
-def size_label(name: str):
-    """The size an unpacking names: a label (not known to differ from others), or unknown for ``_``."""
-    return unknown() if is_throwaway(name) else label(name)
-
-
-def _is_shape_attribute(node) -> bool:
-    return isinstance(node, cst.Attribute) and node.attr.value == "shape"
 
 
 def element_of(iterable: Value) -> Value:
