@@ -12,9 +12,10 @@ import libcst as cst
 
 from .frame import Frame
 from .imports import dotted
-from .values import UNKNOWN, DictValue, Instance, LambdaValue, PartialValue, StrValue, Value, join
+from .values import UNKNOWN, DictValue, Instance, LambdaValue, PartialValue, StrValue, Value
 
 _READ_ONLY_METHODS = {"keys", "values", "items", "__contains__"}
+MAX_LAMBDA_DEPTH = 8  # a lambda that calls itself through its arguments ends here
 
 
 def string_key(value: Value) -> Optional[str]:
@@ -92,6 +93,8 @@ class ContainerEvaluator:
 
     def call_lambda(self, function: LambdaValue, args, kwargs, caller: Frame) -> Value:
         """The body, evaluated with the arguments bound over the scope the lambda was written in."""
+        if caller.depth >= MAX_LAMBDA_DEPTH:
+            return UNKNOWN
         closure: Frame = function.closure
         env = dict(closure.env)
         params = list(function.node.params.params)
@@ -101,10 +104,7 @@ class ContainerEvaluator:
             env[param.name.value] = value
         for keyword, (_, value) in kwargs.items():
             env[keyword] = value
-        frame = Frame(env=env, globals=closure.globals, emit=caller.emit, depth=caller.depth + 1)
-        frame.context = caller.context
-        if frame.depth > 8:
-            return UNKNOWN
+        frame = Frame(env=env, globals=closure.globals, emit=caller.emit, depth=caller.depth + 1, context=caller.context)
         return self.evaluate(function.node.body, frame)
 
     def make_partial(self, args, kwargs) -> Value:
@@ -120,6 +120,3 @@ def is_partial(node: cst.BaseExpression, frame: Frame) -> bool:
     """``functools.partial`` / ``partial`` imported from functools (the name is otherwise unbound)."""
     name = dotted(node)
     return name == "functools.partial" or (name == "partial" and not frame.is_bound("partial"))
-
-
-__all__ = ["ContainerEvaluator", "is_partial", "join"]
