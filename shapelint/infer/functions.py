@@ -128,7 +128,8 @@ class FunctionAnalyzer:
         if not function.external:  # every call site is checked against the declarations, even a repeated one
             self.note_contradicted_declarations(function, caller, args, kwargs)
         key = (id(function.node), tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
-        informative = any(value is not UNKNOWN and not isinstance(value, Instance) for _, value in list(args) + list(kwargs.values()))
+        informative = any(value is not UNKNOWN and not (isinstance(value, Instance) and not value.attributes)
+                          for _, value in list(args) + list(kwargs.values()))
         emit = caller.emit and call is not None and not function.external and informative  # else: the plain run saw it all
         if key in self.summaries and (self.summaries[key][1] or not emit):
             return self.summaries[key][0]
