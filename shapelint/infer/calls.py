@@ -30,6 +30,7 @@ from .values import (
 )
 from .containers import is_partial
 from .imports import dotted
+from ..numpy_model.kinds import objects, objects_requested
 
 _NO_RESULT_BUILTINS = {"print", "setattr", "delattr", "exec"}
 
@@ -98,6 +99,8 @@ class CallEvaluator:
         if handler is None:
             return UNKNOWN
         result = handler(registry.CallContext(self, frame, node, name, args, kwargs))
+        if kwargs and objects_requested(kwargs):
+            result = objects(result)
         return resting_on(result, basis_of(*(value for _, value in args), *(value for _, value in kwargs.values())))
 
     def call_method(self, frame: Frame, node, func: MethodValue, args, kwargs) -> Value:

@@ -15,6 +15,7 @@ from ..numpy_model import properties
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .project import LazyImport, UserModule
+from ..numpy_model.kinds import ObjectArray
 from .values import (
     FALSE,
     SCALAR_NUMBER,
@@ -308,6 +309,8 @@ class ExpressionEvaluator:
         except ShapeError as exc:
             self.emit(frame, Failure(node, "index", str(exc), (base,)))
             return UNKNOWN
+        if isinstance(base, ObjectArray) and shape.rank == 0:
+            return UNKNOWN  # an element of an object array: any Python object, an array of any shape
         explicit = any(isinstance(i, ops.NewAxis) for i in items)
         made_at = None
         if shape.rank == 1:

@@ -17,6 +17,7 @@ from .expressions import _ELEMENTWISE_OPS, int_arithmetic
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from, dotted
 from .naming import SizeNaming, is_shape_attribute, target_name
+from ..numpy_model.kinds import ObjectArray
 from .values import (
     UNKNOWN,
     ArrayValue,
@@ -435,6 +436,8 @@ def element_of(iterable: Value) -> Value:
     if isinstance(iterable, RangeValue):
         return IntValue(unknown())
     if isinstance(iterable, ArrayValue) and iterable.shape.dims:
+        if isinstance(iterable, ObjectArray) and len(iterable.shape.dims) == 1:
+            return UNKNOWN  # the objects an object array holds
         return ArrayValue(Shape(iterable.shape.dims[1:]), basis=iterable.basis)
     if isinstance(iterable, IterValue):
         return iterable.element

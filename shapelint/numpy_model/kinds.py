@@ -37,6 +37,31 @@ class BoolArray(ArrayValue):
         return _plain(self).with_shape(shape, **changes)
 
 
+@dataclass(frozen=True)
+class ObjectArray(ArrayValue):
+    """An array of Python objects (``dtype=object``): a container, whose elements may be arrays of
+    any shape (``out = np.empty(n, dtype=object); out[:] = chunks``), so an element is unknown."""
+
+
+def objects_requested(kwargs: dict) -> bool:
+    """``dtype=object`` / ``np.object_`` / ``"O"`` among a call's keywords."""
+    found = kwargs.get("dtype")
+    if found is None:
+        return False
+    node = found[0]
+    if isinstance(node, cst.Name):
+        return node.value == "object"
+    if isinstance(node, cst.Attribute):
+        return node.attr.value in ("object_", "object")
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value in ("O", "object")
+    return False
+
+
+def objects(value: Value) -> Value:
+    return _marked(value, ObjectArray)
+
+
 def integers(value: Value) -> Value:
     """``value`` marked as integers (left alone when it is not an array)."""
     return _marked(value, IntegerArray)
