@@ -64,7 +64,11 @@ def transposed(ctx: RuleContext, node: cst.BaseExpression) -> str:
 
 
 def as_column(ctx: RuleContext, node: cst.BaseExpression) -> str:
-    text = ctx.render(node)
+    return column_of(ctx.render(node), node)
+
+
+def column_of(text: str, node: cst.BaseExpression) -> str:
+    """``x.reshape(-1, 1)``, or ``(a / n).reshape(-1, 1)``: the method binds tighter than operators."""
     if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) or node.lpar:
         return f"{text}.reshape(-1, 1)"
     return f"({text.strip()}).reshape(-1, 1)"

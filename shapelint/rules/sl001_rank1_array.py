@@ -6,7 +6,7 @@ from ..domain.dims import dim_eq, is_one, known_to_differ
 from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
 from ..numpy_model import properties
 from ._explain import outcome
-from ._fixes import UNSAFE, column_maker, fix
+from ._fixes import UNSAFE, column_maker, column_of, fix
 from .base import Report, Rule
 
 
@@ -68,7 +68,7 @@ class Rank1Array(Rule):
         message = (
             f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
             f"{ctx.made_where(event.operand.made_at)} and has no second axis to swap; "
-            f"make it a column with `{operand}.reshape(-1, 1)` ({n}, 1) or a row ({suggest_row(n)})"
+            f"make it a column with `{column_of(operand, event.operand_node)}` ({n}, 1) or a row ({suggest_row(n)})"
         )
         return (Report(event.node, message, column_fix(ctx, event.operand.made_at)),)
 
