@@ -68,10 +68,16 @@ def as_column(ctx: RuleContext, node: cst.BaseExpression) -> str:
 
 
 def column_of(text: str, node: cst.BaseExpression) -> str:
-    """``x.reshape(-1, 1)``, or ``(a / n).reshape(-1, 1)``: the method binds tighter than operators."""
+    """``x.reshape(-1, 1)``, or ``(a / n).reshape(-1, 1)``."""
+    return f"{operand(text, node)}.reshape(-1, 1)"
+
+
+def operand(text: str, node: cst.BaseExpression) -> str:
+    """``node``'s text, parenthesized when a method call or subscript after it would bind tighter
+    than its operators (``a / n`` -> ``(a / n)``)."""
     if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)) or node.lpar:
-        return f"{text}.reshape(-1, 1)"
-    return f"({text.strip()}).reshape(-1, 1)"
+        return text
+    return f"({text.strip()})"
 
 
 SHAPE_TUPLE_CONSTRUCTORS = properties.named("shape_arg")

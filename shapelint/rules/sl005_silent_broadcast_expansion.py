@@ -6,7 +6,7 @@ import libcst as cst
 from ..domain.dims import ONE, Dim, dim_eq
 from ..numpy_model import properties
 from ._explain import expanded_axes
-from ._fixes import UNSAFE, as_column, fix
+from ._fixes import UNSAFE, as_column, column_of, fix, operand
 from .base import Report, Rule
 
 
@@ -55,7 +55,7 @@ class SilentBroadcastExpansion(Rule):
         if not stretched_a or not stretched_b or set(stretched_a) == set(stretched_b):
             return ()
         left, right = ctx.code(event.left_node), ctx.code(event.right_node)
-        vector, vector_code = (a, left) if a.shape.rank == 1 else (b, right)
+        vector, vector_code, vector_node = (a, left, event.left_node) if a.shape.rank == 1 else (b, right, event.right_node)
         column = b if vector is a else a
         n = vector.shape.dims[0]
         if not (dim_eq(n, column.shape.dims[0]) is True or symbolic_mismatch(n, column.shape.dims[0], vector)):
@@ -65,8 +65,8 @@ class SilentBroadcastExpansion(Rule):
         message = (
             f"`{ctx.code(event.node)}` broadcasts `{left}` {a.shape} and `{right}` {b.shape} to {result}, "
             f"larger than both: NumPy treats rank-1 `{vector_code}` as a row (1, {n}) and stretches each operand "
-            f"along a different axis, silently; if `{vector_code}` is a column, write `{_column(vector_code)}` "
-            f"({n}, 1); if the expansion is meant, write it out with `{_paren(vector_code)}[None, :]`"
+            f"along a different axis, silently; if `{vector_code}` is a column, write `{column_of(vector_code, vector_node)}` "
+            f"({n}, 1); if the expansion is meant, write it out with `{operand(vector_code, vector_node)}[None, :]`"
         )
         return (Report(event.node, message, self.fix(event, vector, ctx)),)
 
@@ -93,12 +93,3 @@ def symbolic_mismatch(n, p, vector) -> bool:
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
         return name not in GRID_MAKERS
     return True
-
-
-def _paren(code: str) -> str:
-    simple = code.replace("_", "").replace(".", "").isalnum()
-    return code if simple else f"({code})"
-
-
-def _column(code: str) -> str:
-    return f"{_paren(code)}.reshape(-1, 1)"
