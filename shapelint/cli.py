@@ -5,6 +5,7 @@ import json
 import os
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -12,6 +13,7 @@ import click
 
 from . import __version__
 from .budget import DEFAULT_TIMEOUT, time_budget
+from .cache import disabled_by_environment
 from .config import LAYOUTS, ConfigError, Options, Resolver
 from .discovery import python_files
 from .engine import lint_source
@@ -61,6 +63,7 @@ def main() -> None:
     shapelint src/                 lint a tree (same as `shapelint check src/`)
     shapelint rule SL002           what a rule flags and why
     shapelint shapes model.py      every assigned array's inferred shape
+    shapelint clean                remove the cache (.shapelint_cache)
     Exit codes: 0 no findings, 1 findings, 2 usage, configuration or internal error.
     """
 
@@ -95,9 +98,11 @@ def main() -> None:
               help="Write the findings (and the summary) to this file instead of standard output.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=None,
               help=f"Seconds one file's analysis may take; past it the file is one SL000 and the run goes on [default: {DEFAULT_TIMEOUT:g}; 0: no limit].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache (also: SHAPELINT_NO_CACHE=1).")
+@click.option("--cache-dir", default=None, metavar="DIR", help="Where the cache lives [default: cache-dir of the config, else .shapelint_cache at the project root].")
 def check(paths, output_format, config_path, select, extend_select, ignore, per_file_ignores, exclude,
           extend_exclude, force_exclude, layout, sample_dims, show_unused_suppressions, fix_mode, unsafe_fixes,
-          diff, statistics, exit_zero, quiet, stdin_filename, jobs, show_files, show_settings, output_file, timeout) -> None:
+          diff, statistics, exit_zero, quiet, stdin_filename, jobs, show_files, show_settings, output_file, timeout, no_cache, cache_dir) -> None:
     """Lint files and directories (the ``*.py`` files below them); ``-`` reads standard input."""
     try:
         cli = Options(
@@ -126,8 +131,9 @@ def check(paths, output_format, config_path, select, extend_select, ignore, per_
         if fix_mode or diff:
             sys.exit(run_fixes(paths or (STDIN,), resolver, force_exclude, stdin_filename, unsafe_fixes, diff,
                                output_format, statistics, quiet, exit_zero))
+        cache = None if no_cache or disabled_by_environment() else str(run_cache_dir(resolver, cache_dir))
         code = run_check(paths or (STDIN,), resolver, force_exclude, stdin_filename, jobs,
-                         Report(output_format or default_format(), statistics, quiet, unsafe_fixes), exit_zero)
+                         Report(output_format or default_format(), statistics, quiet, unsafe_fixes), exit_zero, cache)
     except ConfigError as exc:
         click.echo(f"shapelint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -159,10 +165,11 @@ def target_files(paths, resolver: Resolver, force_exclude: bool) -> tuple[list[P
     return items, missing
 
 
-def lint_items(items: list[Path | Finding], resolver: Resolver, jobs) -> Iterator[list[Finding]]:
-    """Each item's findings in order, as the files are done: a Path is linted, a Finding is itself."""
+def lint_items(items: list[Path | Finding], resolver: Resolver, jobs, cache_dir: Optional[str] = None) -> Iterator[list[Finding]]:
+    """Each item's findings in order, as the files are done: a Path is linted, a Finding is itself.
+    ``cache_dir``: where findings are kept between runs (None: no cache)."""
     files = [item for item in items if isinstance(item, Path)]
-    results = iter_lint(files, jobs, {f: lint_options(resolver, str(f)) for f in files})
+    results = iter_lint(files, jobs, {f: replace(lint_options(resolver, str(f)), cache_dir=cache_dir) for f in files})
     for item in items:
         yield next(results) if isinstance(item, Path) else [item]
 
@@ -171,13 +178,24 @@ def enabled(resolver: Resolver, findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if resolver.for_path(Path(f.path)).enabled(f.code, f.path)]
 
 
-def run_check(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Optional[str], jobs, report: "Report", exit_zero: bool) -> int:
+def run_cache_dir(resolver: Resolver, option: Optional[str]) -> Path:
+    """The run's cache directory: ``--cache-dir``, else the configuration's ``cache-dir``, else
+    ``.shapelint_cache`` in the configuration's directory or at the project root."""
+    from .cache import CACHE_DIR_NAME, cache_dir_for
+
+    settings = resolver.for_path(Path.cwd())
+    configured = settings.cache_dir or (settings.root / CACHE_DIR_NAME if settings.config_file is not None else None)
+    return cache_dir_for(option, configured)
+
+
+def run_check(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Optional[str], jobs, report: "Report", exit_zero: bool,
+              cache_dir: Optional[str] = None) -> int:
     """Lint what the paths name, printing each file's findings as it is done when the format allows."""
     from .progress import Progress, wanted
 
     items, missing = target_files(paths, resolver, force_exclude)
     progress = Progress(len(items), wanted(report.format) and report.stream is None)
-    for found in lint_items(items, resolver, jobs):
+    for found in lint_items(items, resolver, jobs, cache_dir):
         kept = enabled(resolver, found)
         if kept:
             progress.clear()
@@ -388,6 +406,27 @@ def summary_lines(findings: list[Finding], unsafe: bool) -> list[str]:
     elif more:
         lines.append(f"No fixes with --fix ({more} with --unsafe-fixes).")
     return lines
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Use this pyproject.toml or shapelint.toml (its cache-dir) instead of the nearest one.")
+@click.option("--cache-dir", default=None, metavar="DIR", help="The cache directory to remove.")
+def clean(config_path: Optional[Path], cache_dir: Optional[str]) -> None:
+    """Remove the cache of the current project (``.shapelint_cache`` or the configured ``cache-dir``)."""
+    from .cache import clean as remove
+
+    try:
+        directory = run_cache_dir(Resolver(Options(), config_path), cache_dir)
+    except ConfigError as exc:
+        click.echo(f"shapelint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    try:
+        removed = remove(directory)
+    except OSError as exc:
+        click.echo(f"shapelint: error: cannot remove {printable(str(directory))}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"Removed {printable(str(directory))}" if removed else f"No cache to remove at {printable(str(directory))}")
 
 
 @main.command()

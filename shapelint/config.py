@@ -32,7 +32,7 @@ DEFAULT_SAMPLE_DIMS = ("m", "n_samples", "batch", "batch_size", "B", "N")
 UNUSED_SUPPRESSION = ("SL100", "unused-suppression")
 KEYS = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
-    "layout", "sample-dims", "timeout",
+    "layout", "sample-dims", "timeout", "cache-dir",
 }
 
 
@@ -91,6 +91,7 @@ class Options:
     layout: Optional[str] = None
     sample_dims: Optional[tuple[str, ...]] = None
     timeout: Optional[float] = None  # seconds one file may take; 0: no limit
+    cache_dir: Optional[str] = None  # relative to the project root (the configuration's directory)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Settings:
     sample_dims: tuple[str, ...] = DEFAULT_SAMPLE_DIMS
     config_file: Optional[Path] = None
     timeout: float = DEFAULT_TIMEOUT
+    cache_dir: Optional[Path] = None  # ``cache-dir`` of the configuration, absolute; None: the default
 
     def enabled(self, code: str, path: str) -> bool:
         return code in self.codes_for(path)
@@ -176,6 +178,9 @@ def parse_table(table: dict, where: str) -> Options:
     timeout = table.get("timeout")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout < float("inf")):
         raise ConfigError(f"timeout in {where} must be a number of seconds (0 for no limit), not {timeout!r}")
+    cache_dir = table.get("cache-dir")
+    if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir):
+        raise ConfigError(f"cache-dir in {where} must be a path (a non-empty string), not {cache_dir!r}")
     options = Options(
         select=strings("select"),
         ignore=strings("ignore") or (),
@@ -186,6 +191,7 @@ def parse_table(table: dict, where: str) -> Options:
         layout=layout,
         sample_dims=strings("sample-dims"),
         timeout=timeout,
+        cache_dir=cache_dir,
     )
     validate(options, where)
     return options
@@ -215,6 +221,7 @@ def build(file_options: Options, cli: Options, root: Path, config_file: Optional
         sample_dims=cli.sample_dims or file_options.sample_dims or DEFAULT_SAMPLE_DIMS,
         config_file=config_file,
         timeout=next((t for t in (cli.timeout, file_options.timeout) if t is not None), DEFAULT_TIMEOUT),
+        cache_dir=(root / file_options.cache_dir).absolute() if file_options.cache_dir else None,
     )
 
 

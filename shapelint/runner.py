@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .budget import DEFAULT_TIMEOUT, time_budget
-from .engine import lint_source
+from .cache import Cache, content_hash, settings_key
+from .engine import FileResult, lint_source
 from .files import io_finding, read_regular
 from .findings import Finding
 from .rules.base import Hints
@@ -25,22 +26,40 @@ class LintOptions:
     hints: Optional[Hints] = None
     select: Optional[frozenset[str]] = None  # the codes enabled for the file (only their rules judge it); None: all
     timeout: Optional[float] = DEFAULT_TIMEOUT  # seconds the file's analysis may take; None or 0: no limit
+    cache_dir: Optional[str] = None  # where findings are kept between runs (shapelint.cache); None: no cache
+
+
+def lint_result(source: bytes, name: str, options: LintOptions = LintOptions()) -> FileResult:
+    """Lint a ``.py`` file's or a notebook's bytes (told apart by ``name``)."""
+    lint = lint_notebook if is_notebook(name) else lint_source
+    with time_budget(options.timeout):
+        return lint(source, name, options.report_unused, options.hints, options.select)
 
 
 def lint_data(source: bytes, name: str, options: LintOptions = LintOptions()) -> list[Finding]:
     """Lint a ``.py`` file's or a notebook's bytes (told apart by ``name``)."""
-    lint = lint_notebook if is_notebook(name) else lint_source
-    with time_budget(options.timeout):
-        return lint(source, name, options.report_unused, options.hints, options.select).findings
+    return lint_result(source, name, options).findings
 
 
 def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]:
-    """A regular file's findings; anything else (unreadable, a FIFO, a device) is one SL000."""
+    """A regular file's findings; anything else (unreadable, a FIFO, a device) is one SL000.
+    With ``options.cache_dir``, from the cache when its entry still holds, else stored there."""
     try:
         source = read_regular(path)
     except OSError as exc:
         return [io_finding(path, "read", exc)]
-    return lint_data(source, str(path), options)
+    name = str(path)
+    if options.cache_dir is None:
+        return lint_data(source, name, options)
+    cache = Cache(options.cache_dir)
+    digest, settings = content_hash(source), settings_key(options.select, options.hints, options.report_unused)
+    found = cache.get(name, digest, settings)
+    if found is not None:
+        return found
+    result = lint_result(source, name, options)
+    loaded = result.analysis.loaded_files if result.analysis is not None else ()
+    cache.put(name, digest, settings, result.findings, loaded)
+    return result.findings
 
 
 def _lint_with(item: tuple[Path, LintOptions]) -> list[Finding]:

@@ -42,6 +42,7 @@ class Analysis:
     seen_values: list = field(default_factory=list)  # (expression, value) as written: coverage
     parameters: dict = field(default_factory=dict)  # FunctionDef -> {parameter: got an array shape?}
     context_assignments: list = field(default_factory=list)  # (Name, value, CallSite)
+    loaded_files: set = field(default_factory=set)  # the project's files its imports loaded (the cache's dependencies)
 
 
 class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, ContainerEvaluator, FunctionAnalyzer, FactLearner, ProjectImports):

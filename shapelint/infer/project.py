@@ -48,6 +48,7 @@ class LazyImport(Value):
 
 
 _LOADED: dict[tuple, Optional[dict]] = {}
+_DEPENDS: dict[tuple, set] = {}  # what loading a module loaded in turn: the cache's dependencies
 
 
 def package_root(directory: Path) -> Path:
@@ -107,6 +108,8 @@ class ProjectImports:
         except OSError:
             return None
         key = (str(path), stat.st_mtime_ns, stat.st_size)
+        loaded = self.analysis.loaded_files
+        loaded.update((str(path), *_DEPENDS.get(key, ())))
         if key in _LOADED:
             return _LOADED[key]
         _LOADED[key] = None  # an import cycle sees nothing rather than recursing
@@ -116,7 +119,12 @@ class ProjectImports:
             module = cst.parse_module(path.read_bytes())
         except Exception:  # noqa: BLE001 - a file that does not parse gives no summaries
             return None
-        _LOADED[key] = self.run_module_silently(module, str(path))
+        self.analysis.loaded_files = _DEPENDS[key] = set()
+        try:
+            _LOADED[key] = self.run_module_silently(module, str(path))
+        finally:
+            loaded |= _DEPENDS[key]
+            self.analysis.loaded_files = loaded
         return _LOADED[key]
 
     def run_module_silently(self, module: cst.Module, path: str) -> dict:
