@@ -16,13 +16,12 @@ from .budget import DEFAULT_TIMEOUT, time_budget
 from .cache import disabled_by_environment
 from .config import LAYOUTS, ConfigError, Options, Resolver
 from .discovery import python_files
-from .engine import lint_source
 from .files import io_finding, problem, read_regular
 from .findings import Finding
 from .output import FORMATS, RenderContext
 from .output.context import printable, split_lines
-from .rules.base import Hints
-from .runner import LintOptions, iter_lint, lint_data, lint_files
+from .hints import Hints
+from .runner import LintOptions, iter_lint, lint_data, lint_files, lint_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -385,7 +384,7 @@ SUMMARIZED = frozenset({"concise", "full"})  # for people and problem matchers; 
 
 def fixable_counts(findings: list[Finding], unsafe: bool) -> tuple[int, int]:
     """(fixable with what was asked, fixable only with --unsafe-fixes as well)."""
-    from .fix import applicable
+    from .applicability import applicable
 
     now = sum(applicable(f, unsafe) for f in findings)
     return now, sum(applicable(f, True) for f in findings) - now

@@ -42,9 +42,9 @@ class ConfigError(Exception):
 
 def rule_names() -> dict[str, str]:
     """code -> kebab-case name for every code shapelint can report."""
-    from .rules import all_rules
+    from .rule_table import RULE_NAMES
 
-    names = {rule.code: rule.name for rule in all_rules()}
+    names = dict(RULE_NAMES)
     names[SYNTAX_CODE] = "syntax-error"
     names[UNUSED_SUPPRESSION[0]] = UNUSED_SUPPRESSION[1]
     return names

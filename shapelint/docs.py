@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from .config import UNUSED_SUPPRESSION
 from .findings import SYNTAX_CODE
-from .rules import all_rules
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
@@ -78,6 +77,8 @@ class RuleDoc:
 
 
 def all_docs() -> list[RuleDoc]:
+    from .rules import all_rules  # here: the rules import libcst, which a cached run never needs
+
     docs = [RuleDoc(SYNTAX_CODE, "syntax-error", SL000_DOC, False)]
     for rule in all_rules():
         docs.append(RuleDoc(rule.code, rule.name, inspect.cleandoc(type(rule).__doc__ or ""), bool(getattr(rule, "fixable", False))))

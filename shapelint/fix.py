@@ -32,17 +32,10 @@ import libcst as cst
 from .engine import lint_source
 from .files import IO_ERROR, read_regular
 from .findings import SYNTAX_CODE, Finding
-from .rules.base import DISPLAY_ONLY, SAFE, UNSAFE
+from .applicability import DISPLAY_ONLY, SAFE, UNSAFE, applicable  # noqa: F401  (applicable: fix.applicable)
 
 MAX_ROUNDS = 10
 _LINE_START = re.compile(r"\r\n|\r|\n")
-
-
-def applicable(finding: Finding, unsafe: bool) -> bool:
-    if finding.fix is None:
-        return False
-    kind = finding.fix["applicability"]
-    return kind == SAFE or (unsafe and kind == UNSAFE)
 
 
 def line_offsets(text: str) -> list[int]:

@@ -21,10 +21,12 @@ import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from .engine import FileResult, lint_source
 from .findings import SYNTAX_CODE, SYNTAX_NAME, Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import FileResult
 
 MASK_COMMENT = "# shapelint: masked magic"
 MASKED_VALUE = "__shapelint_masked_magic__"  # an unbound name: its value is unknown
@@ -216,6 +218,8 @@ def lint_notebook(data: bytes | str, path: str, report_unused_suppressions: bool
     Suppression comments (``# noqa``, ``# shapelint: skip-file``...) and ``select`` work as in a ``.py`` file.
     ``result.module`` and ``result.analysis`` are of the concatenated source (``read_notebook``).
     """
+    from .engine import FileResult, lint_source  # here, not at import: a cached run never needs libcst
+
     try:
         notebook = read_notebook(data)
     except NotebookError as exc:

@@ -5,15 +5,25 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .budget import DEFAULT_TIMEOUT, time_budget
 from .cache import Cache, content_hash, settings_key
-from .engine import FileResult, lint_source
 from .files import io_finding, read_regular
 from .findings import Finding
-from .rules.base import Hints
+from .hints import Hints
 from .notebook import is_notebook, lint_notebook
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import FileResult
+
+
+def lint_source(source, path, *args, **kwargs) -> "FileResult":
+    """The engine's ``lint_source``, imported on first use: a run answered from the cache never
+    imports libcst."""
+    from .engine import lint_source as lint
+
+    return lint(source, path, *args, **kwargs)
 
 PARALLEL_THRESHOLD = 32
 

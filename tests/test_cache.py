@@ -242,3 +242,21 @@ def test_settings_key_depends_on_what_decides_findings():
     assert base != settings_key(frozenset({"SL001"}), Hints("samples-first", ("m",)), False)
     assert base != settings_key(frozenset({"SL001"}), Hints("auto", ("m",)), True)
     assert content_hash(b"a") != content_hash(b"b")
+
+
+def test_a_run_answered_from_the_cache_never_imports_libcst(tmp_path: Path) -> None:
+    """Start-up is most of a warm run: the CLI, the configuration and the cache stay free of libcst
+    (the engine, the rules and ``--fix`` are imported only when a file must be linted)."""
+    (tmp_path / "pyproject.toml").write_text("[tool.shapelint]\n")
+    (tmp_path / "m.py").write_text("import numpy as np\n\nx = np.zeros(3)\ny = x.T\n")
+    env = {k: v for k, v in os.environ.items() if k != NO_CACHE_ENV}
+    driver = (
+        "import sys\nfrom shapelint.cli import main\n"
+        "try:\n    main(['m.py'])\nexcept SystemExit:\n    pass\n"
+        "print('libcst imported:', 'libcst' in sys.modules, file=sys.stderr)\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", driver], cwd=tmp_path, env=env, capture_output=True, text=True)
+    warm = subprocess.run([sys.executable, "-c", driver], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert "libcst imported: True" in cold.stderr  # the first run lints
+    assert "libcst imported: False" in warm.stderr, warm.stderr
+    assert warm.stdout == cold.stdout and "SL001" in warm.stdout

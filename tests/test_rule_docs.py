@@ -42,3 +42,12 @@ def test_rule_command_prints_the_docs():
         assert f"## {title}" in result.stdout
     listing = CliRunner().invoke(main, ["rule", "--all"]).stdout.splitlines()
     assert [line.split()[0] for line in listing] == sorted(DOCS)
+
+
+def test_the_rule_table_is_the_rules() -> None:
+    """``shapelint.rule_table`` (read on every run without importing the rules) names every rule
+    exactly as its class does."""
+    from shapelint.rule_table import RULE_NAMES
+    from shapelint.rules import all_rules
+
+    assert RULE_NAMES == {rule.code: rule.name for rule in all_rules()}

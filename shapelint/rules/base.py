@@ -17,6 +17,7 @@ import libcst as cst
 
 from ..cst_walk import direct_children
 from ..domain.shapes import Shape
+from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
 from ..infer.values import Assumed, Expanded
 from ..positions import locate
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..infer.events import Event
 
 
-SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
+from ..applicability import DISPLAY_ONLY, SAFE, UNSAFE  # noqa: F401  (re-exported to the rules)
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,6 @@ class Rule:
     def check(self, event: "Event", ctx: "RuleContext") -> Iterable[Report]:
         handler = getattr(self, "on_" + event.kind, None)
         return handler(event, ctx) or () if handler is not None else ()
-
-
-@dataclass(frozen=True)
-class Hints:
-    """The configured layout hint and the dim names that mean samples (``[tool.shapelint]``)."""
-
-    layout: str = "auto"
-    sample_dims: tuple[str, ...] = ()
 
 
 class RuleContext:
