@@ -114,15 +114,6 @@ def probably_not_one(d: AnyDim) -> bool:
     return isinstance(d, Dim) and (d.coeff != 1 or bool(d.symbols))
 
 
-def probably_differ(a: AnyDim, b: AnyDim) -> bool:
-    """Both dims are known and not provably equal (constants that differ, or different names)."""
-    return isinstance(a, Dim) and isinstance(b, Dim) and a != b
-
-
-def has_label(d: AnyDim) -> bool:
-    return isinstance(d, Dim) and bool(d.labels)
-
-
 def known_to_differ(a: AnyDim, b: AnyDim) -> bool:
     """Different for every size (constants), or by intent (names chosen apart); labels never are."""
     if not (isinstance(a, Dim) and isinstance(b, Dim)) or a == b:

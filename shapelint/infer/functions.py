@@ -154,10 +154,9 @@ class FunctionAnalyzer:
 
     def declarations_of(self, function: UserFunction) -> dict[str, ArrayValue]:
         """The parameters' declared shapes, read once per function (in the scope it was defined in)."""
-        cache = self.__dict__.setdefault("_declarations", {})
-        if function.node not in cache:
-            cache[function.node] = self.parameter_declarations(function, self.function_frame(function, emit=False))
-        return cache[function.node]
+        if function.node not in self.declarations:
+            self.declarations[function.node] = self.parameter_declarations(function, self.function_frame(function, emit=False))
+        return self.declarations[function.node]
 
     def note_contradicted_declarations(self, function: UserFunction, caller: Frame, args, kwargs) -> None:
         """A caller passes an array whose shape (derived from its code) cannot be the declared one.

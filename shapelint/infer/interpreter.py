@@ -56,6 +56,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
         self.active_calls: set = set()
         self._seen_events: set = set()
         self.context_events: list = []
+        self.declarations: dict = {}  # FunctionDef -> its parameters' declared shapes (read once)
         self.foreign_arrays = False  # the module imports torch, jax...: an unknown with .shape may be theirs
 
     # --- outputs ------------------------------------------------------------------

@@ -161,7 +161,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         """Each branch runs knowing its test's outcome; a branch that always leaves (``raise``,
         ``return``) does not reach the code after the ``if``, so it adds nothing to what holds there."""
         self.evaluate(node.test, frame)
-        decided = self.none_test(node.test, frame)
+        decided = self.known_outcome(node.test, frame)
         if decided is not None:  # ``if w is None:`` where w is known: only one branch runs
             if decided:
                 self.execute_suite(node.body, frame)
@@ -276,12 +276,12 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         if frame.emit and frame.depth == 0:
             self.queue_class(cls)
 
-    def none_test(self, test, frame: Frame) -> Optional[bool]:
+    def known_outcome(self, test, frame: Frame) -> Optional[bool]:
         """The outcome of ``x is None`` / ``x is not None`` when what ``x`` holds is known to be
         None or known to be something else (an array, a number, a dict), or of ``flag`` / ``not
         flag`` bound to a literal True or False (a default); None when it is not known."""
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            inner = self.none_test(test.expression, frame)
+            inner = self.known_outcome(test.expression, frame)
             return None if inner is None else not inner
         if isinstance(test, cst.Name):
             value = frame.lookup(test.value)

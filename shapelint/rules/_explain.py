@@ -6,7 +6,7 @@ from itertools import combinations
 from typing import Callable, Iterator, Optional
 
 from ..domain import ops
-from ..domain.dims import ONE, dim_eq, is_one, known_to_differ, probably_not_one
+from ..domain.dims import dim_eq, is_one, known_to_differ
 from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
 from ..infer.events import Declared, Elementwise, Inplace
 from ..infer.values import ArrayValue, Reduction
@@ -193,14 +193,3 @@ def other_axis(reduction: Reduction, refits: list[Refit]) -> Optional[Refit]:
     if refits and not refits[0].changes_axis(reduction):
         return next((refit for refit in refits[1:] if refit.changes_axis(reduction)), None)
     return None
-
-
-def expanded_axes(operand: Shape, result: Shape) -> list[int]:
-    """Axes (of the result) along which ``operand`` is stretched by broadcasting."""
-    pad = len(result) - len(operand)
-    axes = []
-    for i, d in enumerate(result.dims):
-        own = ONE if i < pad else operand.dims[i - pad]
-        if is_one(own) is True and probably_not_one(d):
-            axes.append(i)
-    return axes

@@ -18,7 +18,7 @@ import libcst as cst
 from ..cst_walk import direct_children
 from ..domain.shapes import Shape
 from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
-from ..infer.values import Assumed, Expanded
+from ..infer.values import Assumed
 from ..positions import locate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,13 +72,10 @@ class RuleContext:
         return self._first_reports.setdefault(cause, node) is node
 
     def trusted(self, *arrays) -> bool:
-        """Do these arrays' shapes rest only on the code and on declarations the code does not
-        contradict? Only then may a rule claim that NumPy raises."""
-        for array in arrays:
-            for source in getattr(array, "basis", ()):
-                if isinstance(source, (Assumed, Expanded)) or source in self.stale_declarations:
-                    return False
-        return True
+        """Do these arrays' shapes rest on no heuristic? Only then may a rule claim that NumPy
+        raises. (Events resting on a stale declaration or a silent expansion never reach the
+        rules: the engine drops them.)"""
+        return not any(isinstance(source, Assumed) for array in arrays for source in getattr(array, "basis", ()))
 
     def assumptions(self, *arrays) -> str:
         """`` (if `lr` is a number)``: the heuristics a hint about these arrays rests on."""

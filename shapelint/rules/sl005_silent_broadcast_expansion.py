@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..domain.dims import ONE, Dim, dim_eq
 from ..numpy_model import properties
-from ._explain import expanded_axes
+from ..domain.ops import stretched_axes
 from ._fixes import UNSAFE, as_column, column_of, fix, operand
 from .base import Report, Rule
 
@@ -51,7 +51,7 @@ class SilentBroadcastExpansion(Rule):
         a, b, result = event.left, event.right, event.result
         if result is None or a.explicit or b.explicit or {a.shape.rank, b.shape.rank} != {1, 2}:
             return ()
-        stretched_a, stretched_b = expanded_axes(a.shape, result), expanded_axes(b.shape, result)
+        stretched_a, stretched_b = stretched_axes(a.shape, result), stretched_axes(b.shape, result)
         if not stretched_a or not stretched_b or set(stretched_a) == set(stretched_b):
             return ()
         left, right = ctx.code(event.left_node), ctx.code(event.right_node)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..domain import ops
 from ..domain.shapes import shapes_eq
 from ..infer.events import Elementwise, Failure, Inplace, Matmul
 from .base import Report, Rule
@@ -63,7 +64,8 @@ class ShapeMismatch(Rule):
         if event.error is None:
             return ()
         left, right = event.left.shape, event.right.shape
-        why = f"the inner dimensions {left.dims[-1]} and {_inner(event)} differ" if left.rank and right.rank else event.error
+        inner = ops.inner_dims(left, right)
+        why = f"the inner dimensions {inner[0]} and {inner[1]} differ" if inner else event.error
         message = (
             f"`{ctx.code(event.node)}`: `{ctx.code(event.left_node)}` {left} and "
             f"`{ctx.code(event.right_node)}` {right}: {why}; NumPy raises ValueError"
@@ -73,7 +75,3 @@ class ShapeMismatch(Rule):
     def on_failure(self, event: Failure, ctx):
         return (Report(event.node, f"`{ctx.code(event.node)}`: {event.error}; NumPy raises"),)
 
-
-def _inner(event: Matmul):
-    dims = event.right.shape.dims
-    return dims[0] if len(dims) == 1 else dims[-2]
