@@ -373,7 +373,44 @@ def test_a_rewrite_whose_shape_does_not_check_is_dropped():
             for i in range(m):  # here
                 out[:, i:i + 1] = W @ X[:, i:i + 1]
     """)
-    assert judge_loop(event.node, event.entry) is None  # nothing it reads has a known shape
+    assert judge_loop(event.node, event.entry) is None  # as written, nothing it reads has a known shape
+
+
+def test_parameters_indexed_as_arrays_are_taken_for_arrays_and_the_message_says_so():
+    """Issue 11: ``score(w, x)`` with no declaration is a dot product, if w and x are arrays; a list
+    iterated over, a parameter the body rebinds, or one used as a container is left alone."""
+    from shapelint.engine import lint_source
+
+    source = textwrap.dedent("""
+        import numpy as np
+        def score(w, x):
+            total = 0.0
+            for i in range(len(w)):
+                total += w[i] * x[i]
+            return total
+        def pooled(nobs_list):
+            return sum(1 / (n - 1) for n in nobs_list)
+        def mean_params(params_l, p):
+            params_mn = np.zeros(p)
+            for i in range(len(params_l)):
+                params_mn += params_l[i]
+            return params_mn
+        def rebound(sample):
+            sample = np.asarray(sample)
+            out = np.zeros(len(sample))
+            for i in range(len(sample)):
+                out[i] = sample[i] * 2
+            return out
+        def words(names):
+            out = np.zeros(len(names))
+            for i in range(len(names)):
+                out[i] = len(names[i])
+            return out
+    """)
+    findings = [f for f in lint_source(source, "score.py").findings if f.code == "SL006"]
+    assert [f.line for f in findings] == [5]
+    assert "`total += w @ x`" in findings[0].message
+    assert "if `w` and `x` are 1-D NumPy arrays" in findings[0].message
 
 
 def test_small_constant_loops_are_left_alone():
@@ -560,3 +597,41 @@ def test_an_accumulator_passed_in_is_bound_before_the_loop():
     """)
     assert [f.fix["applicability"] for f in findings] == ["unsafe"]
     assert "    total += w @ x\n    return total\n" in result.fixed
+
+
+@pytest.mark.parametrize("name", ["nested_index_loops.py", "index_reductions.py", "clean_side_effects.py", "column_map_forward.py"])
+def test_each_loop_is_analysed_once(monkeypatch, name):
+    """The module's judge runs the dependence analysis once per loop node, however many times the
+    rule asks (nests, the loops around a comprehension, inner loops of a rewrite)."""
+    from pathlib import Path
+
+    import shapelint.loops.finding as finding_module
+    import shapelint.loops.idioms as idioms_module
+    import shapelint.loops.judge as judge_module
+    from shapelint.engine import lint_source
+
+    analysed: list = []
+    real = judge_module.analyze_loop
+
+    def counting(node, *args, **kwargs):
+        analysed.append(node)
+        return real(node, *args, **kwargs)
+
+    for module in (judge_module, finding_module, idioms_module):  # every caller of the analysis
+        monkeypatch.setattr(module, "analyze_loop", counting)
+    path = Path(__file__).parent.parent / "fixtures" / "SL006" / name
+    result = lint_source(path.read_bytes(), str(path))
+    kinds = (cst.For, cst.While, cst.ListComp, cst.GeneratorExp)  # a comprehension is judged as a loop too
+    loops = sum(1 for n in _walk(cst.parse_module(path.read_bytes())) if isinstance(n, kinds))
+    assert analysed, "the rule asked for no verdict"
+    assert len({id(n) for n in analysed}) == len(analysed), "a loop was analysed twice"
+    assert len(analysed) <= loops
+    assert any(f.code == "SL006" for f in result.findings) == (not name.startswith("clean_"))
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        stack.extend(item.children)

@@ -109,3 +109,5 @@ class Loop(Event):
 
     entry: dict
     target: Value
+    judge: object = None    # the module's LoopJudge: one analysis per loop, asked for by SL006
+    before: Optional[dict] = None  # what the names held before the loop (a ``while`` counter's start)

@@ -165,7 +165,7 @@ class ExpressionEvaluator:
 
     def emit_implicit_loop(self, node, iterable, target, frame: Frame) -> None:
         """A comprehension, ``map`` or ``np.vectorize`` loops too: a Loop event, its variable bound."""
-        if not frame.emit:
+        if not frame.emit and not frame.assumed_arrays:
             return
         from .statements import element_of
 
@@ -173,7 +173,10 @@ class ExpressionEvaluator:
         entry = {**(frame.globals or {}), **frame.env}
         if isinstance(target, cst.Name):
             entry[target.value] = element
-        self.emit(frame, Loop(node, entry, element))
+        if frame.emit:
+            self.emit(frame, Loop(node, entry, element, self.loop_judge))
+        elif not frame.compiled:
+            self.loop_judge.record(node, entry, None, frame.assumed_arrays)
 
     def eval_Comparison(self, node: cst.Comparison, frame: Frame) -> Value:
         left_node, left = node.left, self.evaluate(node.left, frame)

@@ -32,6 +32,7 @@ class Frame:
     compiled: bool = False  # numba/Cython code: loops are compiled, and are the idiom there
     context: Optional["CallSite"] = None  # the call whose arguments this run of a body has
     first_pass: bool = False  # a loop's first iteration: its findings count, its loops and reveals do not
+    assumed_arrays: frozenset = frozenset()  # parameters given shapes from their use: a run for the loops only
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

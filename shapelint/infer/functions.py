@@ -11,13 +11,15 @@ from typing import Optional
 
 import libcst as cst
 
+from ..cst_walk import direct_children
+
 from ..domain.dims import Dim, dim_eq, sym
 from .declarations import annotation_shape, docstring_declarations
 from .imports import dotted, nested_statements
 from .events import Declared
 from .frame import CallSite, Frame
 from ..domain.shapes import Shape, shapes_eq
-from .values import UNKNOWN, DictValue, LambdaValue, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
+from .values import UNKNOWN, Assumed, DictValue, LambdaValue, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
 MAX_CALL_DEPTH = 3
 
@@ -69,6 +71,28 @@ class FunctionAnalyzer:
         frame = self.function_frame(function, emit=True, instance=instance)
         self.bind_declared_parameters(function, frame)
         self.record_parameters(frame, function)
+        entry = dict(frame.env)
+        self.execute_suite(function.node.body, frame)
+        self.analyze_loops_with_assumed_arrays(function, instance, entry)
+
+    def analyze_loops_with_assumed_arrays(self, function: UserFunction, instance, entry: dict) -> None:
+        """Parameters that the function's loops use as arrays (``loops.arrayness``) get shapes of
+        unknown sizes, and the body runs once more with them, silently but for its loops: SL006
+        then judges them with these shapes. No other rule sees an assumed shape."""
+        if not has_loop(function.node):
+            return
+        from ..loops.arrayness import parameter_shapes
+
+        frame = self.function_frame(function, emit=False, instance=instance)
+        scope = {**(frame.globals or {}), **frame.env, **entry}
+        names = [p.name.value for p in all_parameters(function.node)]
+        shapes = parameter_shapes(function.node, scope, names)
+        if not shapes:
+            return
+        basis = frozenset((Assumed(function.node),))
+        frame.env.update(entry)
+        frame.env.update({name: ArrayValue(shape, basis=basis) for name, shape in shapes.items()})
+        frame.assumed_arrays = frozenset(shapes)
         self.execute_suite(function.node.body, frame)
 
     def function_frame(self, function: UserFunction, emit: bool, instance=None, depth: int = 0) -> Frame:
@@ -346,3 +370,16 @@ def value_key(value: Value, outermost: bool = True):
     if isinstance(value, (UserFunction, LambdaValue)):
         return (type(value).__name__, id(value.node))
     return (type(value).__name__, None)
+
+
+def has_loop(node: cst.FunctionDef) -> bool:
+    """Whether the function's own body (not a nested scope) holds a loop or a comprehension."""
+    stack = list(direct_children(node.body))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(item, (cst.For, cst.While, cst.ListComp, cst.GeneratorExp)):
+            return True
+        stack.extend(direct_children(item))
+    return False

@@ -58,17 +58,32 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
         self.context_events: list = []
         self.declarations: dict = {}  # FunctionDef -> its parameters' declared shapes (read once)
         self.foreign_arrays = False  # the module imports torch, jax...: an unknown with .shape may be theirs
+        self._loop_judge = None
+
+    @property
+    def loop_judge(self):
+        """The module's loops, each analysed once when SL006 first asks (never if it is off)."""
+        if self._loop_judge is None:
+            from ..loops.judge import LoopJudge
+
+            self._loop_judge = LoopJudge()
+        return self._loop_judge
 
     # --- outputs ------------------------------------------------------------------
 
     def emit(self, frame: Frame, event: Event) -> None:
         if not frame.emit or (isinstance(event, Loop) and (frame.compiled or frame.first_pass)):
             return
+        if frame.context is not None and isinstance(event, Loop):  # judged once, with the run that knows most
+            self.loop_judge.record(event.node, event.entry, event.before, context=frame.context)
+            return
         if frame.context is not None:
             if not isinstance(event, Loop):  # loops are judged as written, not per caller
                 self.context_events.append((event, frame.context))
             return
         key = (id(event.node), type(event), event.arrays())  # a loop's two passes may see two shapes
+        if isinstance(event, Loop):
+            self.loop_judge.record(event.node, event.entry, event.before)
         if key not in self._seen_events:
             self._seen_events.add(key)
             self.analysis.events.append(event)

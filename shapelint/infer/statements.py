@@ -223,8 +223,11 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         frame.env = dict(entry)
         frame.loop_depth += 1
         bind_target()
+        counters = before  # a ``while`` counter's start; what a total held before the loop
         if frame.emit:
-            self.emit(frame, Loop(node, {**(frame.globals or {}), **frame.env}, element))
+            self.emit(frame, Loop(node, {**(frame.globals or {}), **frame.env}, element, self.loop_judge, counters))
+        elif frame.assumed_arrays and not (frame.compiled or frame.first_pass):
+            self.loop_judge.record(node, {**(frame.globals or {}), **frame.env}, counters, frame.assumed_arrays)
         self.execute_suite(node.body, frame)
         frame.loop_depth -= 1
         frame.env = join_envs(before, before, frame.env)
@@ -412,15 +415,20 @@ _RANK_TESTS = {
 
 
 def rank_guard(test):
-    """``X.ndim == 2`` / ``len(X.shape) > 1`` -> (X's node, rank -> does the test hold?)."""
+    """``X.ndim == 2`` / ``len(X.shape) > 1`` / ``X.shape == ()`` -> (X's node, rank -> does the test hold?)."""
     if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
         return None
     comparison = test.comparisons[0]
     compare = _RANK_TESTS.get(type(comparison.operator))
+    left = test.left
+    if (
+        isinstance(comparison.operator, (cst.Equal, cst.NotEqual)) and is_shape_attribute(left)
+        and isinstance(comparison.comparator, cst.Tuple) and not comparison.comparator.elements
+    ):  # ``x.shape == ()``: rank 0
+        return left.value, lambda r: compare(r, 0)
     k = integer_literal(comparison.comparator)
     if compare is None or k is None:
         return None
-    left = test.left
     if isinstance(left, cst.Attribute) and left.attr.value == "ndim":
         return left.value, lambda r: compare(r, k)
     if (

@@ -68,22 +68,39 @@ class Verdict:
     reason: str = ""
     outputs: list = field(default_factory=list)
     evidence: Optional[Evidence] = None
+    assumed: frozenset = frozenset()  # names of unknown value taken as arrays from their use (see ``arrayness``)
+    shown_node: Optional[cst.CSTNode] = None  # the loop as written (a ``while`` is analysed as its ``for``)
+    entry: dict = field(default_factory=dict)  # the names on entry, with the assumed arrays
+    context: object = None  # the CallSite whose arguments gave the shapes (see ``judge``)
+    before: Optional[dict] = None  # what the names held before the loop, when known
 
     @property
     def vectorizable(self) -> bool:
         return self.independent and self.evidence is not None and bool(self.outputs)
 
 
-def analyze_loop(node: cst.For, entry: dict, effects: Optional[Effects] = None, loose: bool = False) -> Optional[Verdict]:
-    """The verdict on a ``for`` loop over a whole axis; None for any other loop.
+def analyze_loop(node: cst.CSTNode, entry: dict, effects: Optional[Effects] = None, loose: bool = False,
+                 before: Optional[dict] = None) -> Optional[Verdict]:
+    """The verdict on a loop over a whole axis (a ``for``, or a counted ``while`` given the values
+    ``before`` it); None for any other loop.
 
-    ``loose`` also judges ``range(n)`` loops whose length is unknown (inner loops of a nest).
+    ``loose`` also judges ``range(n)`` loops whose length is unknown (inner
+    loops of a nest).
     """
+    from .counted import as_for_loop, as_index_loop
+
+    shown = node
+    if isinstance(node, cst.While):
+        node = as_for_loop(node, before)
+    if not isinstance(node, cst.For):
+        return None
+    node = as_index_loop(node, entry)
+    assumed: frozenset = frozenset()  # set by the judge, for runs with parameters taken as arrays
     header = read_header(node, entry, loose)
     if header is None:
         return None
     scan = scan_loop(node, header, entry, effects)
-    verdict = Verdict(node, header, scan, independent=False)
+    verdict = Verdict(node, header, scan, independent=False, assumed=assumed, shown_node=shown, entry=entry, before=before)
     if scan.unsafe:
         verdict.reason = scan.unsafe
         return verdict

@@ -15,6 +15,8 @@ from typing import Optional
 
 import libcst as cst
 
+from ..cst_walk import direct_children
+
 from ..infer.imports import dotted
 from ..numpy_model import properties
 from .syntax import bound_names
@@ -179,7 +181,7 @@ class FunctionBody:
                 self.local.update(bound_names(node.target))
             elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
                 self.local.add(node.target.value)
-            stack.extend(node.children)
+            stack.extend(direct_children(node))
 
     def _check(self, root: cst.CSTNode) -> Optional[str]:
         stack = [root]
@@ -205,7 +207,7 @@ class FunctionBody:
                 reason = self.effects.call(node, frozenset(self.local), frozenset(self.fresh), self.env, self.depth)
                 if reason:
                     return reason
-            stack.extend(node.children)
+            stack.extend(direct_children(node))
         return None
 
     def _target(self, target: cst.BaseExpression, augmented: bool) -> Optional[str]:

@@ -15,6 +15,8 @@ from typing import Optional
 
 import libcst as cst
 
+from ..cst_walk import direct_children
+
 from ..domain.shapes import Shape
 from ..numpy_model import properties
 from .dependence import Verdict, analyze_loop
@@ -31,6 +33,7 @@ class Substitution:
     before: str            # ``X[:, i:i + 1]``
     after: str             # ``X``
     shape: Optional[Shape]
+    lifted: Optional[cst.BaseExpression] = None  # the node of ``after``
 
 
 @dataclass
@@ -47,14 +50,23 @@ class Finding:
         return bool(self.rewrites) or bool(self.substitutions)
 
 
-def judge_loop(node: cst.For, entry: dict, effects: Optional[Effects] = None) -> Optional[Finding]:
-    """A Finding for a loop that can become array operations; None otherwise."""
-    verdict = analyze_loop(node, entry, effects)
+def judge_loop(node: cst.CSTNode, entry: dict, effects: Optional[Effects] = None, judge=None, context=None) -> Optional[Finding]:
+    """A Finding for a loop that can become array operations; None otherwise.
+
+    With the module's ``judge`` (see ``judge``) every verdict comes from its cache."""
+    def verdict_of(loop):
+        if judge is not None:
+            return judge.verdict(loop, entry)
+        return analyze_loop(loop, entry, effects, loose=True)  # noqa: outside a module's judge (tests)
+
+    verdict = verdict_of(node)
+    if verdict is not None and context is not None:
+        verdict.context = context  # an expression loop judged on a loop built for it, under a caller
     if verdict is None or not verdict.vectorizable:
         return None
     length = verdict.header.length
-    if length.is_const and length.coeff < MIN_CONSTANT_TRIPS:
-        return None
+    if length.is_const and length.coeff < MIN_CONSTANT_TRIPS and (verdict.context is None or _literal_count(verdict.node)):
+        return None  # a tiny loop the code fixes (not the sizes of one caller's arrays)
     var = verdict.header.var
     scan = verdict.scan
     if not verdict.header.elements and not any(
@@ -62,14 +74,44 @@ def judge_loop(node: cst.For, entry: dict, effects: Optional[Effects] = None) ->
         for a in scan.accesses
     ):
         return None  # it only writes (np.arange-like fills): nothing is read one element at a time
+    entry = verdict.entry
     finding = Finding(verdict, entry=entry)
     for loop in scan.inner_loops:
-        inner = analyze_loop(loop, entry, effects, loose=True)
+        inner = verdict_of(loop)
         (finding.inner_maps if inner is not None and inner.independent else finding.inner_kept).append(loop)
-    finding.rewrites = rewrites(verdict, entry)
-    if not finding.rewrites:
+    finding.rewrites = rewrites(verdict, entry, verdict_of)
+    if not finding.rewrites and _plainly_rewritten(verdict):
         finding.substitutions = substitutions(verdict, entry)
     return finding
+
+
+def _plainly_rewritten(verdict: Verdict) -> bool:
+    """Whether "run the body once on whole arrays" is the advice: not for a list built by
+    ``append`` (one entry would be appended), nor for a product, maximum or minimum on shapes
+    assumed from use (its terms may broadcast otherwise on whole arrays: ``s0[:, None] - s0``)."""
+    if any(o.kind == "append" for o in verdict.outputs):
+        return False
+    if not verdict.assumed:
+        return True
+    before = verdict.before or {}
+    return all(
+        o.kind == "fill" or (o.op == "sum" and _scalar(before.get(o.name, verdict.entry.get(o.name))))
+        for o in verdict.outputs
+    )
+
+
+def _scalar(value) -> bool:
+    """A total that is one number: the assumed elements (one per index) are numbers too; a total
+    that is an array says they are not."""
+    from ..infer.values import ArrayValue, IntValue
+
+    return isinstance(value, IntValue) or (isinstance(value, ArrayValue) and value.shape.dims == ())
+
+
+def _literal_count(node: cst.For) -> bool:
+    """``for c in range(3)``: the code itself fixes how many times the loop runs."""
+    call = node.iter
+    return isinstance(call, cst.Call) and bool(call.args) and isinstance(call.args[-1].value, cst.Integer)
 
 
 def substitutions(verdict: Verdict, entry: dict) -> list:
@@ -80,7 +122,7 @@ def substitutions(verdict: Verdict, entry: dict) -> list:
     var = verdict.header.var
     found: dict[str, Substitution] = {}
     for name, array in verdict.header.elements.items():
-        found[name] = Substitution(name, array, evaluate_shape(array, entry, []))
+        found[name] = Substitution(name, array, evaluate_shape(cst.Name(array), entry, []), cst.Name(array))
     for node in _subscripts(verdict.node.body):
         comps = classify_level(tuple(node.slice), (var,))
         if not any(c.kind in (VAR, VSLICE) and c.var == var for c in comps):
@@ -99,7 +141,7 @@ def substitutions(verdict: Verdict, entry: dict) -> list:
         whole = all(isinstance(e.slice, cst.Slice) and _full(e.slice) for e in elements)
         lifted = node.value if whole else node.with_changes(slice=elements)
         after = _code(lifted)
-        found[before] = Substitution(before, after, evaluate_shape(after, entry, []))
+        found[before] = Substitution(before, after, evaluate_shape(lifted, entry, []), lifted)
     return list(found.values())
 
 
@@ -178,7 +220,7 @@ def _walk(root: cst.CSTNode):
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(node.children)
+        stack.extend(direct_children(node))
 
 
 def _subscripts(root: cst.CSTNode):
@@ -187,7 +229,7 @@ def _subscripts(root: cst.CSTNode):
         node = stack.pop(0)
         if isinstance(node, cst.Subscript):
             yield node
-        stack[:0] = list(node.children)
+        stack[:0] = list(direct_children(node))
 
 
 def _full(item: cst.Slice) -> bool:

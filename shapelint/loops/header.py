@@ -75,6 +75,11 @@ def size_of(node: cst.BaseExpression, entry: dict) -> Optional[Dim]:
         if value is UNKNOWN:
             return sym(node.value)  # an unknown size is named after its variable, as the interpreter does
         return value.dim if isinstance(value, IntValue) and isinstance(value.dim, Dim) else None
+    if isinstance(node, cst.Attribute) and node.attr.value == "size" and isinstance(node.value, cst.Name):
+        value = entry.get(node.value.value)  # ``v.size`` of a 1-D array is its length
+        if isinstance(value, ArrayValue) and value.shape.dims is not None and len(value.shape.dims) == 1:
+            return _leading_dim(node.value.value, entry)
+        return None
     if isinstance(node, cst.Call) and _is_call(node, "len", entry) and len(node.args) == 1:
         arg = node.args[0].value
         return _leading_dim(arg.value, entry) if isinstance(arg, cst.Name) else None

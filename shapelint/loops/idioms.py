@@ -32,6 +32,7 @@ from ..infer.values import ArrayValue, IntValue, ModuleValue
 from .dependence import Output, Verdict, analyze_loop
 from .layout import Slot, atom, has_vars, transposed
 from .lifting import Lifter
+from .lifting_calls import outer_reduction
 from .products import einsum, index_vars
 
 MAX_INLINE = 90
@@ -47,7 +48,7 @@ class Rewrite:
     vars: tuple = ()           # the loop variables it replaces
 
 
-def rewrites(verdict: Verdict, entry: dict) -> Optional[list[Rewrite]]:
+def rewrites(verdict: Verdict, entry: dict, verdict_of=None) -> Optional[list[Rewrite]]:
     """One rewrite per statement that produces an output, or None if any cannot be built."""
     numpy = next((n for n, v in entry.items() if isinstance(v, ModuleValue) and v.qualname == "numpy"), "np")
     numpy = "np" if "np" in entry and isinstance(entry.get("np"), ModuleValue) else numpy
@@ -58,10 +59,11 @@ def rewrites(verdict: Verdict, entry: dict) -> Optional[list[Rewrite]]:
         for statement, value in zip(output.statements, output.values):
             if value is None:
                 return None
-            nest = _nest(verdict, statement, entry)
-            if nest is None:
+            found_nest = _nest(verdict, statement, entry, verdict_of)
+            if found_nest is None:
                 return None
-            builder = _Builder(verdict, entry, nest, numpy)
+            nest, elements = found_nest
+            builder = _Builder(verdict, entry, nest, numpy, elements)
             rewrite = builder.build(output, statement, value)
             if rewrite is None:
                 return None
@@ -69,8 +71,9 @@ def rewrites(verdict: Verdict, entry: dict) -> Optional[list[Rewrite]]:
     return found or None
 
 
-def _nest(verdict: Verdict, statement, entry: dict) -> Optional[tuple]:
-    """The loop variables around ``statement``: the loop's own and those of whole-axis inner loops."""
+def _nest(verdict: Verdict, statement, entry: dict, verdict_of=None) -> Optional[tuple]:
+    """The loop variables around ``statement`` (the loop's own and those of whole-axis inner
+    loops), and the inner loops' element names (``q`` of ``for j, q in enumerate(Q)``: ``Q[j]``)."""
     scan = verdict.scan
     loops = ()
     for access in scan.accesses:
@@ -83,23 +86,26 @@ def _nest(verdict: Verdict, statement, entry: dict) -> Optional[tuple]:
                 if d.statement is statement:
                     loops = d.loops
     names = [verdict.header.var]
+    elements: dict = {}
     for loop in loops:
-        inner = analyze_loop(loop, entry, loose=True)
-        if inner is None or not inner.independent:
+        inner = verdict_of(loop) if verdict_of is not None else analyze_loop(loop, entry, loose=True)
+        if inner is None or not inner.independent or inner.header.var in names:
             return None
         names.append(inner.header.var)
-    return tuple(names)
+        elements.update({name: (array, inner.header.var) for name, array in inner.header.elements.items()})
+    return tuple(names), elements
 
 
 class _Builder:
-    def __init__(self, verdict: Verdict, entry: dict, nest: tuple, numpy: str) -> None:
+    def __init__(self, verdict: Verdict, entry: dict, nest: tuple, numpy: str, elements: Optional[dict] = None) -> None:
+        self.elements = elements or {}
         self.verdict = verdict
         self.entry = entry
         self.nest = nest
         self.numpy = numpy
 
     def lifter(self, target=()) -> Lifter:
-        return Lifter(self.nest, self.verdict.scan, self.entry, tuple(target), self.numpy)
+        return Lifter(self.nest, self.verdict.scan, self.entry, tuple(target), self.numpy, inner_elements=self.elements)
 
     def build(self, output: Output, statement, value: cst.BaseExpression) -> Optional[Rewrite]:
         selection = self.verdict.scan.selections.get(statement)
@@ -129,15 +135,18 @@ class _Builder:
         if einsum is not None:
             return einsum
         lifter = self.lifter(lifted_target.layout)
+        lifter.outer = outer_reduction(value)
         lifted = lifter.aligned(value)
         if lifted is None:
             return None
         code = f"{_code(lifted_target.node)} {op} {_code(lifted)}"
         preamble = [f"{name} = {item.code}" for name, item in lifter.preamble]
-        expected = self.shape(_code(lifted_target.node))
-        got = self.shape(_code(lifted), preamble)
+        expected = self.shape(lifted_target.node)
+        got = self.shape(lifted, preamble)
         if expected is None or got is None or not _fits(got, expected):
             return None
+        if self.verdict.assumed and not shapes_same(got, expected):
+            return None  # on assumed shapes, nothing may rest on broadcasting
         return Rewrite("fill", source, code, expected, preamble, self.nest)
 
     def einsum_fill(self, target: cst.Subscript, value, op: str, source: str) -> Optional[Rewrite]:
@@ -210,6 +219,10 @@ class _Builder:
         got = self.shape(expression, list(preamble))
         if got is None or per_iteration is None:
             return None
+        if self.verdict.assumed:  # on assumed shapes, the total must have the shape of one term
+            total = self.shape(code.split("=", 1)[0].rstrip(" +-*").strip())
+            if total is None or not shapes_same(total, per_iteration):
+                return None
         try:
             if not shapes_same(ops.broadcast(got, per_iteration), per_iteration):
                 return None
@@ -279,16 +292,19 @@ class _Builder:
         return evaluate_shape(code, self.entry, preamble or [])
 
 
-def evaluate_shape(code: str, entry: dict, preamble: list) -> Optional[Shape]:
+def evaluate_shape(code, entry: dict, preamble: list) -> Optional[Shape]:
+    """The shape of ``code`` (an expression node, or its text) after ``preamble`` lines, as the
+    interpreter infers it from ``entry``; None if unknown."""
     from ..infer.frame import Frame
     from ..infer.interpreter import Interpreter
 
     try:
-        interp = Interpreter()
+        interp = Interpreter()  # a microsecond to make; it keeps nothing between rewrites
         frame = Frame(env=dict(entry), emit=False, depth=1)
         for line in preamble:
             interp.execute_block(cst.parse_module(line).body, frame)
-        value = interp.evaluate(cst.parse_expression(code), frame)
+        node = code if isinstance(code, cst.CSTNode) else cst.parse_expression(code)
+        value = interp.evaluate(node, frame)
     except Exception:  # noqa: BLE001 - an unknown shape, never a crash
         return None
     if isinstance(value, ArrayValue) and value.shape.fully_known:

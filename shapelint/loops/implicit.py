@@ -13,6 +13,8 @@ from typing import Optional
 
 import libcst as cst
 
+from ..cst_walk import direct_children
+
 from ..infer.values import SCALAR_NUMBER, UserFunction
 from ..numpy_model import properties
 from .effects import Effects, qualname
@@ -30,31 +32,31 @@ def loops_over_axis(target, iterable, entry: dict) -> bool:
     return read_header(cst.For(target, iterable, cst.IndentedBlock([])), entry) is not None
 
 
-def judge_comprehension(node, entry: dict, consumer: str) -> Optional[Finding]:
+def judge_comprehension(node, entry: dict, consumer: str, context=None) -> Optional[Finding]:
     """``consumer`` is "array" (``np.array([...])``) or "sum" (``sum(... for ...)``)."""
     clause = node.for_in
     if clause.ifs or clause.inner_for_in is not None or clause.asynchronous is not None:
         return None
-    return _judge(clause.target, clause.iter, node.elt, entry, consumer)
+    return _judge(clause.target, clause.iter, node.elt, entry, consumer, context)
 
 
-def judge_map(node: cst.Call, entry: dict) -> Optional[Finding]:
+def judge_map(node: cst.Call, entry: dict, context=None) -> Optional[Finding]:
     """``map(f, X)`` (its result fed to an array): ``[f(x) for x in X]``."""
     func, iterable = node.args[0].value, node.args[1].value
     if not isinstance(func, (cst.Name, cst.Attribute)):
         return None
     element = cst.Call(func, [cst.Arg(cst.Name(ITEM))])
-    return _judge(cst.Name(ITEM), iterable, element, entry, "array")
+    return _judge(cst.Name(ITEM), iterable, element, entry, "array", context)
 
 
-def _judge(target, iterable, element, entry: dict, consumer: str) -> Optional[Finding]:
+def _judge(target, iterable, element, entry: dict, consumer: str, context=None) -> Optional[Finding]:
     if consumer == "sum":
         statement: cst.BaseSmallStatement = cst.AugAssign(cst.Name(TOTAL), cst.AddAssign(), element)
         entry = {**entry, TOTAL: SCALAR_NUMBER}
     else:
         statement = cst.Expr(cst.Call(cst.Attribute(cst.Name(COLLECTED), cst.Name("append")), [cst.Arg(element)]))
     loop = cst.For(target, iterable, cst.IndentedBlock([cst.SimpleStatementLine([statement])]))
-    finding = judge_loop(loop, entry, Effects(entry))
+    finding = judge_loop(loop, entry, Effects(entry), context=context)
     if finding is None or not finding.rewrites:
         return None  # an expression gets a rewrite or nothing
     return finding
@@ -173,6 +175,10 @@ def _arithmetic(part, env: dict, params: set, hints: list) -> bool:
 def consumer(ctx, node, entry: dict, through_list: bool = False):
     """What consumes an expression loop: ("array", call, axis) for ``np.array(...)`` and kin, ("sum", call)."""
     parent = ctx.parent(node)
+    if isinstance(parent, cst.Assign) and isinstance(node, cst.ListComp) and not through_list:
+        use = _only_later_use(ctx, parent)
+        found = consumer(ctx, use, entry) if use is not None else None
+        return found + (True,) if found is not None and found[0] == "array" else None
     if not isinstance(parent, cst.Arg) or parent.keyword is not None:
         return None
     call = ctx.parent(parent)
@@ -189,6 +195,26 @@ def consumer(ctx, node, entry: dict, through_list: bool = False):
     if isinstance(call.func, cst.Name) and call.func.value == "sum" and "sum" not in entry and len(call.args) == 1 and not through_list:
         return ("sum", call)
     return None
+
+
+def _only_later_use(ctx, assign: cst.Assign):
+    """``rows = [...]`` whose name the rest of its block reads once and never rebinds: that read."""
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        return None
+    name = assign.targets[0].target.value
+    line = ctx.parent(assign)
+    block = ctx.parent(line) if line is not None else None
+    if not isinstance(block, (cst.IndentedBlock, cst.Module)) or line not in block.body:
+        return None
+    uses = []
+    for statement in block.body[block.body.index(line) + 1:]:
+        stack = [statement]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, cst.Name) and item.value == name:
+                uses.append(item)
+            stack.extend(direct_children(item))
+    return uses[0] if len(uses) == 1 else None
 
 
 def stacked(maker: str, rank: int, position: int, kept: bool):

@@ -12,6 +12,8 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
+from ..cst_walk import direct_children
+
 VAR = "var"        # exactly ``i``: the axis is dropped
 VSLICE = "vslice"  # ``i:i + 1``: the axis is kept, size 1
 FULL = "full"      # ``:``
@@ -40,7 +42,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
         if isinstance(current, cst.Attribute):
             stack.append(current.value)
             continue
-        stack.extend(current.children)
+        stack.extend(direct_children(current))
     return found
 
 

@@ -36,6 +36,18 @@ class Slot:
 Layout = tuple  # tuple[Slot, ...]
 
 
+@dataclass
+class Lifted:
+    node: cst.BaseExpression
+    layout: Layout
+
+    @property
+    def code(self) -> str:
+        return cst.Module([]).code_for_node(self.node)
+
+
+
+
 def has_vars(layout: Layout) -> bool:
     return any(slot.var is not None for slot in layout)
 

@@ -20,28 +20,18 @@ from typing import Optional
 
 import libcst as cst
 
-from ..infer.values import ArrayValue, IntValue, UserFunction
-from ..numpy_model import properties
+from ..cst_walk import direct_children
+
+from ..infer.values import ArrayValue, IntValue
 from .effects import qualname
 from .indices import ELLIPSIS, FREE, FULL, NEWAXIS, VAR, VSLICE, classify
-from .layout import Layout, Slot, align, atom, has_vars, transposed
+from .layout import Layout, Lifted, Slot, align, atom, has_vars, transposed
 from .scan import Scan
-
-REDUCERS = properties.named("reducer")  # as spelled: ``np.sum(x)`` and ``x.sum()`` alike
-
-
-@dataclass
-class Lifted:
-    node: cst.BaseExpression
-    layout: Layout
-
-    @property
-    def code(self) -> str:
-        return cst.Module([]).code_for_node(self.node)
+from .lifting_calls import _EQUAL, CallLifting, GiveUp
 
 
 @dataclass
-class Lifter:
+class Lifter(CallLifting):
     """Lifts expressions of one loop nest over the variables ``vars`` (outermost first)."""
 
     vars: tuple
@@ -50,6 +40,8 @@ class Lifter:
     target: Layout = ()                  # the layout every elementwise result is aligned to
     numpy: str = "np"
     keepdims: bool = True                # reductions keep their axes (False: stacked results, no broadcasting)
+    outer: object = None                 # the reduction that is the whole value: it keeps no axis
+    inner_elements: dict = field(default_factory=dict)  # element of an inner loop -> (array, its index)
     preamble: list = field(default_factory=list)  # (name, Lifted) of temporaries used more than once
     _privates: dict = field(default_factory=dict)
     _inlined: set = field(default_factory=set)   # ids of inlined temporaries' nodes (parenthesized as operands)
@@ -62,7 +54,7 @@ class Lifter:
     def lift(self, node: cst.BaseExpression) -> Optional[Lifted]:
         try:
             return self.natural(node)
-        except _GiveUp:
+        except GiveUp:
             return None
 
     def aligned(self, node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
@@ -72,30 +64,35 @@ class Lifter:
         return align(lifted.node, lifted.layout, self.target)
 
     def read_layout(self, node: cst.BaseExpression) -> Optional[Layout]:
-        """The layout of the first read in ``node`` that a loop variable indexes."""
+        """The widest layout among the reads in ``node`` that a loop variable indexes (``e * x`` for a
+        number ``e`` and a row ``x``: the row's)."""
+        found: list = []
         for sub in _subscripts(node):
             try:
                 lifted = self.read(sub)
-            except _GiveUp:
+            except GiveUp:
                 continue
             if lifted is not None and has_vars(lifted.layout):
-                return lifted.layout
+                found.append(lifted.layout)
         for name in _names(node):
             if name in self.scan.header.elements:
                 try:
-                    return self.name(cst.Name(name)).layout
-                except _GiveUp:
+                    found.append(self.name(cst.Name(name)).layout)
+                except GiveUp:
                     return None
+                continue
             value = self._private_value(name)
             if value is not None:
                 layout = self.read_layout(value)
                 if layout:
-                    return layout
-        return None
+                    found.append(layout)
+        return max(found, key=len) if found else None
 
     # --- expressions ---------------------------------------------------------------------
 
     def natural(self, node: cst.BaseExpression) -> Lifted:
+        if isinstance(node, (cst.Attribute, cst.Call)) and self.invariant(node):
+            return self.constant(node)
         if isinstance(node, cst.Name):
             return self.name(node)
         if isinstance(node, (cst.Integer, cst.Float)):
@@ -103,13 +100,13 @@ class Lifter:
         if isinstance(node, cst.Subscript):
             lifted = self.read(node)
             if lifted is None:
-                raise _GiveUp
+                raise GiveUp
             return lifted
         if isinstance(node, cst.Attribute):
             return self.attribute(node)
         if isinstance(node, cst.UnaryOperation):
             if isinstance(node.operator, cst.Not):
-                raise _GiveUp
+                raise GiveUp
             inner = self.natural(node.expression)
             return Lifted(node.with_changes(expression=self.operand(inner.node)), inner.layout)
         if isinstance(node, cst.BinaryOperation):
@@ -130,22 +127,38 @@ class Lifter:
             return self.elementwise(node, [node.test, node.body, node.orelse], lambda t, b, o: self.np_call("where", [t, b, o]))
         if isinstance(node, cst.Call):
             return self.call(node)
-        raise _GiveUp
+        raise GiveUp
+
+    def invariant(self, node: cst.BaseExpression) -> bool:
+        """The same on every iteration: it reads no loop variable, element or value the loop writes."""
+        from .indices import names_in
+
+        loop = set(self.vars) | set(self.scan.header.elements) | set(self.scan.written)
+        return not (names_in(node) & loop)
+
+    def constant(self, node: cst.BaseExpression) -> Lifted:
+        """A loop-invariant operand (``self.coef_``, ``b.ravel()``), as the interpreter shapes it."""
+        from .idioms import evaluate_shape
+
+        shape = evaluate_shape(node, self.entry, [])
+        if shape is None:
+            raise GiveUp
+        return Lifted(node, (Slot(),) * shape.rank)
 
     def name(self, node: cst.Name) -> Lifted:
         name = node.value
         if name in self.vars:
-            raise _GiveUp  # the index used as a number (np.arange would be needed)
-        if name in self.scan.header.elements:
-            array = self.scan.header.elements[name]
-            index = cst.SubscriptElement(cst.Index(cst.Name(self.scan.header.var)))
+            raise GiveUp  # the index used as a number (np.arange would be needed)
+        if name in self.scan.header.elements or name in self.inner_elements:
+            array, var = self.inner_elements.get(name) or (self.scan.header.elements[name], self.scan.header.var)
+            index = cst.SubscriptElement(cst.Index(cst.Name(var)))
             return self.read(cst.Subscript(cst.Name(array), [index]))
         if name in self.scan.written:
             if name in self._privates:
                 return self._privates[name]
             value = self._private_value(name)
             if value is None:
-                raise _GiveUp
+                raise GiveUp
             lifted = self.natural(value)
             if len(self.scan.reads.get(name, ())) > 1 and not _is_plain(lifted.node):
                 self.preamble.append((name, lifted))
@@ -159,7 +172,7 @@ class Lifter:
             return Lifted(node, (Slot(),) * value.shape.rank)
         if isinstance(value, IntValue) or name in ("True", "False"):
             return Lifted(node, ())
-        raise _GiveUp
+        raise GiveUp
 
     def _private_value(self, name: str) -> Optional[cst.BaseExpression]:
         defs = self.scan.defs.get(name, [])
@@ -174,23 +187,23 @@ class Lifter:
             levels.append(base)
             base = base.value
         if len(levels) != 1 or not isinstance(base, cst.Name):
-            raise _GiveUp
+            raise GiveUp
         name = base.value
         if name in self.scan.written:
-            raise _GiveUp  # a subscript of a local value: not lifted
+            raise GiveUp  # a subscript of a local value: not lifted
         array = self.entry.get(name)
         if not isinstance(array, ArrayValue) or not array.shape.known_rank:
-            raise _GiveUp
+            raise GiveUp
         comps = [classify(element, self.vars) for element in node.slice]
         seen: set = set()
         layout: list = []
         elements: list = []
         for comp, element in zip(comps, node.slice):
             if comp.kind in (NEWAXIS, ELLIPSIS) or comp.kind not in (VAR, VSLICE, FULL, FREE):
-                raise _GiveUp
+                raise GiveUp
             if comp.kind in (VAR, VSLICE):
                 if comp.var in seen:
-                    raise _GiveUp  # a diagonal: X[i, i]
+                    raise GiveUp  # a diagonal: X[i, i]
                 seen.add(comp.var)
                 layout.append(Slot(comp.var, kept=comp.kind == VSLICE))
                 elements.append(cst.SubscriptElement(cst.Slice(None, None)))
@@ -201,7 +214,7 @@ class Lifter:
                 elements.append(element)
         rest = array.shape.rank - sum(1 for c in comps if c.kind != NEWAXIS)
         if rest < 0:
-            raise _GiveUp
+            raise GiveUp
         layout.extend(Slot() for _ in range(rest))
         while elements and isinstance(elements[-1].slice, cst.Slice) and _is_full(elements[-1].slice):
             elements.pop()
@@ -211,11 +224,11 @@ class Lifter:
     def attribute(self, node: cst.Attribute) -> Lifted:
         if node.attr.value != "T":
             if qualname(node, self.entry) is not None:
-                raise _GiveUp
-            raise _GiveUp
+                raise GiveUp
+            raise GiveUp
         inner = self.natural(node.value)
         if any(slot.inserted for slot in inner.layout) or len(inner.layout) > 2:
-            raise _GiveUp
+            raise GiveUp
         return Lifted(transposed(inner.node), inner.layout[::-1])
 
     def elementwise(self, node, operands, rebuild) -> Lifted:
@@ -230,7 +243,7 @@ class Lifter:
         for item in lifted:
             aligned = align(item.node, item.layout, self.target)
             if aligned is None:
-                raise _GiveUp
+                raise GiveUp
             nodes.append(aligned)
         return Lifted(rebuild(*nodes), self.target)
 
@@ -242,10 +255,10 @@ class Lifter:
         ins_a = [s for s in a.layout if s.inserted]
         ins_b = [s for s in b.layout if s.inserted]
         if len(a.layout) > 2 or len(b.layout) > 2 or any(s.one for s in a.layout + b.layout):
-            raise _GiveUp
+            raise GiveUp
         if not ins_a and not ins_b and pa == 2 and pb == 2:
             if a.layout[1].var is not None or b.layout[0].var is not None:
-                raise _GiveUp  # a sum over the loop variable: only as a whole reduction
+                raise GiveUp  # a sum over the loop variable: only as a whole reduction
             return Lifted(self.product(node, la, lb, func), (a.layout[0], b.layout[1]))
         if not has_vars(a.layout) and not has_vars(b.layout):
             if pa == 1 and pb == 1:
@@ -257,6 +270,12 @@ class Lifter:
             else:
                 layout = (a.layout[0], b.layout[1])
             return Lifted(self.product(node, la, lb, func), layout)
+        if pa == 1 and pb == 1 and tuple(a.layout) == tuple(b.layout) and len(ins_a) == 1 and len(a.layout) == 2:
+            free = next(p for p, slot in enumerate(a.layout) if slot.var is None)  # rows a_i @ b_i: one dot each
+            product = cst.BinaryOperation(atom(la), cst.Multiply(), atom(lb))
+            axis = cst.Arg(cst.Integer(str(free)), keyword=cst.Name("axis"), equal=_EQUAL)
+            return Lifted(cst.Call(cst.Attribute(cst.Name(self.numpy), cst.Name("sum")), [cst.Arg(product), axis]),
+                          tuple(slot for slot in a.layout if slot.var is not None))
         if pa == 1 and not has_vars(b.layout) and len(ins_a) == 1:
             if a.layout[0].inserted:              # row x_i = X[i] @ B -> X @ B
                 tail = (b.layout[-1],) if pb == 2 else ()
@@ -271,138 +290,15 @@ class Lifter:
             if pa == 2:                           # A @ X[i] -> X @ A.T
                 return Lifted(self.product(node, lb, transposed(la), func), (b.layout[0], a.layout[0]))
             return Lifted(self.product(node, lb, la, func), (b.layout[0],))  # w @ X[i] -> X @ w
-        raise _GiveUp
+        raise GiveUp
 
     def product(self, node, left, right, func: str) -> cst.BaseExpression:
         if func == "@":
             return cst.BinaryOperation(atom(left), cst.MatrixMultiply(), atom(right))
         return self.np_call(func, [left, right])
 
-    def call(self, node: cst.Call) -> Lifted:
-        if any(arg.star for arg in node.args):
-            raise _GiveUp
-        positional = [arg.value for arg in node.args if arg.keyword is None]
-        keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
-        func = node.func
-        name = qualname(func, self.entry)
-        if name is not None and name.startswith("math."):
-            target = properties.MATH_EQUIVALENTS.get(name[5:])
-            if target is None or keywords or len(positional) != 1:
-                raise _GiveUp
-            return self.elementwise(node, positional, lambda x: self.np_call(target, [x]))
-        if name is not None and name.startswith("numpy."):
-            short = name[6:]
-            if short in ("dot", "matmul") and len(positional) == 2 and not keywords:
-                return self.matmul(node, positional[0], positional[1], "@")
-            if properties.has(name, "reducer") and len(positional) == 1 and not keywords:
-                return self.reduce(node, positional[0], lambda arg, kw: node.with_changes(args=[cst.Arg(arg), *kw]))
-            if properties.has(name, "elementwise") and not keywords:
-                return self.elementwise(node, positional, lambda *xs: node.with_changes(args=[cst.Arg(x) for x in xs]))
-            raise _GiveUp
-        if isinstance(func, cst.Name) and func.value not in self.entry and not keywords:
-            builtin = func.value
-            if builtin == "abs" and len(positional) == 1:
-                return self.elementwise(node, positional, lambda x: self.np_call("abs", [x]))
-            if builtin == "float" and len(positional) == 1:
-                return self.natural(positional[0])
-            if builtin in ("min", "max") and len(positional) == 2:
-                clip = _clip(node)
-                if clip is not None:
-                    return self.elementwise(node, list(clip), lambda x, lo, hi: self.np_call("clip", [x, lo, hi]))
-                ufunc = "maximum" if builtin == "max" else "minimum"
-                return self.elementwise(node, positional, lambda a, b: self.np_call(ufunc, [a, b]))
-            raise _GiveUp
-        if isinstance(func, cst.Name) and not keywords:
-            function = self.entry.get(func.value)
-            if isinstance(function, UserFunction) and function.owner is None and elementwise_function(function, self.entry):
-                return self.elementwise(node, positional, lambda *xs: node.with_changes(args=[cst.Arg(x) for x in xs]))
-            raise _GiveUp
-        if isinstance(func, cst.Attribute) and func.attr.value in REDUCERS and not positional and not keywords:
-            return self.reduce(node, func.value, lambda arg, kw: node.with_changes(
-                func=func.with_changes(value=atom(arg)), args=list(kw)))
-        if isinstance(func, cst.Attribute) and func.attr.value == "dot" and len(positional) == 1 and not keywords:
-            return self.matmul(node, func.value, positional[0], "@")
-        raise _GiveUp
-
-    def reduce(self, node, operand: cst.BaseExpression, rebuild) -> Lifted:
-        """``np.mean(X[i, :])`` -> ``np.mean(X, axis=1, keepdims=True)``: reduce the per-iteration axes only."""
-        inner = self.natural(operand)
-        axes = [p for p, slot in enumerate(inner.layout) if slot.var is None and not slot.one]
-        if not has_vars(inner.layout):
-            return Lifted(rebuild(inner.node, []), ())
-        if not axes:
-            raise _GiveUp
-        axis: cst.BaseExpression = cst.Integer(str(axes[0])) if len(axes) == 1 else cst.Tuple(
-            [cst.Element(cst.Integer(str(a))) for a in axes])
-        keywords = [cst.Arg(axis, keyword=cst.Name("axis"), equal=_EQUAL)]
-        if self.keepdims:
-            keywords.append(cst.Arg(cst.Name("True"), keyword=cst.Name("keepdims"), equal=_EQUAL))
-            layout = tuple(Slot(one=True) if p in axes else slot for p, slot in enumerate(inner.layout))
-        else:
-            layout = tuple(slot for p, slot in enumerate(inner.layout) if p not in axes)
-        return Lifted(rebuild(inner.node, keywords), layout)
-
     def np_call(self, name: str, args: list) -> cst.Call:
         return cst.Call(cst.Attribute(cst.Name(self.numpy), cst.Name(name)), [cst.Arg(a) for a in args])
-
-
-_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-
-
-class _GiveUp(Exception):
-    pass
-
-
-def elementwise_function(function: UserFunction, entry: dict) -> bool:
-    """A helper made only of arithmetic and NumPy ufuncs on its parameters (``1 / (1 + np.exp(-z))``)."""
-    body = function.node.body
-    if not isinstance(body, cst.IndentedBlock):
-        return False
-    statements = list(body.body)
-    if statements and isinstance(statements[0], cst.SimpleStatementLine) and isinstance(statements[0].body[0], cst.Expr):
-        statements = statements[1:]  # docstring
-    if not statements:
-        return False
-    closure = function.closure
-    env = {**(closure.globals or {}), **closure.env}
-    for statement in statements:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            return False
-        for small in statement.body:
-            if isinstance(small, cst.Return) and small.value is not None:
-                value = small.value
-            elif isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets):
-                value = small.value
-            else:
-                return False
-            if not _elementwise_expression(value, env):
-                return False
-    return True
-
-
-def _elementwise_expression(node: cst.CSTNode, env: dict) -> bool:
-    if isinstance(node, (cst.Name, cst.Integer, cst.Float)):
-        return True
-    if isinstance(node, cst.BinaryOperation):
-        return not isinstance(node.operator, cst.MatrixMultiply) and _elementwise_expression(node.left, env) and _elementwise_expression(node.right, env)
-    if isinstance(node, cst.UnaryOperation):
-        return not isinstance(node.operator, cst.Not) and _elementwise_expression(node.expression, env)
-    if isinstance(node, cst.Call):
-        name = qualname(node.func, env)
-        if not properties.has(name, "elementwise"):
-            return False
-        return all(arg.keyword is None and not arg.star and _elementwise_expression(arg.value, env) for arg in node.args)
-    return False
-
-
-def _clip(node: cst.Call):
-    """``min(max(x, lo), hi)`` -> (x, lo, hi)."""
-    if not (isinstance(node.func, cst.Name) and node.func.value == "min" and len(node.args) == 2):
-        return None
-    inner, hi = node.args[0].value, node.args[1].value
-    if not (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name) and inner.func.value == "max" and len(inner.args) == 2):
-        return None
-    return inner.args[0].value, inner.args[1].value, hi
 
 
 def _is_full(item: cst.Slice) -> bool:
@@ -426,7 +322,7 @@ def _subscripts(node: cst.CSTNode):
         if isinstance(current, cst.Subscript):
             yield current
             continue
-        stack[:0] = list(current.children)
+        stack[:0] = list(direct_children(current))
 
 
 def _names(node: cst.CSTNode):
@@ -439,4 +335,4 @@ def _names(node: cst.CSTNode):
         if isinstance(current, cst.Attribute):
             stack.insert(0, current.value)
             continue
-        stack[:0] = list(current.children)
+        stack[:0] = list(direct_children(current))

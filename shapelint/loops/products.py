@@ -17,8 +17,12 @@ from .layout import atom
 
 def einsum(value, out: list, accumulate: bool, nest: tuple, entry: dict, written, numpy: str) -> Optional[tuple[str, str]]:
     """``A[i, k] * B[k, j]`` summed over k into ``C[i, j]`` -> ("matmul", "A @ B"); else ``np.einsum``."""
-    reads, scalars = [], []
-    for factor in factors(value):
+    contracted = _vector_product(value, nest, entry)
+    if contracted is not None:  # ``X[:, i] @ Y[:, j]``: one more index, summed by ``@`` itself
+        reads, scalars = contracted, []
+    else:
+        reads, scalars = [], []
+    for factor in ([] if contracted is not None else factors(value)):
         read = indexed_read(factor, nest, entry)
         if read is not None:
             reads.append(read)
@@ -28,13 +32,14 @@ def einsum(value, out: list, accumulate: bool, nest: tuple, entry: dict, written
             return None
     if not reads:
         return None
-    used = [v for _, vars_ in reads for v in vars_]
+    used = [v for _, vars_ in reads for v in vars_ if v != CONTRACTED]
     if set(used) != set(nest) or not set(out) <= set(used):
         return None
     summed = [v for v in nest if v not in out]
     if summed and not accumulate:
         return None
     letters = {v: "ijklmnpq"[k] for k, v in enumerate(nest)}
+    letters[CONTRACTED] = "z"
     spec = [("".join(letters[v] for v in vars_)) for _, vars_ in reads]
     result = "".join(letters[v] for v in out)
     named = named_product([name for name, _ in reads], spec, result, numpy)
@@ -85,6 +90,39 @@ def named_product(names: list, spec: list, out: str, np: str) -> Optional[tuple[
                 continue
             return "matmul", (f"{x} @ {y}" if sx == out + sy else f"{x}.T @ {y}")
     return None
+
+
+CONTRACTED = "__contracted__"
+
+
+def _vector_product(value, nest: tuple, entry: dict) -> Optional[list]:
+    """``A[:, i] @ B[:, j]`` (or ``np.dot``) of two vectors cut from matrices: the two reads, each
+    with the contracted axis marked."""
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.MatrixMultiply):
+        left, right = value.left, value.right
+    else:
+        return None
+    reads = []
+    for side in (left, right):
+        if not (isinstance(side, cst.Subscript) and isinstance(side.value, cst.Name)) or len(side.slice) != 2:
+            return None
+        array = entry.get(side.value.value)
+        if not isinstance(array, ArrayValue) or array.shape.rank != 2:
+            return None
+        vars_ = []
+        for element in side.slice:
+            item = element.slice
+            if isinstance(item, cst.Slice) and item.lower is None and item.upper is None and item.step is None:
+                vars_.append(CONTRACTED)
+                continue
+            comp = classify(element, nest)
+            if comp.kind != VAR:
+                return None
+            vars_.append(comp.var)
+        if vars_.count(CONTRACTED) != 1:
+            return None
+        reads.append((side.value.value, vars_))
+    return reads
 
 
 def factors(node: cst.BaseExpression) -> list:

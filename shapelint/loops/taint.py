@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cst_walk import direct_children
+
 from .indices import names_in
 from .syntax import bound_names
 
@@ -30,7 +32,7 @@ def assignments(body: cst.CSTNode) -> list[tuple[list[str], set[str]]]:
             pairs.append((bound_names(node.target), names_in(node.iter)))
         elif isinstance(node, cst.NamedExpr):
             pairs.append((bound_names(node.target), names_in(node.value)))
-        stack.extend(node.children)
+        stack.extend(direct_children(node))
     return pairs
 
 
