@@ -165,6 +165,7 @@ class ExpressionEvaluator:
 
     def emit_implicit_loop(self, node, iterable, target, frame: Frame) -> None:
         """A comprehension, ``map`` or ``np.vectorize`` loops too: a Loop event, its variable bound."""
+        frame.ran_loop = True
         if not frame.emit and not frame.assumed_arrays:
             return
         from .statements import element_of

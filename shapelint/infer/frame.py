@@ -33,6 +33,7 @@ class Frame:
     context: Optional["CallSite"] = None  # the call whose arguments this run of a body has
     first_pass: bool = False  # a loop's first iteration: its findings count, its loops and reveals do not
     assumed_arrays: frozenset = frozenset()  # parameters given shapes from their use: a run for the loops only
+    ran_loop: bool = False  # this run went through a loop or a comprehension (its own, not a callee's)
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

@@ -11,7 +11,6 @@ from typing import Optional
 
 import libcst as cst
 
-from ..cst_walk import direct_children
 
 from ..domain.dims import Dim, dim_eq, sym
 from .declarations import annotation_shape, docstring_declarations
@@ -73,14 +72,13 @@ class FunctionAnalyzer:
         self.record_parameters(frame, function)
         entry = dict(frame.env)
         self.execute_suite(function.node.body, frame)
-        self.analyze_loops_with_assumed_arrays(function, instance, entry)
+        if frame.ran_loop:
+            self.analyze_loops_with_assumed_arrays(function, instance, entry)
 
     def analyze_loops_with_assumed_arrays(self, function: UserFunction, instance, entry: dict) -> None:
         """Parameters that the function's loops use as arrays (``loops.arrayness``) get shapes of
         unknown sizes, and the body runs once more with them, silently but for its loops: SL006
         then judges them with these shapes. No other rule sees an assumed shape."""
-        if not has_loop(function.node):
-            return
         from ..loops.arrayness import parameter_shapes
 
         frame = self.function_frame(function, emit=False, instance=instance)
@@ -151,7 +149,8 @@ class FunctionAnalyzer:
             return UNKNOWN
         if not function.external:  # every call site is checked against the declarations, even a repeated one
             self.note_contradicted_declarations(function, caller, args, kwargs)
-        key = (id(function.node), tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
+        # another file's copy of a function (``external``, run in that file's module scope) never shares a summary with the file's own
+        key = (id(function.node), function.external, tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
         informative = any(value is not UNKNOWN and not (isinstance(value, Instance) and not value.attributes)
                           for _, value in list(args) + list(kwargs.values()))
         emit = caller.emit and call is not None and not function.external and informative  # else: the plain run saw it all
@@ -371,15 +370,3 @@ def value_key(value: Value, outermost: bool = True):
         return (type(value).__name__, id(value.node))
     return (type(value).__name__, None)
 
-
-def has_loop(node: cst.FunctionDef) -> bool:
-    """Whether the function's own body (not a nested scope) holds a loop or a comprehension."""
-    stack = list(direct_children(node.body))
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(item, (cst.For, cst.While, cst.ListComp, cst.GeneratorExp)):
-            return True
-        stack.extend(direct_children(item))
-    return False

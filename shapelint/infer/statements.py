@@ -211,6 +211,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         """
         before = frame.env
         entry = before
+        frame.ran_loop = True
         if frame.loop_depth < MAX_WIDENED_LOOP_DEPTH:
             first_pass, frame.first_pass = frame.first_pass, True
             frame.env = dict(before)

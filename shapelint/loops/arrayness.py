@@ -57,36 +57,67 @@ def parameter_shapes(function: cst.FunctionDef, entry: dict, parameters) -> dict
     """Shapes for the ``parameters`` of unknown value in ``entry`` that the function's loops use as arrays."""
     if not imports_numpy(entry):
         return {}
-    unknown = {p for p in parameters if _unknown_array(entry.get(p, UNKNOWN))} - _rebound(function.body)
+    unknown = {p for p in parameters if _unknown_array(entry.get(p, UNKNOWN))}
     if not unknown:
         return {}
+    facts = _Facts(function.body, entry)
+    unknown -= facts.rebound
+    if not unknown or not facts.loops:
+        return {}
     uses = _Uses(entry, lambda name: name in unknown, parameters=set(parameters))
-    for loop in _loops(function.body):
+    for loop in facts.loops:
         uses.loop(loop)
-    uses.shape_reads(function.body)
+    for name, record in uses.records.items():
+        record.own = record.own or name in facts.own
+        if name in facts.least_rank:
+            record.ranks.add(facts.least_rank[name])
     return uses.shapes()
 
 
-def _rebound(root: cst.CSTNode) -> set:
-    """Names the function assigns (``X = np.asarray(X)``): after that, the name is another value."""
-    found: set = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, SCOPES):
-            continue
-        targets = []
-        if isinstance(node, cst.AssignTarget):
-            targets.append(node.target)
-        elif isinstance(node, (cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)):
-            targets.append(node.target)
-        for target in targets:
-            for item in [target, *getattr(target, "elements", [])]:
-                item = getattr(item, "value", item) if isinstance(item, cst.Element) else item
-                if isinstance(item, cst.Name):
-                    found.add(item.value)
-        stack.extend(direct_children(node))
-    return found
+class _Facts:
+    """One walk of a function body: its loops, the names it rebinds (``X = np.asarray(X)``: after
+    that the name is another value) and the names it uses as arrays itself (``X.T``,
+    ``np.empty_like(X)``; ``X.shape[1]``: at least two axes)."""
+
+    def __init__(self, root: cst.CSTNode, entry: dict) -> None:
+        self.loops: list = []
+        self.rebound: set = set()
+        self.own: set = set()
+        self.least_rank: dict = {}
+        numpy_names = {n for n, v in entry.items() if isinstance(v, ModuleValue) and v.qualname.split(".")[0] == "numpy"}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, SCOPES):
+                continue
+            if isinstance(node, (cst.For, cst.While, cst.ListComp, cst.GeneratorExp)):
+                self.loops.append(node)
+            if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)):
+                self.bind(node.target)
+            elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.attr.value in ARRAY_ATTRIBUTES:
+                self.own.add(node.value.value)
+            elif isinstance(node, cst.Call) and _root_name(node.func) in numpy_names:
+                self.own.update(arg.value.value for arg in node.args if isinstance(arg.value, cst.Name))
+            elif (
+                isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape"
+                and isinstance(node.value.value, cst.Name) and len(node.slice) == 1
+                and isinstance(node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value, cst.Integer)
+            ):
+                name, rank = node.value.value.value, int(node.slice[0].slice.value.value) + 1
+                self.least_rank[name] = max(rank, self.least_rank.get(name, 0))
+            stack.extend(direct_children(node))
+
+    def bind(self, target) -> None:
+        for item in [target, *getattr(target, "elements", [])]:
+            item = item.value if isinstance(item, cst.BaseElement) else item
+            if isinstance(item, cst.Name):
+                self.rebound.add(item.value)
+
+
+def _root_name(func) -> Optional[str]:
+    while isinstance(func, cst.Attribute):
+        func = func.value
+    return func.value if isinstance(func, cst.Name) else None
 
 
 def imports_numpy(entry: dict) -> bool:
@@ -95,18 +126,6 @@ def imports_numpy(entry: dict) -> bool:
 
 def _unknown_array(value) -> bool:
     return value is UNKNOWN or (isinstance(value, ArrayValue) and value.shape.dims is None and not value.python_number)
-
-
-def _loops(root: cst.CSTNode):
-    """The loops of a function body (comprehensions included), not those of nested scopes."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, SCOPES):
-            continue
-        if isinstance(node, (cst.For, cst.While, cst.ListComp, cst.GeneratorExp)):
-            yield node
-        stack.extend(direct_children(node))
 
 
 class _Record:
@@ -304,30 +323,6 @@ class _Uses:
             func = func.value
         value = self.entry.get(func.value) if isinstance(func, cst.Name) else None
         return isinstance(value, ModuleValue) and value.qualname.split(".")[0] == "numpy"
-
-    def shape_reads(self, root: cst.CSTNode) -> None:
-        """Uses anywhere in the function of the names the loops index: ``X.shape[1]`` (at least two
-        axes), ``X.T``, ``np.empty_like(X)``: ``X`` itself is an array, not a list of them."""
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, SCOPES):
-                continue
-            if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in self.records:
-                if node.attr.value in ARRAY_ATTRIBUTES:
-                    self.records[node.value.value].own = True
-            if isinstance(node, cst.Call) and self.numpy_call(node.func):
-                for arg in node.args:
-                    if isinstance(arg.value, cst.Name) and arg.value.value in self.records:
-                        self.records[arg.value.value].own = True
-            if (
-                isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape"
-                and isinstance(node.value.value, cst.Name) and node.value.value.value in self.records
-                and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index)
-                and isinstance(node.slice[0].slice.value, cst.Integer)
-            ):
-                self.records[node.value.value.value].ranks.add(int(node.slice[0].slice.value.value) + 1)
-            stack.extend(direct_children(node))
 
     # --- the verdict -----------------------------------------------------------------------
 
