@@ -135,14 +135,105 @@ def test_emacs_eglot_with_the_readme_configuration(tmp_path):
     assert out["actions"] == ["Pass `keepdims=True` (SL002; unsafe: may change behaviour)", "Ignore SL002 on this line"]
 
 
-def test_vscode_problem_matcher_reads_concise_output(tmp_path):
-    """VS Code is not here to run; its problem matcher's pattern is, on real concise output."""
+def helix_languages() -> dict:
+    import tomllib
+
+    return tomllib.loads(readme_snippet("toml", "#### Helix"))
+
+
+def test_helix_configuration_starts_the_server_helix_would_start(tmp_path):
+    """Helix is not installable here (not in Debian 12, nor on PyPI or npm): its ``languages.toml``
+    from the README is read as Helix reads it (the 23.10+ keys), and the command it names is
+    started as Helix would start it, and answers ``initialize`` over stdio."""
+    languages = helix_languages()
+    server = languages["language-server"]["shapelint"]
+    (python,) = [language for language in languages["language"] if language["name"] == "python"]
+    assert "shapelint" in python["language-servers"]
+    env = environment(tmp_path)
+    command = shutil.which(server["command"], path=env["PATH"])
+    assert command, "the command Helix runs is on PATH"
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                       "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}})
+    message = f"Content-Length: {len(body)}\r\n\r\n{body}".encode()
+    exit_ = b'{"jsonrpc": "2.0", "method": "exit"}'
+    message += b"Content-Length: %d\r\n\r\n%s" % (len(exit_), exit_)
+    proc = subprocess.run([command, *server.get("args", [])], input=message, capture_output=True, cwd=tmp_path, env=env, timeout=60)
+    reply = json.loads(proc.stdout.split(b"\r\n\r\n", 1)[1].split(b"Content-Length")[0])
+    assert reply["id"] == 1 and reply["result"]["serverInfo"]["name"] == "shapelint"
+    assert reply["result"]["capabilities"]["hoverProvider"]
+
+
+def terminal_lines(command: str, cwd: Path, env: dict) -> list[str]:
+    """``command`` run by the shell in a pseudo-terminal, as VS Code runs a shell task, and its
+    output as the terminal shows it (the lines a problem matcher reads): a carriage return goes
+    back to the line's start, escape sequences are not text."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(command, shell=True, cwd=cwd, env={**env, "TERM": "xterm-256color", "COLORTERM": "truecolor"},
+                            stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the other end closed: the command is done
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    shown = []
+    for line in re.split(r"\r?\n", b"".join(chunks).decode()):
+        line = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line)
+        shown.append(line.rsplit("\r", 1)[-1])
+    return shown
+
+
+def expected_problems(tmp_path: Path) -> list[tuple[str, str, str, str, str]]:
+    proc = subprocess.run(["shapelint", "--output-format", "json", "--exit-zero", "."], cwd=tmp_path, env=environment(tmp_path),
+                          capture_output=True, text=True)
+    return sorted((Path(f["filename"]).relative_to(tmp_path).as_posix() if Path(f["filename"]).is_absolute() else f["filename"],
+                   str(f["location"]["row"]), str(f["location"]["column"]), f["code"], f["message"]) for f in json.loads(proc.stdout))
+
+
+def vscode_task(tmp_path: Path) -> dict:
+    """The README's task, and a folder to run it in: one finding with a safe fix (``[*]``), one without."""
     tasks = json.loads(readme_snippet("json", "#### VS Code"))
     (task,) = tasks["tasks"]
-    pattern = task["problemMatcher"]["pattern"]
-    regexp = re.compile(pattern["regexp"])
     (tmp_path / "buggy.py").write_text(BUGGY)
-    proc = subprocess.run(task["command"].split(), cwd=tmp_path, env=environment(tmp_path), capture_output=True, text=True)
+    (tmp_path / "backprop.py").write_text((ROOT / "examples" / "backprop.py").read_text())
+    return task
+
+
+def test_vscode_problem_matcher_reads_concise_output(tmp_path):
+    """VS Code is not here to run; its task is, in a terminal, and the problem matcher's pattern
+    reads each finding whole: file, line, column, code and the message without the fix mark."""
+    task = vscode_task(tmp_path)
+    matcher = task["problemMatcher"]
+    assert task["type"] == "shell" and matcher["fileLocation"] == ["relative", "${workspaceFolder}"]
+    pattern = matcher["pattern"]
+    regexp = re.compile(pattern["regexp"])
+    lines = terminal_lines(task["command"], tmp_path, environment(tmp_path))
+    matches = [m for m in map(regexp.match, lines) if m]
+    got = sorted(tuple(m[pattern[key]] for key in ("file", "line", "column", "code", "message")) for m in matches)
+    assert got == expected_problems(tmp_path)
+    assert {code for _, _, _, code, _ in got} == {"SL002", "SL004"} and any("[*]" in line for line in lines)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed: the pattern is checked with Python's re only")
+def test_vscode_problem_matcher_in_javascript(tmp_path):
+    """The pattern as VS Code compiles it (``new RegExp``, JavaScript's syntax) on the terminal's lines."""
+    task = vscode_task(tmp_path)
+    pattern = task["problemMatcher"]["pattern"]
+    lines = terminal_lines(task["command"], tmp_path, environment(tmp_path))
+    script = ("const [pattern, lines] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "const re = new RegExp(pattern.regexp);"
+              "const out = [];"
+              "for (const line of lines) { const m = re.exec(line);"
+              " if (m) out.push(['file', 'line', 'column', 'code', 'message'].map(k => m[pattern[k]])); }"
+              "process.stdout.write(JSON.stringify(out));")
+    proc = subprocess.run(["node", "-e", script], input=json.dumps([pattern, lines]), capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    matches = [m for m in map(regexp.match, proc.stdout.splitlines()) if m]
-    assert [(m[pattern["file"]], m[pattern["line"]], m[pattern["column"]], m[pattern["code"]]) for m in matches] == [("buggy.py", "7", "10", "SL002")]
+    assert sorted(map(tuple, json.loads(proc.stdout))) == expected_problems(tmp_path)

@@ -1,9 +1,10 @@
 """``shapelint server``: a Language Server over stdio (pygls), in the ``server`` extra.
 
-Modules: ``linting`` (a buffer linted as the CLI lints the file), ``regions`` (the quick look
-after an edit), ``shapes`` (inlay hints, hovers), ``convert`` (findings and fixes as LSP
-values), ``app`` (scheduling and publishing), ``handlers`` (the features). Only this module is
-imported by the CLI before the server runs, so a missing extra costs nothing elsewhere.
+Modules: ``linting`` (a buffer linted as the CLI lints the file), ``incremental`` (after an
+edit, only the top-level statements it touched are parsed again), ``shapes`` (inlay hints,
+hovers), ``convert`` (findings and fixes as LSP values), ``app`` (scheduling and publishing),
+``handlers`` (the features). Only this module is imported by the CLI before the server runs, so
+a missing extra costs nothing elsewhere.
 """
 from __future__ import annotations
 

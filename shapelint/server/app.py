@@ -1,9 +1,9 @@
-"""``shapelint server``: the protocol's events mapped onto linting, the quick look, shapes and fixes.
+"""``shapelint server``: the protocol's events mapped onto linting, shapes and fixes.
 
 Linting runs on one worker thread (lints never overlap, and the event loop keeps answering
-while one runs). A change is linted after ``DEBOUNCE`` seconds without another; an edit inside
-one top-level definition is first answered by the quick look (``regions``), then by the full
-lint. Hovers and inlay hints read the last full lint of the document's current version.
+while one runs). A change is linted after ``DEBOUNCE`` seconds without another; the lint parses
+only the top-level statements the edit touched (``incremental``) and its findings are those of a
+lint from scratch. Hovers and inlay hints read the last lint of the document's current version.
 """
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from .. import __version__
-from ..engine import lint_source
-from . import convert, regions, shapes
+from . import convert
 from .linting import Cell, Linter, Snapshot, path_of
 
 DEBOUNCE = 0.15  # seconds of quiet after a change before it is linted
@@ -32,8 +31,7 @@ class ShapelintServer(LanguageServer):
         super().__init__("shapelint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
                          notebook_document_sync=notebooks)
         self.linter = Linter()
-        self.full: dict[str, Snapshot] = {}  # document or notebook uri -> its last full lint
-        self.shown: dict[str, Snapshot] = {}  # -> what its diagnostics show (a quick look, or the full lint)
+        self.full: dict[str, Snapshot] = {}  # document or notebook uri -> its last lint (what its diagnostics show)
         self.tasks: dict[str, asyncio.Task] = {}
         self.inlay_hints = True
         self.shown_error: Optional[str] = None  # the configuration error last shown to the user
@@ -55,51 +53,38 @@ class ShapelintServer(LanguageServer):
             cells = [Cell(c.document, c.kind == lsp.NotebookCellKind.Code, self.workspace.get_text_document(c.document).source)
                      for c in notebook.cells]
             path = path_of(uri, to_fs_path)
-            snapshot = await self._timed(loop, "full", uri, self.linter.lint_cells, uri, path, notebook.version, cells)
-            return self._show(uri, snapshot, full=True)
+            snapshot = await self._timed(loop, uri, self.linter.lint_cells, uri, path, notebook.version, cells)
+            return self._show(uri, snapshot)
         document = self.workspace.get_text_document(uri)
         path = path_of(uri, to_fs_path)
         if self.linter.excluded(path):
-            return self._show(uri, Snapshot(uri, path, document.version, document.source), full=True)
-        base = self.full.get(uri)
-        if base is not None and base.version != document.version:
-            quick = await self._timed(loop, "quick", uri, self._quick, base, path, document.version, document.source)
-            if quick is not None:
-                self._show(uri, quick, full=False)
-        snapshot = await self._timed(loop, "full", uri, self.linter.lint_python, uri, path, document.version, document.source)
-        snapshot.blocks = regions.top_level_blocks(snapshot.text) or ()
-        self._show(uri, snapshot, full=True)
+            return self._show(uri, Snapshot(uri, path, document.version, document.source))
+        snapshot = await self._timed(loop, uri, self.linter.lint_python, uri, path, document.version, document.source)
+        self._show(uri, snapshot)
 
-    async def _timed(self, loop, kind: str, uri: str, function, *args):
-        """Run on the lint thread; the server time is logged (``scripts/bench_server.py`` reads it)."""
+    async def _timed(self, loop, uri: str, function, *args):
+        """Run on the lint thread; the server time is logged (``scripts/bench_server.py`` reads it):
+        wall time on the lint thread, the process's CPU time, and what was parsed."""
         def run():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             value = function(*args)
-            return value, time.perf_counter() - start
+            return value, time.perf_counter() - start, time.process_time() - cpu
 
-        value, seconds = await loop.run_in_executor(self.worker, run)
-        if value is not None:
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Log,
-                                                         message=f"shapelint: {kind} lint of {uri} took {seconds * 1000:.1f} ms"))
+        value, seconds, cpu = await loop.run_in_executor(self.worker, run)
+        parsed = value.parsed
+        what = f"; parsed {parsed.lines} lines ({parsed.mode})" if parsed is not None else ""
+        self.window_log_message(lsp.LogMessageParams(
+            type=lsp.MessageType.Log, message=f"shapelint: lint of {uri} took {seconds * 1000:.1f} ms ({cpu * 1000:.1f} ms CPU{what})"))
         return value
-
-    def _quick(self, base: Snapshot, path: str, version, text: str) -> Optional[Snapshot]:
-        options_lint = lambda source: self.linter.run(path, source, lint_source)[1]  # noqa: E731
-        findings = regions.quick_findings(base.text, base.findings, base.blocks, text, options_lint)
-        if findings is None:
-            return None
-        return Snapshot(base.uri, path, version, text, findings, complete=False)
 
     # --- publishing --------------------------------------------------------------------------
 
-    def _show(self, uri: str, snapshot: Snapshot, full: bool) -> None:
+    def _show(self, uri: str, snapshot: Snapshot) -> None:
         error = self.linter.config_error
         if error and error != self.shown_error:  # once per distinct error, not on every keystroke
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"shapelint: {error}"))
         self.shown_error = error
-        self.shown[uri] = snapshot
-        if full:
-            self.full[uri] = snapshot
+        self.full[uri] = snapshot
         if snapshot.notebook is not None or snapshot.cells:
             for index, cell in enumerate(snapshot.cells, start=1):
                 lines = self.workspace.get_text_document(cell.uri).lines
@@ -107,7 +92,7 @@ class ShapelintServer(LanguageServer):
                 self._publish(cell.uri, None, lines, found)
         else:
             self._publish(uri, snapshot.version, self.workspace.get_text_document(uri).lines, snapshot.findings)
-        if full and self.inlay_hints and self._client_refreshes_hints():
+        if self.inlay_hints and self._client_refreshes_hints():
             self.workspace_inlay_hint_refresh(None)
 
     def _publish(self, uri: str, version, lines, findings) -> None:

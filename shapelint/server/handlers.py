@@ -26,6 +26,9 @@ def build() -> ShapelintServer:
         enabled = setting(params.initialization_options, "inlayHints")
         if enabled is not None:
             ls.inlay_hints = bool(enabled)
+        incremental = setting(params.initialization_options, "incremental")
+        if incremental is not None:  # off: parse the whole text on every change (scripts/bench_server.py compares)
+            ls.linter.incremental = bool(incremental)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def configuration(ls: ShapelintServer, params: lsp.DidChangeConfigurationParams) -> None:
@@ -55,8 +58,8 @@ def build() -> ShapelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ShapelintServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        for table in (ls.full, ls.shown):
-            table.pop(uri, None)
+        ls.full.pop(uri, None)
+        ls.linter.forget(uri)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_OPEN)
@@ -73,8 +76,7 @@ def build() -> ShapelintServer:
 
     @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls: ShapelintServer, params: lsp.DidCloseNotebookDocumentParams) -> None:
-        for table in (ls.full, ls.shown):
-            table.pop(params.notebook_document.uri, None)
+        ls.full.pop(params.notebook_document.uri, None)
         for cell in params.cell_text_documents:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
 
@@ -109,7 +111,7 @@ def build() -> ShapelintServer:
     async def code_actions(ls: ShapelintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
         key, cell = ls.locate(uri)
-        snapshot = await ls.settled(key, ls.shown)
+        snapshot = await ls.settled(key, ls.full)
         if snapshot is None:
             return []
         document = ls.workspace.get_text_document(uri)

@@ -2,6 +2,8 @@
 
 A buffer is linted as ``shapelint PATH`` would lint the file on disk (the nearest
 ``[tool.shapelint]`` above it, its per-file ignores and excludes), so the editor and CI agree.
+After an edit only the top-level statements it touched are parsed again (``incremental``): the
+findings are those of a lint from scratch.
 A notebook arrives as cells (LSP notebook sync); it is linted as the ``.ipynb`` would be, and
 its findings come back with the 1-based index of their cell among all cells.
 """
@@ -19,6 +21,7 @@ from ..config import ConfigError, Options, Resolver
 from ..engine import FileResult, lint_source
 from ..findings import Finding
 from ..notebook import Notebook, NotebookError, lint_notebook, read_notebook
+from .incremental import Document, Stats
 
 
 @dataclass
@@ -34,7 +37,7 @@ class Cell:
 class Snapshot:
     """One version of a document, linted. ``text`` is what was linted (a notebook: its cells
     joined, IPython masked); ``findings`` count lines in ``text``, or within their cell.
-    ``complete`` is False for a quick look at the edited function alone (``regions``)."""
+    ``parsed``: what its parse did (the whole text, or the chunks an edit touched)."""
 
     uri: str
     path: str
@@ -44,17 +47,18 @@ class Snapshot:
     result: Optional[FileResult] = None
     notebook: Optional[Notebook] = None
     cells: list[Cell] = field(default_factory=list)
-    complete: bool = True
-    blocks: tuple = ()  # (start line, end line, text) of the top-level definitions, for the quick look
+    parsed: Optional[Stats] = None
 
 
 class Linter:
     """Settings per file from the nearest pyproject (cached per directory, dropped on ``reload``)."""
 
-    def __init__(self, config_path: Optional[Path] = None) -> None:
+    def __init__(self, config_path: Optional[Path] = None, incremental: bool = True) -> None:
         self.config_path = config_path
         self.config_error: Optional[str] = None
         self.resolver = self._resolver()
+        self.incremental = incremental  # off: every lint parses the whole text (the ``incremental`` setting)
+        self.documents: dict[str, Document] = {}  # uri -> its chunks, from its last text that parsed
 
     def _resolver(self) -> Resolver:
         try:
@@ -79,8 +83,16 @@ class Linter:
         return settings.excluded(Path(path))
 
     def lint_python(self, uri: str, path: str, version: Optional[int], text: str) -> Snapshot:
-        result, findings = self.run(path, text, lint_source)
-        return Snapshot(uri, path, version, text, findings, result)
+        if not self.incremental:
+            result, findings = self.run(path, text, lint_source)
+            return Snapshot(uri, path, version, text, findings, result, parsed=Stats("full", text.count("\n") + 1))
+        document = self.documents.setdefault(uri, Document())
+        result, findings = self.run(path, text, document.lint)
+        return Snapshot(uri, path, version, text, findings, result, parsed=document.stats)
+
+    def forget(self, uri: str) -> None:
+        """The document was closed: drop its chunks."""
+        self.documents.pop(uri, None)
 
     def lint_cells(self, uri: str, path: str, version: Optional[int], cells: list[Cell]) -> Snapshot:
         document = notebook_json(cells)
