@@ -30,8 +30,8 @@ def fixable_fixtures() -> list[Path]:
     for path in sorted((ROOT / "fixtures").rglob("*.py")):
         if path.name.endswith(".fixed.py"):
             continue
-        if any(f.fix for f in lint_source(path.read_bytes(), str(path)).findings):
-            found.append(path)
+        if any(f.fix and f.fix["applicability"] != "display-only" for f in lint_source(path.read_bytes(), str(path)).findings):
+            found.append(path)  # a display-only fix is shown, never applied: nothing for --fix to write
     return found
 
 

@@ -10,6 +10,9 @@ from .values import (
     SCALAR_NUMBER,
     UNKNOWN,
     ArrayValue,
+    ListValue,
+    join,
+    list_item,
     FunctionValue,
     GeneratorValue,
     Instance,
@@ -53,6 +56,8 @@ class CallEvaluator:
                 args.append((arg.value, value))
         if starred:
             return UNKNOWN
+        if self.grows_list(node, args, frame):
+            return NoneValue()
         if isinstance(func, FunctionValue) and properties.has(func.qualname, "python_loop"):
             self.emit_implicit_loop(node, None, None, frame)
         elif func is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value == "map" and len(args) == 2 and not frame.is_bound("map"):
@@ -60,6 +65,19 @@ class CallEvaluator:
         if func is UNKNOWN and is_partial(node.func, frame):
             return self.make_partial(args, kwargs)
         return self.call_value(frame, node, func, args, kwargs)
+
+    def grows_list(self, node: cst.Call, args, frame: Frame) -> bool:
+        """``xs.append(a)`` on a list the frame holds: its elements now share only what ``a`` shares with them."""
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in ("append", "extend")):
+            return False
+        name = func.value.value
+        held = frame.env.get(name)
+        if not isinstance(held, ListValue) or len(args) != 1:
+            return False
+        added = args[0][1] if func.attr.value == "append" else list_item(args[0][1]) if isinstance(args[0][1], ListValue) else UNKNOWN
+        frame.env[name] = ListValue(added if held.item is None else join(held.item, added))
+        return True
 
     def call_value(self, frame: Frame, node: cst.Call, func: Value, args, kwargs) -> Value:
         """Call whatever ``func`` holds: NumPy, a method, the module's own function or class, a

@@ -38,6 +38,8 @@ from .values import (
     Value,
     as_array,
     join,
+    ListValue,
+    list_item,
 )
 
 Arg = tuple[cst.BaseExpression, Value]
@@ -306,6 +308,8 @@ class ExpressionEvaluator:
             return tuple_subscript(base, node, items)
         if isinstance(base, DictValue):
             return self.dict_lookup(base, node, frame)
+        if isinstance(base, ListValue):  # ``layers[i]``; a slice of a list is a list
+            return base if any(isinstance(e.slice, cst.Slice) for e in node.slice) else list_item(base)
         if not isinstance(base, ArrayValue) or base.python_number:
             return UNKNOWN  # numbers are not indexed; a "number" indexed was misjudged
         try:

@@ -33,6 +33,7 @@ from .values import (
     as_array,
     join,
     stored,
+    list_item,
 )
 
 
@@ -455,4 +456,4 @@ def element_of(iterable: Value) -> Value:
         for item in iterable.items[1:]:
             result = join(result, item)
         return result
-    return UNKNOWN
+    return list_item(iterable)

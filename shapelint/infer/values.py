@@ -143,6 +143,14 @@ class TupleValue(Value):
 
 
 @dataclass(frozen=True)
+class ListValue(Value):
+    """A list bound to a name: its length unknown (``append`` may grow it), every element ``item``
+    (what all its elements have in common; None while nothing is known to be in it)."""
+
+    item: Optional[Value] = None
+
+
+@dataclass(frozen=True)
 class StrValue(Value):
     text: str
 
@@ -254,8 +262,20 @@ class Instance(Value):
 
 
 def stored(value: Value) -> Value:
-    """What a name holds after binding: a list can be appended to later, so its length is unknown."""
-    return UNKNOWN if isinstance(value, TupleValue) and value.mutable else value
+    """What a name holds after binding: a list can be appended to later, so its length is unknown;
+    what its elements share is kept (``[W1, W2]`` of one shape, ``[]`` to be appended to)."""
+    if isinstance(value, TupleValue) and value.mutable:
+        item = None
+        for element in value.items:
+            element = stored(element)  # ``[[], []]``: lists in a list grow too
+            item = element if item is None else join(item, element)
+        return ListValue(item)
+    return value
+
+
+def list_item(value: Value) -> Value:
+    """An element of a list, as far as it is known."""
+    return value.item if isinstance(value, ListValue) and value.item is not None else UNKNOWN
 
 
 def as_array(value: Value) -> Optional[ArrayValue]:
@@ -272,11 +292,15 @@ def join(a: Value, b: Value) -> Value:
     if a is b or a == b:
         return a
     if isinstance(a, ArrayValue) and isinstance(b, ArrayValue):
-        return ArrayValue(join_shapes(a.shape, b.shape), basis=a.basis | b.basis)
+        # two Python numbers (``0.5`` on one path, ``True`` on the other) still make a number, never
+        # an array: a number is not indexed or matmul'ed as one (and ``shapelint.screening`` rests on it)
+        return ArrayValue(join_shapes(a.shape, b.shape), python_number=a.python_number and b.python_number, basis=a.basis | b.basis)
     if isinstance(a, IntValue) and isinstance(b, IntValue):
         return IntValue(a.dim if dim_eq(a.dim, b.dim) else unknown())
     if isinstance(a, TupleValue) and isinstance(b, TupleValue) and len(a.items) == len(b.items):
         return TupleValue(tuple(join(x, y) for x, y in zip(a.items, b.items)), a.is_shape and b.is_shape)
+    if isinstance(a, ListValue) and isinstance(b, ListValue):
+        return ListValue(b.item if a.item is None else a.item if b.item is None else join(a.item, b.item))
     if isinstance(a, DictValue) and isinstance(b, DictValue):
         if not (a.complete and b.complete):
             return DictValue((), complete=False)

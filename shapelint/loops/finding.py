@@ -109,7 +109,7 @@ def _scalar(value) -> bool:
 
 
 def _literal_count(node: cst.For) -> bool:
-    """``for c in range(3)``: the code itself fixes how many times the loop runs."""
+    """``for c in range(3)``: the code itself fixes how many times the loop runs (as a caller sees it too)."""
     call = node.iter
     return isinstance(call, cst.Call) and bool(call.args) and isinstance(call.args[-1].value, cst.Integer)
 

@@ -46,6 +46,10 @@ class CallLifting:
                 return self.matmul(node, positional[0], positional[1], "@")
             if (properties.has(name, "reducer") or name in AXIS_REDUCERS) and len(positional) == 1 and not keywords:
                 return self.reduce(node, positional[0], lambda arg, kw: node.with_changes(args=[cst.Arg(arg), *kw]))
+            if (properties.has(name, "reducer") or name in AXIS_REDUCERS) and positional:
+                axis = _axis_argument(positional[1:], keywords)
+                if axis is not None:
+                    return self.reduce_axis(node, positional[0], axis, lambda arg, kw: node.with_changes(args=[cst.Arg(arg), *kw]))
             if properties.has(name, "elementwise") and not keywords:
                 return self.elementwise(node, positional, lambda *xs: node.with_changes(args=[cst.Arg(x) for x in xs]))
             raise GiveUp
@@ -70,6 +74,11 @@ class CallLifting:
         if isinstance(func, cst.Attribute) and func.attr.value in REDUCERS and not positional and not keywords:
             return self.reduce(node, func.value, lambda arg, kw: node.with_changes(
                 func=func.with_changes(value=atom(arg)), args=list(kw)))
+        if isinstance(func, cst.Attribute) and func.attr.value in REDUCERS:
+            axis = _axis_argument(positional, keywords)
+            if axis is not None:
+                return self.reduce_axis(node, func.value, axis, lambda arg, kw: node.with_changes(
+                    func=func.with_changes(value=atom(arg)), args=list(kw)))
         if isinstance(func, cst.Attribute) and func.attr.value == "dot" and len(positional) == 1 and not keywords:
             return self.matmul(node, func.value, positional[0], "@")
         raise GiveUp
@@ -95,6 +104,25 @@ class CallLifting:
             layout = tuple(slot for p, slot in enumerate(inner.layout) if p not in axes)
         return Lifted(rebuild(inner.node, keywords), layout)
 
+    def reduce_axis(self, node, operand: cst.BaseExpression, axis: tuple, rebuild) -> Lifted:
+        """``np.sum((X - C[k]) ** 2, axis=1)``: the axis names one of the per-iteration value's own
+        axes; on the whole arrays it is wherever that axis went (``axis=2`` of ``(n, k, d)``)."""
+        number, keepdims = axis
+        inner, widened = self.wide(operand)
+        own = [p for p, slot in enumerate(inner.layout) if slot.per_iteration]
+        if not -len(own) <= number < len(own) or any(slot.kept or slot.one for slot in inner.layout):
+            raise GiveUp
+        position = own[number]
+        keywords = [cst.Arg(cst.Integer(str(position)), keyword=cst.Name("axis"), equal=_EQUAL)]
+        if keepdims:
+            keywords.append(cst.Arg(cst.Name("True"), keyword=cst.Name("keepdims"), equal=_EQUAL))
+            layout = tuple(Slot(one=True) if p == position else slot for p, slot in enumerate(inner.layout))
+        else:
+            layout = tuple(slot for p, slot in enumerate(inner.layout) if p != position)
+        if widened and tuple(layout) != tuple(self.target):
+            raise GiveUp
+        return Lifted(rebuild(inner.node, keywords), layout)
+
     def wide(self, operand: cst.BaseExpression) -> tuple:
         """The operand lifted on the target, or on the target with its own axes after it
         (``X[i] - X[j]`` on ``(i, j, ·)``: ``X[:, None, :] - X``); and whether it was widened."""
@@ -112,6 +140,19 @@ class CallLifting:
             if tuple(lifted.layout[:len(self.target)]) == tuple(self.target):
                 return lifted, True
         raise GiveUp
+
+
+def _axis_argument(positional: list, keywords: dict):
+    """``axis=1`` (or a second positional ``1``) and ``keepdims=True``: (1, True); None for anything else."""
+    from ..literals import integer_literal
+
+    if set(keywords) - {"axis", "keepdims"} or len(positional) > 1 or ("axis" in keywords) == bool(positional):
+        return None
+    number = integer_literal(keywords.get("axis", positional[0] if positional else None))
+    keep = keywords.get("keepdims")
+    if number is None or (keep is not None and not (isinstance(keep, cst.Name) and keep.value in ("True", "False"))):
+        return None
+    return number, isinstance(keep, cst.Name) and keep.value == "True"
 
 
 def outer_reduction(node: cst.BaseExpression):

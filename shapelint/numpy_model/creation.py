@@ -6,7 +6,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import AnyDim, Dim, const, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, shape_of
-from ..infer.values import UNKNOWN, ArrayValue, IntValue, StrValue, TupleValue, Value, as_array
+from ..infer.values import UNKNOWN, ArrayValue, IntValue, ListValue, StrValue, TupleValue, Value, as_array
 from .kinds import integers
 from .properties import describe
 from .registry import CallContext, dim_of, function, literal_int
@@ -155,6 +155,11 @@ def literal_array(value: Value) -> Value:
         return value
     if isinstance(value, IntValue):
         return ArrayValue(SCALAR)
+    if isinstance(value, ListValue):  # a list grown by append: as many rows as it got, each its item
+        item = literal_array(value.item) if value.item is not None else UNKNOWN
+        if isinstance(item, ArrayValue) and item.shape.known_rank:
+            return ArrayValue(Shape((unknown(),) + tuple(item.shape.dims)))
+        return UNKNOWN
     if not isinstance(value, TupleValue):
         return UNKNOWN
     items = [literal_array(item) for item in value.items]

@@ -6,7 +6,7 @@ from itertools import combinations
 from typing import Callable, Iterator, Optional
 
 from ..domain import ops
-from ..domain.dims import dim_eq, is_one, known_to_differ
+from ..domain.dims import dim_eq, is_known, is_one, known_to_differ
 from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
 from ..infer.events import Declared, Elementwise, Inplace
 from ..infer.values import ArrayValue, Reduction
@@ -21,7 +21,27 @@ def outcome(result: Optional[Shape], error: Optional[str], expected: Optional[Sh
     clash = symbol_clash(*operands) if len(operands) == 2 else None
     if clash is not None:
         return f"NumPy raises ValueError unless {clash[0]} == {clash[1]} (and then it lines up the wrong axes)"
+    open_size = unknown_against(*operands) if len(operands) == 2 else None
+    if open_size is not None:  # ``(500, ?)`` against ``(500,)``: whether it raises depends on the ``?``
+        return (f"NumPy raises ValueError unless the size it does not know is {open_size} or 1 "
+                f"(and then the values meet on the wrong axis: {result})")
     return f"the result broadcasts to {result}"
+
+
+def _open(d) -> bool:
+    """A size nothing fixes: unknown, or a label read off an array nobody knows."""
+    return not is_known(d) or bool(getattr(d, "labels", None))
+
+
+def unknown_against(a: Shape, b: Shape):
+    """A size one operand knows (not 1) that meets, right-aligned, a size the other does not know."""
+    if a.dims is None or b.dims is None:
+        return None
+    for x, y in zip(reversed(a.dims), reversed(b.dims)):
+        for known, other in ((x, y), (y, x)):
+            if is_known(known) and not getattr(known, "labels", None) and is_one(known) is not True and _open(other):
+                return known
+    return None
 
 
 def symbol_clash(a: Shape, b: Shape):

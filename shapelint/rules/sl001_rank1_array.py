@@ -6,7 +6,7 @@ from ..domain.dims import dim_eq, is_one, known_to_differ
 from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
 from ..numpy_model import properties
 from ._explain import outcome
-from ._fixes import UNSAFE, column_maker, column_of, fix
+from ._fixes import UNSAFE, column_maker, column_of, fix, operand
 from .base import Report, Rule
 
 
@@ -65,6 +65,8 @@ class Rank1Array(Rule):
                     f"or make `{operand}` a column ({n}, 1)"
                 )
                 return (Report(parent, message, column_fix(ctx, event.operand.made_at)),)
+        if event.operand.made_at is not None and not ctx.first_report_of(("rank-1", event.operand.made_at), event.node):
+            return ()  # the same rank-1 array is reported where it first went wrong
         message = (
             f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
             f"{ctx.made_where(event.operand.made_at)} and has no second axis to swap; "
@@ -80,23 +82,33 @@ class Rank1Array(Rule):
 
     def _meets(self, event, ctx, pairs):
         for vector, vector_node, other, other_node in pairs:
-            if vector.shape.rank != 1 or other.shape.rank != 2 or vector.made_at is None or other.explicit:
+            if vector.shape.rank != 1 or other.shape.rank != 2 or other.explicit:
                 continue  # a column made on purpose ([:, None], reshape, [[3], [11]]) means an outer broadcast
             n = vector.shape.dims[0]
             p, q = other.shape.dims
             if dim_eq(n, q) is True or dim_eq(n, p) is not True:
                 continue
-            if not (is_one(q) is True or known_to_differ(n, q)):
-                continue
-            happens = outcome(event.result, event.error, None, (vector.shape, other.shape))
+            if vector.made_at is None and is_one(q) is True:
+                continue  # (n,) meets (n, 1), made elsewhere: SL005 reports the expansion
+            counted = not (is_one(q) is True or known_to_differ(n, q))  # a size read off data: ``len(np.unique(y))``
+            if counted:
+                happens = (f"NumPy raises ValueError unless that axis has {n} entries (then each value weights "
+                           f"the wrong axis) or 1 (then the result expands to ({n}, {n}))")
+            else:
+                happens = outcome(event.result, event.error, None, (vector.shape, other.shape))
+            if vector.made_at is not None:
+                how, repair, cause = suggest_column(vector.made_at, ctx), column_fix(ctx, vector.made_at), vector.made_at
+            else:  # made where it is not known (a parameter, two paths joined): a column where it is used
+                column = f"{operand(ctx.code(vector_node), vector_node)}[:, None]"
+                how, repair, cause = f" with `{column}`", fix(f"Use `{column}`", UNSAFE, (vector_node, column)), ctx.code(vector_node)
             message = (
                 f"`{ctx.code(vector_node)}` is rank-1 {vector.shape}{ctx.made_where(vector.made_at)} and meets "
                 f"`{ctx.code(other_node)}` {other.shape} in `{ctx.code(event.node)}`: NumPy lines it up with the "
-                f"last axis ({q}), not the first ({p}), so {happens}; make it a column ({n}, 1){suggest_column(vector.made_at, ctx)}"
+                f"last axis ({q}), not the first ({p}), so {happens}; make it a column ({n}, 1){how}"
             )
-            if not ctx.first_report_of(("rank-1", vector.made_at), event.node):
+            if not ctx.first_report_of(("rank-1", cause), event.node):
                 return ()  # the same rank-1 array was reported where it first went wrong
-            return (Report(event.node, message, column_fix(ctx, vector.made_at)),)
+            return (Report(event.node, message, repair),)
         return ()
 
     def on_matmul(self, event: Matmul, ctx):

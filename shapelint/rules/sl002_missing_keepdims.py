@@ -3,7 +3,7 @@ from __future__ import annotations
 from ..domain.shapes import shapes_same
 from ._explain import reduction_meeting
 from .sl003_wrong_reduction_axis import axis_text
-from ._fixes import SAFE, UNSAFE, fix, refit_reduction
+from ._fixes import DISPLAY_ONLY, SAFE, UNSAFE, fix, refit_reduction
 from .base import Report, Rule
 
 
@@ -70,5 +70,7 @@ class MissingKeepdims(Rule):
         if replacement is None:
             return None
         target = meeting.target_shape
-        safe = (target is None or shapes_same(target, red.source)) and meeting.other_axis is None
+        if meeting.other_axis is not None:  # the message says the shapes cannot tell: shown, never applied
+            return fix("Pass `keepdims=True`", DISPLAY_ONLY, (red.node, replacement))
+        safe = target is None or shapes_same(target, red.source)
         return fix("Pass `keepdims=True`", SAFE if safe else UNSAFE, (red.node, replacement))

@@ -33,7 +33,10 @@ class VectorizableLoop(Rule):
     sampling, Kalman filters and running values are sequential and never
     reported; nor is any loop in a numba- or Cython-compiled function, where
     loops are the idiom. A nest is reported once, at its outermost
-    vectorizable loop.
+    vectorizable loop. A loop the code itself runs fewer than 10 times (`for c
+    in range(3)` over colour channels, `while k < n_stores` with `n_stores = 8`
+    in the code) is not reported: there is little to gain; a count that only a
+    caller's test arrays make small (5 rows in a demo call) does not count.
 
     Shapes come from the code (declarations, constructors), from the arguments
     of the calls the linted code makes (the message then names the call), or,
