@@ -6,6 +6,14 @@ import dataclasses
 import libcst as cst
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_IS_NODE: dict[type, bool] = {}  # type -> is it a CSTNode (an ABC: isinstance on it is slow)
+
+
+def _is_node(kind: type) -> bool:
+    found = _IS_NODE.get(kind)
+    if found is None:
+        found = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+    return found
 
 
 def direct_children(node: cst.CSTNode):
@@ -16,9 +24,10 @@ def direct_children(node: cst.CSTNode):
         names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
     for name in names:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
+        kind = type(value)
+        if kind is list or kind is tuple:
             for item in value:
-                if isinstance(item, cst.CSTNode):
+                if _is_node(type(item)):
                     yield item
+        elif _is_node(kind):
+            yield value

@@ -1,7 +1,6 @@
 """Lint one source: parse, infer, judge, place. Never raises for bad input."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import ast
@@ -14,23 +13,16 @@ import libcst as cst
 
 from .budget import TIMEOUT_NAME, BudgetExceeded, wait_within_budget
 from .budget import message as over_budget
-from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, Finding
+from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, FileResult, Finding  # noqa: F401  (FileResult re-exported)
 from .infer.interpreter import Analysis, InternalError, analyze
+from .infer.project import parsed_for_import
 from .infer.values import Expanded
+from .parsing import parse_module
 from .positions import form_feed_shifts, realign
 from .rules import RuleContext, enabled_rules
 from .rules.base import Hints, Rule, under_call_site
 from .suppress import apply as apply_suppressions
 from .suppress import skips_file
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    module: Optional[cst.Module] = None
-    analysis: Optional[Analysis] = None
-    context: Optional[RuleContext] = None
 
 
 MAX_BRACKET_DEPTH = 200  # CPython's own limit: deeper code is not valid Python
@@ -72,8 +64,11 @@ def parse(source: bytes | str, path: str) -> tuple[Optional[cst.Module], Optiona
     if too_deeply_nested(source):
         message = f"{path} does not parse: brackets nested more than {MAX_BRACKET_DEPTH} deep"
         return None, Finding(path, 1, 1, SYNTAX_CODE, message, SYNTAX_NAME)
+    reused = parsed_for_import(path, source)
+    if reused is not None:
+        return reused, None
     try:
-        return cst.parse_module(source), None
+        return parse_module(source), None
     except cst.ParserSyntaxError as exc:
         return None, syntax_finding(source, path, exc)
     except (UnicodeDecodeError, LookupError, SyntaxError, ValueError) as exc:

@@ -33,3 +33,18 @@ class Finding:
         """``path:line:col`` or ``nb.ipynb:cell 3:line:col``."""
         cell = f"cell {self.cell}:" if self.cell is not None else ""
         return f"{self.path}:{cell}{self.line}:{self.column}"
+
+
+@dataclass
+class FileResult:
+    """One file's findings, with what the engine built to find them (a ``libcst.Module``, its
+    ``Analysis`` and ``RuleContext``; None when it was not parsed). ``depends``: the project files
+    the result rests on besides the file itself, when no analysis recorded them (a screened file,
+    ``shapelint.screening``)."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    module: Optional[object] = None
+    analysis: Optional[object] = None
+    context: Optional[object] = None
+    depends: frozenset = frozenset()

@@ -1,31 +1,32 @@
 """Lint many files, in parallel when there are enough of them to pay for the processes."""
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from .budget import DEFAULT_TIMEOUT, time_budget
 from .cache import Cache, content_hash, settings_key
 from .files import io_finding, read_regular
-from .findings import Finding
+from .findings import FileResult, Finding
 from .hints import Hints
 from .notebook import is_notebook, lint_notebook
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .engine import FileResult
 
-
-def lint_source(source, path, *args, **kwargs) -> "FileResult":
+def lint_source(source, path, *args, **kwargs) -> FileResult:
     """The engine's ``lint_source``, imported on first use: a run answered from the cache never
     imports libcst."""
     from .engine import lint_source as lint
 
     return lint(source, path, *args, **kwargs)
 
+
 PARALLEL_THRESHOLD = 32
+NO_SCREEN_ENV = "SHAPELINT_NO_SCREEN"  # set: every file is parsed and analysed (to compare, to measure)
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,19 @@ class LintOptions:
     select: Optional[frozenset[str]] = None  # the codes enabled for the file (only their rules judge it); None: all
     timeout: Optional[float] = DEFAULT_TIMEOUT  # seconds the file's analysis may take; None or 0: no limit
     cache_dir: Optional[str] = None  # where findings are kept between runs (shapelint.cache); None: no cache
+    screen: bool = True  # answer files that cannot hold a finding without parsing them (shapelint.screening)
 
 
 def lint_result(source: bytes, name: str, options: LintOptions = LintOptions()) -> FileResult:
     """Lint a ``.py`` file's or a notebook's bytes (told apart by ``name``)."""
-    lint = lint_notebook if is_notebook(name) else lint_source
+    notebook = is_notebook(name)
+    if options.screen and not os.environ.get(NO_SCREEN_ENV):
+        from .screening import screened_result
+
+        screened = screened_result(source, name, options.report_unused, options.select, notebook)
+        if screened is not None:
+            return screened
+    lint = lint_notebook if notebook else lint_source
     with time_budget(options.timeout):
         return lint(source, name, options.report_unused, options.hints, options.select)
 
@@ -67,25 +76,78 @@ def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]
     if found is not None:
         return found
     result = lint_result(source, name, options)
-    loaded = result.analysis.loaded_files if result.analysis is not None else ()
+    loaded = result.analysis.loaded_files if result.analysis is not None else result.depends
     cache.put(name, digest, settings, result.findings, loaded)
     return result.findings
+
+
+def cached_findings(path: Path, options: LintOptions) -> Optional[list[Finding]]:
+    """The file's findings from the cache, when its entry still holds; None otherwise (no cache,
+    a miss, a file that cannot be read: ``lint_file`` then says why)."""
+    if options.cache_dir is None:
+        return None
+    try:
+        source = read_regular(path)
+    except OSError:
+        return None
+    settings = settings_key(options.select, options.hints, options.report_unused)
+    return Cache(options.cache_dir).get(str(path), content_hash(source), settings)
 
 
 def _lint_with(item: tuple[Path, LintOptions]) -> list[Finding]:
     return lint_file(*item)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _preload() -> None:
+    """Import the engine and the rules here, before the worker processes fork: each then starts
+    with them (copy-on-write) instead of importing them again (a third of a second per process)."""
+    if multiprocessing.get_start_method(allow_none=False) != "fork":
+        return
+    from .engine import lint_source as _  # noqa: F401
+    from .rules import all_rules
+
+    all_rules()
+    gc.freeze()  # what is loaded now is never collected: neither scanned again nor copied by the children
+
+
 def iter_lint(paths: Iterable[Path], jobs: Optional[int] = None, options: Optional[dict] = None) -> Iterator[list[Finding]]:
     """Each file's findings, in the order of ``paths``, as soon as it and the files before it are
-    done (so output can stream). ``options`` maps a path to its LintOptions (default: none)."""
+    done (so output can stream). ``options`` maps a path to its LintOptions (default: none).
+
+    Worker processes are started only for enough files the cache cannot answer (a warm run starts
+    none), and are handed the largest files first, one at a time, so that the last file to finish
+    is a small one and both cores stay busy to the end."""
     items = [(p, (options or {}).get(p, LintOptions())) for p in paths]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
         yield from map(_lint_with, items)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_lint_with, items, chunksize=1)
+    done: dict[int, list[Finding]] = {}
+    for index, item in enumerate(items):
+        found = cached_findings(*item)
+        if found is not None:
+            done[index] = found
+    todo = [index for index in range(len(items)) if index not in done]
+    if len(todo) < PARALLEL_THRESHOLD:
+        for index, item in enumerate(items):
+            yield done[index] if index in done else _lint_with(item)
+        return
+    _preload()
+    largest_first = sorted(todo, key=lambda index: _size(items[index][0]), reverse=True)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)))
+    try:
+        futures = {index: pool.submit(_lint_with, items[index]) for index in largest_first}
+        for index in range(len(items)):
+            yield done[index] if index in done else futures[index].result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early leaves nothing running
 
 
 def lint_files(paths: Iterable[Path], jobs: Optional[int] = None, options: Optional[dict] = None) -> list[Finding]:

@@ -16,8 +16,10 @@ from typing import Optional
 
 import libcst as cst
 
+from ..parsing import parse_module
 from .frame import Frame
 from .imports import dotted, is_foreign_array_library, numpy_qualname
+from .project_paths import package_root, resolve  # noqa: F401  (package_root re-exported)
 from .values import UNKNOWN, UserClass, UserFunction, Value
 
 MAX_FILE_BYTES = 2_000_000  # a generated file that large is not worth parsing for summaries
@@ -49,35 +51,17 @@ class LazyImport(Value):
 
 _LOADED: dict[tuple, Optional[dict]] = {}
 _DEPENDS: dict[tuple, set] = {}  # what loading a module loaded in turn: the cache's dependencies
+_PARSED: dict[str, tuple[bytes, cst.Module]] = {}  # real path -> (source, tree) parsed for an import, until it is linted
 
 
-def package_root(directory: Path) -> Path:
-    """The directory from which the package holding ``directory`` is imported."""
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
-        directory = directory.parent
-    return directory
-
-
-def resolve(importer: Optional[str], module: str, level: int) -> Optional[Path]:
-    """The file ``import module`` (``level`` dots) means for ``importer``; None when it is not a
-    file of the importer's project (a library, a missing file, no importer path)."""
-    if not importer or importer == "-" or not module and not level:
+def parsed_for_import(path: str, source) -> Optional[cst.Module]:
+    """The tree of ``path`` if an import in this process parsed that very source (then the file's
+    own lint need not parse it again: the tree is immutable, and the import keeps it alive anyway);
+    taken once."""
+    if not _PARSED or not isinstance(source, bytes):
         return None
-    here = Path(importer).resolve().parent
-    if level:
-        base = here
-        for _ in range(level - 1):
-            base = base.parent
-        roots = [base]
-    else:
-        roots = list(dict.fromkeys((here, package_root(here))))
-    parts = module.split(".") if module else []
-    for root in roots:
-        target = root.joinpath(*parts) if parts else root
-        for candidate in (target.with_suffix(".py") if parts else None, target / "__init__.py"):
-            if candidate is not None and candidate.is_file():
-                return candidate
-    return None
+    found = _PARSED.pop(os.path.realpath(path), None)
+    return found[1] if found is not None and found[0] == source else None
 
 
 class ProjectImports:
@@ -116,9 +100,11 @@ class ProjectImports:
         if stat.st_size > MAX_FILE_BYTES:
             return None
         try:
-            module = cst.parse_module(path.read_bytes())
+            data = path.read_bytes()
+            module = parse_module(data)
         except Exception:  # noqa: BLE001 - a file that does not parse gives no summaries
             return None
+        _PARSED[str(path)] = (data, module)
         self.analysis.loaded_files = _DEPENDS[key] = set()
         try:
             _LOADED[key] = self.run_module_silently(module, str(path))

@@ -80,7 +80,7 @@ class RuleContext:
     def assumptions(self, *arrays) -> str:
         """`` (if `lr` is a number)``: the heuristics a hint about these arrays rests on."""
         nodes = [source.node for array in arrays for source in getattr(array, "basis", ()) if isinstance(source, Assumed)]
-        names = list(dict.fromkeys(f"`{self.code(node)}`" for node in nodes))
+        names = sorted({f"`{self.code(node)}`" for node in nodes})  # a basis is a set: in order of the text, never of hashes
         if not names:
             return ""
         verb = "is a number" if len(names) == 1 else "are numbers"
