@@ -15,6 +15,7 @@ class CallSite:
     call: object  # the cst.Call node
     caller: str  # "train()", or "module level"
     arguments: tuple[tuple[str, object], ...]  # (parameter, its value), arrays only
+    foreign: str = ""  # "`mse()` in model.py": the body runs in another file, reported at this call
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Frame:
     context: Optional["CallSite"] = None  # the call whose arguments this run of a body has
     first_pass: bool = False  # a loop's first iteration: its findings count, its loops and reveals do not
     assumed_arrays: frozenset = frozenset()  # parameters given shapes from their use: a run for the loops only
+    written_only: Optional[dict] = None  # another file's function run as written: which events it saw with known shapes
+    returned: bool = False  # a decided branch returned or raised: what follows is dead code
     ran_loop: bool = False  # this run went through a loop or a comprehension (its own, not a callee's)
 
     def lookup(self, name: str) -> Value:

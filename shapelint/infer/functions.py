@@ -153,14 +153,18 @@ class FunctionAnalyzer:
         key = (id(function.node), function.external, tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
         informative = any(value is not UNKNOWN and not (isinstance(value, Instance) and not value.attributes)
                           for _, value in list(args) + list(kwargs.values()))
-        emit = caller.emit and call is not None and not function.external and informative  # else: the plain run saw it all
+        emit = caller.emit and call is not None and informative and caller.written_only is None  # else: the plain run saw it all
         if key in self.summaries and (self.summaries[key][1] or not emit):
             return self.summaries[key][0]
         self.summaries[key] = (UNKNOWN, emit)
         instance = args[0][1] if function.owner is not None and args and isinstance(args[0][1], Instance) else None
         frame = self.function_frame(function, emit=emit, instance=instance, depth=caller.depth + 1)
-        if emit:
+        if emit and function.external and caller.context is not None and caller.context.foreign:
+            frame.context = caller.context  # deeper in the other file: still reported at this file's call
+        elif emit:
             frame.context = call_site(call, caller, function, args, kwargs)
+        if emit and function.external:
+            self.written_in_its_file(function)
         self.bind_declared_parameters(function, frame)
         self.bind_arguments(function, frame, args, kwargs)
         self.record_parameters(frame, function)
@@ -174,6 +178,24 @@ class FunctionAnalyzer:
         result = summarize_returns(frame)
         self.summaries[key] = (result, emit)
         return result
+
+    def written_in_its_file(self, function: UserFunction) -> dict:
+        """Another file's function run as written, once: the events it saw there with every shape
+        known are that file's to report; only the rest can be news from this file's arguments."""
+        found = self.foreign_written.get(id(function.node))
+        if found is None:
+            found = self.foreign_written[id(function.node)] = {}
+            frame = self.function_frame(function, emit=True)
+            frame.written_only = found
+            self.bind_declared_parameters(function, frame)
+            self.active_calls.add(function)
+            try:
+                self.execute_suite(function.node.body, frame)
+            except Exception:  # noqa: BLE001 - an unknown run claims nothing
+                pass
+            finally:
+                self.active_calls.discard(function)
+        return found
 
     def declarations_of(self, function: UserFunction) -> dict[str, ArrayValue]:
         """The parameters' declared shapes, read once per function (in the scope it was defined in)."""
@@ -277,7 +299,8 @@ def call_site(call, caller: Frame, function: UserFunction, args, kwargs) -> Call
     named = [(param.name.value, value) for param, (_, value) in zip(positional, args)]
     named += [(keyword, value) for keyword, (_, value) in kwargs.items()]
     arrays = tuple((name, value) for name, value in named if isinstance(value, ArrayValue) and value.shape.rank)
-    return CallSite(call, where, arrays)
+    foreign = f"`{function.node.name.value}()` in {function.origin}" if function.external else ""
+    return CallSite(call, where, arrays, foreign)
 
 
 def attributes_assigned_outside_init(cls: UserClass) -> set[str]:

@@ -59,6 +59,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
         self.declarations: dict = {}  # FunctionDef -> its parameters' declared shapes (read once)
         self.foreign_arrays = False  # the module imports torch, jax...: an unknown with .shape may be theirs
         self._loop_judge = None
+        self.foreign_written: dict = {}  # id(another file's FunctionDef) -> what its as-written run saw
 
     @property
     def loop_judge(self):
@@ -74,6 +75,14 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
     def emit(self, frame: Frame, event: Event) -> None:
         if not frame.emit or (isinstance(event, Loop) and (frame.compiled or frame.first_pass)):
             return
+        if frame.written_only is not None:  # another file's function as written: note what it saw, report nothing
+            known = all(array.shape.known_rank for array in event.arrays())
+            frame.written_only[(id(event.node), type(event))] = known
+            return
+        if frame.context is not None and frame.context.foreign and not isinstance(event, Loop):
+            written = self.foreign_written.get(id(frame.function.node), {}) if frame.function is not None else {}
+            if written.get((id(event.node), type(event))):
+                return  # that file's own lint sees this with the shapes its code gives
         if frame.context is not None and isinstance(event, Loop):  # judged once, with the run that knows most
             self.loop_judge.record(event.node, event.entry, event.before, context=frame.context)
             return

@@ -126,7 +126,7 @@ class ProjectImports:
             self.guarded(module, lambda: self.execute_block(body, frame))
         finally:
             self.path, self.import_depth = saved
-        return {name: as_external(value) for name, value in frame.env.items()}
+        return {name: as_external(value, Path(path).name) for name, value in frame.env.items()}
 
     def bind_user_import(self, node: cst.Import | cst.ImportFrom, env: dict) -> None:
         if isinstance(node, cst.ImportFrom):
@@ -165,11 +165,12 @@ def is_main_guard(statement: cst.CSTNode) -> bool:
     return names == {"__name__"} and strings == {"__main__"}
 
 
-def as_external(value: Value) -> Value:
-    """Another file's function runs silently here: its findings belong to that file."""
+def as_external(value: Value, origin: str) -> Value:
+    """Another file's function: what it finds as written belongs to that file; what only this
+    file's arguments show is reported here, at the call (see ``FunctionAnalyzer.call_user``)."""
     if isinstance(value, UserFunction):
-        return replace(value, external=True) if not value.external else value
+        return replace(value, external=True, origin=origin) if not value.external else value
     if isinstance(value, UserClass):
         for name, method in list(value.methods.items()):
-            value.methods[name] = as_external(method)
+            value.methods[name] = as_external(method, origin)
     return value

@@ -45,6 +45,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 
     def execute_block(self, statements: Sequence[cst.BaseStatement], frame: Frame) -> None:
         for statement in statements:
+            if frame.returned:
+                return
             self.apply_comment_lines(statement.leading_lines, frame)
             method = getattr(self, "exec_" + type(statement).__name__, None)
             if method is not None:
@@ -164,12 +166,15 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         self.evaluate(node.test, frame)
         decided = self.known_outcome(node.test, frame)
         if decided is not None:  # ``if w is None:`` where w is known: only one branch runs
+            taken = node.body if decided else node.orelse
             if decided:
                 self.execute_suite(node.body, frame)
             elif isinstance(node.orelse, cst.If):
                 self.exec_If(node.orelse, frame)
             elif node.orelse is not None:
                 self.execute_suite(node.orelse.body, frame)
+            if always_leaves(taken, (cst.Return, cst.Raise)):
+                frame.returned = True  # the rest of the body never runs
             return
         guard = rank_guard(node.test)
         before = frame.env
@@ -177,7 +182,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         self.distrust_rank(guard, frame, branch_taken=True)
         self.learn_from_test(node.test, frame, holds=True)
         self.execute_suite(node.body, frame)
-        body_env = frame.env
+        body_env, body_returned, frame.returned = frame.env, frame.returned, False
         frame.env = dict(before)
         self.distrust_rank(guard, frame, branch_taken=False)
         self.learn_from_test(node.test, frame, holds=False)
@@ -186,6 +191,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
                 self.exec_If(node.orelse, frame)
             else:
                 self.execute_suite(node.orelse.body, frame)
+        frame.returned = body_returned and frame.returned  # only if both paths return is the rest dead
         paths = [env for env, suite in ((body_env, node.body), (frame.env, node.orelse)) if not always_leaves(suite)]
         frame.env = join_envs(before, *paths) if paths else frame.env
 
@@ -213,6 +219,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         before = frame.env
         entry = before
         frame.ran_loop = True
+        returned = frame.returned  # a body may run zero times: a return in it does not end the function
         if frame.loop_depth < MAX_WIDENED_LOOP_DEPTH:
             first_pass, frame.first_pass = frame.first_pass, True
             frame.env = dict(before)
@@ -221,6 +228,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             self.execute_suite(node.body, frame)
             frame.loop_depth -= 1
             frame.first_pass = first_pass
+            frame.returned = returned
             entry = join_envs(before, before, frame.env)
         frame.env = dict(entry)
         frame.loop_depth += 1
@@ -232,6 +240,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             self.loop_judge.record(node, {**(frame.globals or {}), **frame.env}, counters, frame.assumed_arrays)
         self.execute_suite(node.body, frame)
         frame.loop_depth -= 1
+        frame.returned = returned
         frame.env = join_envs(before, before, frame.env)
         if node.orelse is not None:
             self.execute_suite(node.orelse.body, frame)
@@ -239,7 +248,9 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
     def exec_Try(self, node, frame: Frame) -> None:
         before = frame.env
         frame.env = dict(before)
+        returned = frame.returned
         self.execute_suite(node.body, frame)
+        frame.returned = returned  # the body may raise before it returns: the handlers run
         if node.orelse is not None:
             self.execute_suite(node.orelse.body, frame)
         paths = [frame.env]
@@ -283,14 +294,26 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 
     def known_outcome(self, test, frame: Frame) -> Optional[bool]:
         """The outcome of ``x is None`` / ``x is not None`` when what ``x`` holds is known to be
-        None or known to be something else (an array, a number, a dict), or of ``flag`` / ``not
-        flag`` bound to a literal True or False (a default); None when it is not known."""
+        None or known to be something else (an array, a number, a dict), of ``flag`` / ``not
+        flag`` bound to a literal True or False (a default), of ``x.ndim > 1`` for an array whose
+        rank the code gives, and of ``and``/``or`` of those; None when it is not known."""
         if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             inner = self.known_outcome(test.expression, frame)
             return None if inner is None else not inner
         if isinstance(test, cst.Name):
             value = frame.lookup(test.value)
             return value.truth if isinstance(value, ArrayValue) else None
+        if isinstance(test, cst.BooleanOperation):  # ``x.ndim > 1 and ...``: decided by either side
+            left, right = self.known_outcome(test.left, frame), self.known_outcome(test.right, frame)
+            if isinstance(test.operator, cst.And):
+                return False if False in (left, right) else True if left is True and right is True else None
+            return True if True in (left, right) else False if left is False and right is False else None
+        guard = rank_guard(test)
+        if guard is not None:  # ``x.ndim > 1`` where x's rank is known
+            value = self.evaluate(guard[0], frame)
+            if isinstance(value, ArrayValue) and value.shape.known_rank and not value.python_number and not value.basis:
+                return guard[1](value.shape.rank)
+            return None
         if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
             return None
         comparison = test.comparisons[0]
@@ -381,23 +404,25 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 _LEAVING = (cst.Raise, cst.Return, cst.Continue, cst.Break)
 
 
-def always_leaves(suite) -> bool:
+def always_leaves(suite, leaving: tuple = None) -> bool:
     """Does this suite (an ``if`` branch, or an ``else``/``elif``) end every path with
-    ``raise``/``return``/``continue``/``break``? None (no ``else``) falls through."""
+    ``raise``/``return``/``continue``/``break`` (or the statements ``leaving`` names)? None (no
+    ``else``) falls through."""
+    leaving = leaving or _LEAVING
     if suite is None:
         return False
     if isinstance(suite, cst.If):
-        return always_leaves(suite.body) and always_leaves(suite.orelse)
+        return always_leaves(suite.body, leaving) and always_leaves(suite.orelse, leaving)
     if isinstance(suite, cst.Else):
-        return always_leaves(suite.body)
+        return always_leaves(suite.body, leaving)
     statements = suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
     if not statements:
         return False
     last = statements[-1]
     if isinstance(last, cst.SimpleStatementLine):
-        return bool(last.body) and isinstance(last.body[-1], _LEAVING)
+        return bool(last.body) and isinstance(last.body[-1], leaving)
     if isinstance(last, cst.If):
-        return always_leaves(last)
+        return always_leaves(last, leaving)
     return False
 
 

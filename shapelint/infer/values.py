@@ -244,7 +244,8 @@ class UserFunction(Value):
     node: cst.FunctionDef
     closure: Any  # the Env it was defined in
     owner: Optional["UserClass"] = None
-    external: bool = False  # defined in another linted file: its findings are reported there
+    external: bool = False  # defined in another of the project's files (run in that file's scope)
+    origin: str = ""        # that file's name, for messages
 
 
 @dataclass(eq=False)

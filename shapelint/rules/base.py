@@ -140,10 +140,12 @@ class RuleContext:
 def under_call_site(report: Report, site, ctx: "RuleContext") -> Report:
     """A finding only a caller's arguments show: say which call (`` when called from train() at line
     52 with X (2, 64)``); its fix changes code every caller runs, so it is never applied unasked."""
-    line = ctx.line(site.call)
-    at = f" at line {line}" if line else ""
     shown = ", ".join(f"{name} {value.shape}" for name, value in site.arguments[:3])
     with_ = f" with {shown}" if shown else ""
+    if getattr(site, "foreign", ""):  # found in another file's function: reported here, at the call
+        return replace(report, node=site.call, fix=None, message=f"in {site.foreign}, called here{with_}: {report.message}")
+    line = ctx.line(site.call)
+    at = f" at line {line}" if line else ""
     fix = report.fix
     if fix is not None and fix.applicability == SAFE:
         fix = replace(fix, applicability=UNSAFE)
