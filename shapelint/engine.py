@@ -113,10 +113,15 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
     module, failure = parse(source, path)
     if module is None:
         return FileResult(path, [failure])
+    return lint_parsed(source, path, module, RuleContext(module, hints), rules)
+
+
+def lint_parsed(source: bytes | str, path: str, module: cst.Module, ctx: RuleContext, rules: tuple[Rule, ...]) -> FileResult:
+    """Analyse a parsed module and judge it with ``ctx`` (the server passes one that knows its
+    positions chunk by chunk)."""
     result = FileResult(path, module=module)
     try:
         analysis = analyze(module, path)
-        ctx = RuleContext(module, hints)
         ctx.stale_declarations = frozenset(analysis.stale_declarations)
         reports, failures = judge(analysis, ctx, rules)
         if ctx.lines_were_missing():
