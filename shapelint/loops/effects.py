@@ -51,6 +51,12 @@ def qualname(func: cst.BaseExpression, env: dict, local: frozenset = frozenset()
     return None
 
 
+def np_name(func: cst.BaseExpression, env: dict) -> Optional[str]:
+    """``np.linalg.norm`` -> ``linalg.norm``: a NumPy function's name without the package; else None."""
+    name = qualname(func, env)
+    return name[6:] if name and name.startswith("numpy.") else None
+
+
 def is_fresh(value: cst.BaseExpression, env: dict, local: frozenset = frozenset()) -> bool:
     """An expression that makes a new array (a write into it touches no one else's data)."""
     if isinstance(value, (cst.BinaryOperation, cst.UnaryOperation, cst.List, cst.ListComp, cst.Dict)):

@@ -31,6 +31,7 @@ from ..domain.shapes import SCALAR, Shape, ShapeError, shapes_same
 from ..infer.values import ArrayValue, IntValue, ModuleValue
 from .dependence import Output, Verdict, analyze_loop
 from .layout import Slot, atom, has_vars, transposed
+from .effects import np_name
 from .lifting import Lifter
 from .lifting_calls import outer_reduction
 from .products import einsum, index_vars
@@ -240,9 +241,9 @@ class _Builder:
         lifter = self.lifter()
         if isinstance(core, cst.BinaryOperation) and isinstance(core.operator, cst.MatrixMultiply):
             left, right, outer = core.left, core.right, False
-        elif isinstance(core, cst.Call) and _np_name(core.func, self.entry) in ("dot", "matmul", "outer") and len(core.args) == 2:
+        elif isinstance(core, cst.Call) and np_name(core.func, self.entry) in ("dot", "matmul", "outer") and len(core.args) == 2:
             left, right = core.args[0].value, core.args[1].value
-            outer = _np_name(core.func, self.entry) == "outer"
+            outer = np_name(core.func, self.entry) == "outer"
         else:
             return None
         a, b = lifter.lift(left), lifter.lift(right)
@@ -330,13 +331,6 @@ def _split_scale(node: cst.BaseExpression, nest: tuple):
             ):
                 return f"{_code(atom(scale))} * ", core.with_changes(lpar=[], rpar=[])
     return "", node.with_changes(lpar=[], rpar=[]) if isinstance(node, cst.BinaryOperation) else node
-
-
-def _np_name(func, entry) -> Optional[str]:
-    from .effects import qualname
-
-    name = qualname(func, entry)
-    return name[6:] if name and name.startswith("numpy.") else None
 
 
 def _accumulator_code(statement) -> Optional[str]:

@@ -17,7 +17,7 @@ from ..cst_walk import direct_children
 
 from ..infer.values import SCALAR_NUMBER, UserFunction
 from ..numpy_model import properties
-from .effects import Effects, qualname
+from .effects import Effects, np_name, qualname
 from .finding import Finding, judge_loop
 
 COLLECTED = "__collected__"
@@ -231,8 +231,3 @@ def stacked(maker: str, rank: int, position: int, kept: bool):
     if maker == "column_stack":
         return "" if rank == 2 and position == 1 else None
     return None
-
-
-def np_name(func, entry: dict) -> Optional[str]:
-    name = qualname(func, entry)
-    return name[6:] if name and name.startswith("numpy.") else None
