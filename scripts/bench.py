@@ -99,7 +99,7 @@ def line_count(name: str) -> int:
 
 
 def big_file(lines: int = 1000) -> str:
-    """Whole fixture files, one after another, until there are ``lines`` lines (as bench_server.py)."""
+    """Whole fixture files, one after another, until there are ``lines`` lines (bench_server.py edits it too)."""
     files = sorted((ROOT / "fixtures" / "e2e").glob("*.py")) + sorted((ROOT / "fixtures" / "reference_net").glob("*.py"))
     text = ""
     for path in (p for p in files if not p.name.endswith(".fixed.py")):

@@ -26,18 +26,9 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import big_file  # noqa: E402  (the same 1,000-line file the CLI bench lints)
 TIMING = re.compile(r"shapelint: lint of \S+ took ([\d.]+) ms \(([\d.]+) ms CPU; parsed (\d+) lines \((\w+)\)\)")
-
-
-def big_file(lines: int) -> str:
-    """Whole fixture files, one after another, until there are ``lines`` lines."""
-    files = sorted((ROOT / "fixtures" / "e2e").glob("*.py")) + sorted((ROOT / "fixtures" / "reference_net").glob("*.py"))
-    text = ""
-    for path in (p for p in files if not p.name.endswith(".fixed.py")):
-        text += path.read_text() + "\n"
-        if text.count("\n") >= lines:
-            break
-    return text
 
 
 def edit_line(text: str) -> int:

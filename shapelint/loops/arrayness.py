@@ -50,7 +50,6 @@ ARITHMETIC_OPERATORS = (
     cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.Power, cst.FloorDivide,
     cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign,
 )
-SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 def parameter_shapes(function: cst.FunctionDef, entry: dict, parameters) -> dict:
