@@ -171,21 +171,22 @@ class FunctionBody:
         stack = [root]
         while stack:
             node = stack.pop()
-            if isinstance(node, (cst.Assign, cst.AnnAssign)):
-                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            kind = type(node)
+            if kind is cst.Assign or kind is cst.AnnAssign:
+                targets = [t.target for t in node.targets] if kind is cst.Assign else [node.target]
                 for target in targets:
                     for name in bound_names(target):
                         self.local.add(name)
-                        if node.value is not None and isinstance(target, cst.Name) and is_fresh(node.value, self.env, frozenset(self.local)):
+                        if node.value is not None and type(target) is cst.Name and is_fresh(node.value, self.env, frozenset(self.local)):
                             self.fresh.add(name)
                         else:
                             self.stale.add(name)
-            elif isinstance(node, cst.For):
+            elif kind is cst.For:
                 self.local.update(bound_names(node.target))
                 self.stale.update(bound_names(node.target))
-            elif isinstance(node, (cst.CompFor,)):
+            elif kind is cst.CompFor:
                 self.local.update(bound_names(node.target))
-            elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+            elif kind is cst.AugAssign and type(node.target) is cst.Name:
                 self.local.add(node.target.value)
             stack.extend(direct_children(node))
 
@@ -193,23 +194,17 @@ class FunctionBody:
         stack = [root]
         while stack:
             node = stack.pop()
-            if isinstance(node, (cst.Global, cst.Nonlocal)):
-                return "declares a global"
-            if isinstance(node, (cst.Yield, cst.Await)):
-                return "yields"
-            if isinstance(node, cst.While):
-                return "loops until a condition holds"
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                return "defines a function"
-            if isinstance(node, (cst.Try, cst.With, cst.Import, cst.ImportFrom)):
-                return "uses try/with/import"
-            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            kind = type(node)
+            reason = _REFUSED.get(kind)
+            if reason:
+                return reason
+            if kind in _ASSIGNMENTS:
+                targets = [t.target for t in node.targets] if kind is cst.Assign else [node.target]
                 for target in targets:
-                    reason = self._target(target, isinstance(node, cst.AugAssign))
+                    reason = self._target(target, kind is cst.AugAssign)
                     if reason:
                         return reason
-            if isinstance(node, cst.Call):
+            elif kind is cst.Call:
                 reason = self.effects.call(node, frozenset(self.local), frozenset(self.fresh), self.env, self.depth)
                 if reason:
                     return reason
@@ -233,6 +228,17 @@ class FunctionBody:
         if root is None or root not in self.fresh:
             return f"writes into `{_show(target)}`"
         return None
+
+
+_REFUSED = {
+    cst.Global: "declares a global", cst.Nonlocal: "declares a global",
+    cst.Yield: "yields", cst.Await: "yields",
+    cst.While: "loops until a condition holds",
+    cst.FunctionDef: "defines a function", cst.ClassDef: "defines a function", cst.Lambda: "defines a function",
+    cst.Try: "uses try/with/import", cst.With: "uses try/with/import",
+    cst.Import: "uses try/with/import", cst.ImportFrom: "uses try/with/import",
+}
+_ASSIGNMENTS = frozenset({cst.Assign, cst.AnnAssign, cst.AugAssign})
 
 
 def _is_exception(name: str) -> bool:

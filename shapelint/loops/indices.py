@@ -36,13 +36,13 @@ def names_in(node: cst.CSTNode) -> set[str]:
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
+        kind = type(current)
+        if kind is cst.Name:
             found.add(current.value)
-            continue
-        if isinstance(current, cst.Attribute):
+        elif kind is cst.Attribute:
             stack.append(current.value)
-            continue
-        stack.extend(direct_children(current))
+        else:
+            stack.extend(direct_children(current))
     return found
 
 

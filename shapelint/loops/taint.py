@@ -13,25 +13,27 @@ from .indices import names_in
 from .syntax import bound_names
 
 
+_SCOPES = frozenset({cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp, cst.Lambda, cst.FunctionDef, cst.ClassDef})
+
+
 def assignments(body: cst.CSTNode) -> list[tuple[list[str], set[str]]]:
     """(names bound, names read by the bound value) for every binding in a body (not in comprehensions)."""
     pairs = []
     stack = [body]
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp, cst.Lambda, cst.FunctionDef, cst.ClassDef)):
+        kind = type(node)  # exact types: isinstance on libcst's abstract classes is slow on hot walks
+        if kind in _SCOPES:
             continue
-        if isinstance(node, cst.Assign):
+        if kind is cst.Assign:
             for target in node.targets:
                 pairs.append((bound_names(target.target), names_in(node.value)))
-        elif isinstance(node, cst.AnnAssign) and node.value is not None:
+        elif kind is cst.AnnAssign and node.value is not None:
             pairs.append((bound_names(node.target), names_in(node.value)))
-        elif isinstance(node, cst.AugAssign):
+        elif kind is cst.AugAssign or kind is cst.NamedExpr:
             pairs.append((bound_names(node.target), names_in(node.value)))
-        elif isinstance(node, cst.For):
+        elif kind is cst.For:
             pairs.append((bound_names(node.target), names_in(node.iter)))
-        elif isinstance(node, cst.NamedExpr):
-            pairs.append((bound_names(node.target), names_in(node.value)))
         stack.extend(direct_children(node))
     return pairs
 
