@@ -83,8 +83,7 @@ class FunctionAnalyzer:
 
         frame = self.function_frame(function, emit=False, instance=instance)
         scope = {**(frame.globals or {}), **frame.env, **entry}
-        names = [p.name.value for p in all_parameters(function.node)]
-        shapes = parameter_shapes(function.node, scope, names)
+        shapes = parameter_shapes(function.node, scope, parameter_names(function))
         if not shapes:
             return
         basis = frozenset((Assumed(function.node),))
@@ -168,13 +167,8 @@ class FunctionAnalyzer:
         self.bind_declared_parameters(function, frame)
         self.bind_arguments(function, frame, args, kwargs)
         self.record_parameters(frame, function)
-        self.active_calls.add(function)
-        try:
-            self.execute_suite(function.node.body, frame)
-        except Exception:  # a failed summary is an unknown result, never a crash
-            frame.returns = [UNKNOWN]
-        finally:
-            self.active_calls.discard(function)
+        if not self.run_body(function, frame):
+            frame.returns = [UNKNOWN]  # a failed summary is an unknown result, never a crash
         result = summarize_returns(frame)
         self.summaries[key] = (result, emit)
         return result
@@ -188,14 +182,19 @@ class FunctionAnalyzer:
             frame = self.function_frame(function, emit=True)
             frame.written_only = found
             self.bind_declared_parameters(function, frame)
-            self.active_calls.add(function)
-            try:
-                self.execute_suite(function.node.body, frame)
-            except Exception:  # noqa: BLE001 - an unknown run claims nothing
-                pass
-            finally:
-                self.active_calls.discard(function)
+            self.run_body(function, frame)  # a run that failed claims what it saw before failing
         return found
+
+    def run_body(self, function: UserFunction, frame: Frame) -> bool:
+        """Run a function's body for a call (no recursion into it meanwhile); False if it failed."""
+        self.active_calls.add(function)
+        try:
+            self.execute_suite(function.node.body, frame)
+            return True
+        except Exception:  # noqa: BLE001 - an analysis that fails is an unknown result, never a crash
+            return False
+        finally:
+            self.active_calls.discard(function)
 
     def declarations_of(self, function: UserFunction) -> dict[str, ArrayValue]:
         """The parameters' declared shapes, read once per function (in the scope it was defined in)."""

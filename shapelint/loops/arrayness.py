@@ -40,7 +40,8 @@ from ..cst_walk import direct_children
 from ..domain.dims import Dim, label
 from ..domain.shapes import Shape
 from ..infer.values import UNKNOWN, ArrayValue, ModuleValue
-from .body_facts import ARRAY_ATTRIBUTES, SCOPE_TYPES, BodyFacts
+from .body_facts import ARRAY_ATTRIBUTES, SCOPE_TYPES, BodyFacts, shape_index
+from .header import target_names, whole_range
 
 CONTAINER_METHODS = frozenset({
     "append", "extend", "insert", "pop", "remove", "keys", "values", "items", "get", "update",
@@ -86,7 +87,6 @@ class _Record:
         self.ranks: set = set()       # least ranks: index counts, one more for an element used as an array
         self.exact: set = set()       # ranks as written: ``X[:, i:i + 1]`` keeps its axes
         self.axes: dict = {}          # axis -> Dim (the trip count of a loop over it)
-        self.evidence = False         # its elements are used as arrays (a list of arrays would do too)
         self.own = False              # the name itself is used as only an array can be
         self.arithmetic = False       # its elements meet arithmetic
         self.container = False        # used as a Python container
@@ -96,7 +96,7 @@ class _Record:
 class _Uses:
     """What loops do with the names ``unknown`` accepts: how they index them and what meets the elements."""
 
-    def __init__(self, entry: dict, unknown: Callable[[str], bool], parameters: Optional[set] = None) -> None:
+    def __init__(self, entry: dict, unknown: Callable[[str], bool], parameters: set) -> None:
         self.entry = entry
         self.unknown = unknown
         self.parameters = parameters
@@ -126,9 +126,9 @@ class _Uses:
         var = target.value if isinstance(target, cst.Name) else None
         if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and not any(a.keyword or a.star for a in iterable.args):
             func, args = iterable.func.value, [a.value for a in iterable.args]
-            if func == "range" and var is not None and (len(args) == 1 or (len(args) == 2 and _is_zero(args[0]))):
+            if func == "range" and var is not None and whole_range(iterable):
                 return var, {}, self.bound(args[-1])
-            names = _names_of(target)
+            names = target_names(target)
             if func == "enumerate" and len(args) == 1 and names and len(names) == 2:
                 return names[0], self.elements([names[1]], args), None
             if func == "zip" and names and len(names) == len(args):
@@ -158,25 +158,17 @@ class _Uses:
                 self.record(name).axes.setdefault(0, trip)
                 return trip
             return None
-        if (
-            isinstance(node, cst.Subscript) and isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape"
-            and isinstance(node.value.value, cst.Name) and len(node.slice) == 1
-            and isinstance(node.slice[0].slice, cst.Index) and isinstance(node.slice[0].slice.value, cst.Integer)
-        ):
+        axis = shape_index(node) if isinstance(node, cst.Subscript) else None
+        if axis is not None:
             name = node.value.value.value
             if self.unknown(name):
-                axis = int(node.slice[0].slice.value.value)
                 trip = label(f"{name}.shape[{axis}]")
                 self.record(name).axes.setdefault(axis, trip)
                 self.record(name).own = True
                 return trip
             return None
-        if isinstance(node, cst.Name) and self.parameters is not None and node.value in self.parameters:
+        if isinstance(node, cst.Name) and node.value in self.parameters:
             return label(node.value)  # ``range(n)`` for a parameter ``n``: the interpreter names it so
-        if isinstance(node, cst.Name) and self.parameters is None:
-            from .header import size_of
-
-            return size_of(node, self.entry)
         return None
 
     # --- the body --------------------------------------------------------------------------
@@ -237,8 +229,6 @@ class _Uses:
             record.exact.add(indices)
             return
         deeper = self.consumed_as_array(parent, parents)
-        if deeper:
-            record.evidence = True
         record.ranks.add(indices + (1 if deeper else 0))
 
     def consumed_as_array(self, parent, parents: dict) -> bool:
@@ -271,12 +261,6 @@ class _Uses:
         from .effects import qualname
 
         return properties.has(qualname(call.func, self.entry), "elementwise")
-
-    def numpy_call(self, func: cst.BaseExpression) -> bool:
-        while isinstance(func, cst.Attribute):
-            func = func.value
-        value = self.entry.get(func.value) if isinstance(func, cst.Name) else None
-        return isinstance(value, ModuleValue) and value.qualname.split(".")[0] == "numpy"
 
     # --- the verdict -----------------------------------------------------------------------
 
@@ -325,17 +309,6 @@ def _is_call(node, name: str) -> bool:
         isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == name
         and len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
     )
-
-
-def _is_zero(node) -> bool:
-    return isinstance(node, cst.Integer) and node.value == "0"
-
-
-def _names_of(target) -> Optional[list]:
-    if not isinstance(target, (cst.Tuple, cst.List)):
-        return None
-    names = [e.value.value for e in target.elements if isinstance(e.value, cst.Name)]
-    return names if len(names) == len(target.elements) else None
 
 
 def _is_target(node: cst.Name, parent) -> bool:

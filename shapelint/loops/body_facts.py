@@ -7,7 +7,8 @@ from typing import Optional
 import libcst as cst
 
 from ..cst_walk import direct_children
-from ..infer.values import ModuleValue
+from .effects import np_name
+from .syntax import bound_names
 
 SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 LOOP_TYPES = frozenset({cst.For, cst.While, cst.ListComp, cst.GeneratorExp})
@@ -25,7 +26,6 @@ class BodyFacts:
         self.rebound: set = set()
         self.own: set = set()
         self.least_rank: dict = {}
-        numpy_names = {n for n, v in entry.items() if isinstance(v, ModuleValue) and v.qualname.split(".")[0] == "numpy"}
         stack = [root]
         while stack:
             node = stack.pop()
@@ -40,21 +40,18 @@ class BodyFacts:
                 if type(node.value) is cst.Name and node.attr.value in ARRAY_ATTRIBUTES:
                     self.own.add(node.value.value)
             elif kind is cst.Call:
-                if _root_name(node.func) in numpy_names:
+                if np_name(node.func, entry) is not None:
                     self.own.update(arg.value.value for arg in node.args if type(arg.value) is cst.Name)
-            elif kind is cst.Subscript and _shape_index(node) is not None:
-                name, rank = node.value.value.value, _shape_index(node) + 1
+            elif kind is cst.Subscript and shape_index(node) is not None:
+                name, rank = node.value.value.value, shape_index(node) + 1
                 self.least_rank[name] = max(rank, self.least_rank.get(name, 0))
             stack.extend(direct_children(node))
 
     def bind(self, target) -> None:
-        for item in [target, *getattr(target, "elements", [])]:
-            item = item.value if isinstance(item, cst.BaseElement) else item
-            if isinstance(item, cst.Name):
-                self.rebound.add(item.value)
+        self.rebound.update(bound_names(target))
 
 
-def _shape_index(node: cst.Subscript) -> Optional[int]:
+def shape_index(node: cst.Subscript) -> Optional[int]:
     """``X.shape[1]`` -> 1; None for any other subscript."""
     value = node.value
     if not (type(value) is cst.Attribute and value.attr.value == "shape" and type(value.value) is cst.Name):
@@ -62,9 +59,3 @@ def _shape_index(node: cst.Subscript) -> Optional[int]:
     if len(node.slice) != 1 or type(node.slice[0].slice) is not cst.Index or type(node.slice[0].slice.value) is not cst.Integer:
         return None
     return int(node.slice[0].slice.value.value)
-
-
-def _root_name(func) -> Optional[str]:
-    while isinstance(func, cst.Attribute):
-        func = func.value
-    return func.value if isinstance(func, cst.Name) else None

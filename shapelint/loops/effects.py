@@ -57,6 +57,13 @@ def np_name(func: cst.BaseExpression, env: dict) -> Optional[str]:
     return name[6:] if name and name.startswith("numpy.") else None
 
 
+def numpy_alias(env: dict) -> str:
+    """The name the code calls NumPy by, to write rewrites with: ``np`` unless only another is bound."""
+    if isinstance(env.get("np"), ModuleValue):
+        return "np"
+    return next((n for n, v in env.items() if isinstance(v, ModuleValue) and v.qualname == "numpy"), "np")
+
+
 def is_fresh(value: cst.BaseExpression, env: dict, local: frozenset = frozenset()) -> bool:
     """An expression that makes a new array (a write into it touches no one else's data)."""
     if isinstance(value, (cst.BinaryOperation, cst.UnaryOperation, cst.List, cst.ListComp, cst.Dict)):

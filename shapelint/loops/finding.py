@@ -50,18 +50,20 @@ class Finding:
         return bool(self.rewrites) or bool(self.substitutions)
 
 
-def judge_loop(node: cst.CSTNode, entry: dict, effects: Optional[Effects] = None, judge=None, context=None) -> Optional[Finding]:
+def judge_loop(node: cst.CSTNode, entry: dict, effects: Optional[Effects] = None, judge=None, run=None) -> Optional[Finding]:
     """A Finding for a loop that can become array operations; None otherwise.
 
-    With the module's ``judge`` (see ``judge``) every verdict comes from its cache."""
+    With the module's ``judge`` (see ``judge``) every verdict comes from its cache. ``run``: the
+    recorded run of an expression loop (a comprehension, ``map``), judged on a loop built for it."""
     def verdict_of(loop):
         if judge is not None:
             return judge.verdict(loop, entry)
-        return analyze_loop(loop, entry, effects, loose=True)  # noqa: outside a module's judge (tests)
+        return analyze_loop(loop, entry, effects, loose=True)  # outside a module's judge (tests)
 
     verdict = verdict_of(node)
-    if verdict is not None and context is not None:
-        verdict.context = context  # an expression loop judged on a loop built for it, under a caller
+    if verdict is not None and run is not None:
+        verdict.context = run.context
+        verdict.assumed = verdict.assumed | run.assumed
     if verdict is None or not verdict.vectorizable:
         return None
     length = verdict.header.length

@@ -40,7 +40,7 @@ def read_header(node: cst.For, entry: dict, loose: bool = False) -> Optional[Hea
     target, iterable = node.target, node.iter
     if isinstance(target, cst.Name) and _is_call(iterable, "range", entry):
         length = _range_length(iterable, entry)
-        if length is None and loose and _whole_range(iterable):
+        if length is None and loose and whole_range(iterable):
             return Header(target.value, None, text)
         return Header(target.value, length, text) if length is not None else None
     if isinstance(target, cst.Name) and isinstance(iterable, cst.Name):
@@ -48,7 +48,7 @@ def read_header(node: cst.For, entry: dict, loose: bool = False) -> Optional[Hea
         if length is None:
             return None
         return Header(ELEMENT_INDEX, length, text, {target.value: iterable.value})
-    names = _target_names(target)
+    names = target_names(target)
     if names is None or not isinstance(iterable, cst.Call) or any(a.keyword or a.star for a in iterable.args):
         return None
     arrays = [a.value.value if isinstance(a.value, cst.Name) else None for a in iterable.args]
@@ -105,7 +105,7 @@ def size_of(node: cst.BaseExpression, entry: dict) -> Optional[Dim]:
     return None
 
 
-def _whole_range(call: cst.Call) -> bool:
+def whole_range(call: cst.Call) -> bool:
     args = call.args
     if any(a.keyword or a.star for a in args):
         return False
@@ -140,7 +140,7 @@ def _is_call(node: cst.BaseExpression, builtin: str, entry: dict) -> bool:
     )
 
 
-def _target_names(target: cst.BaseExpression) -> Optional[list[str]]:
+def target_names(target: cst.BaseExpression) -> Optional[list[str]]:
     if not isinstance(target, (cst.Tuple, cst.List)):
         return None
     names = []

@@ -28,10 +28,10 @@ import libcst as cst
 
 from ..domain import ops
 from ..domain.shapes import SCALAR, Shape, ShapeError, shapes_same
-from ..infer.values import ArrayValue, IntValue, ModuleValue
+from ..infer.values import ArrayValue, IntValue
 from .dependence import Output, Verdict, analyze_loop
 from .layout import Slot, atom, has_vars, transposed
-from .effects import np_name
+from .effects import np_name, numpy_alias
 from .lifting import Lifter
 from .lifting_calls import outer_reduction
 from .products import einsum, index_vars
@@ -51,8 +51,7 @@ class Rewrite:
 
 def rewrites(verdict: Verdict, entry: dict, verdict_of=None) -> Optional[list[Rewrite]]:
     """One rewrite per statement that produces an output, or None if any cannot be built."""
-    numpy = next((n for n, v in entry.items() if isinstance(v, ModuleValue) and v.qualname == "numpy"), "np")
-    numpy = "np" if "np" in entry and isinstance(entry.get("np"), ModuleValue) else numpy
+    numpy = numpy_alias(entry)
     found: list[Rewrite] = []
     for output in verdict.outputs:
         if output.conditional:

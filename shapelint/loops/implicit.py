@@ -32,31 +32,31 @@ def loops_over_axis(target, iterable, entry: dict) -> bool:
     return read_header(cst.For(target, iterable, cst.IndentedBlock([])), entry) is not None
 
 
-def judge_comprehension(node, entry: dict, consumer: str, context=None) -> Optional[Finding]:
+def judge_comprehension(node, entry: dict, consumer: str, run=None) -> Optional[Finding]:
     """``consumer`` is "array" (``np.array([...])``) or "sum" (``sum(... for ...)``)."""
     clause = node.for_in
     if clause.ifs or clause.inner_for_in is not None or clause.asynchronous is not None:
         return None
-    return _judge(clause.target, clause.iter, node.elt, entry, consumer, context)
+    return _judge(clause.target, clause.iter, node.elt, entry, consumer, run)
 
 
-def judge_map(node: cst.Call, entry: dict, context=None) -> Optional[Finding]:
+def judge_map(node: cst.Call, entry: dict, run=None) -> Optional[Finding]:
     """``map(f, X)`` (its result fed to an array): ``[f(x) for x in X]``."""
     func, iterable = node.args[0].value, node.args[1].value
     if not isinstance(func, (cst.Name, cst.Attribute)):
         return None
     element = cst.Call(func, [cst.Arg(cst.Name(ITEM))])
-    return _judge(cst.Name(ITEM), iterable, element, entry, "array", context)
+    return _judge(cst.Name(ITEM), iterable, element, entry, "array", run)
 
 
-def _judge(target, iterable, element, entry: dict, consumer: str, context=None) -> Optional[Finding]:
+def _judge(target, iterable, element, entry: dict, consumer: str, run=None) -> Optional[Finding]:
     if consumer == "sum":
         statement: cst.BaseSmallStatement = cst.AugAssign(cst.Name(TOTAL), cst.AddAssign(), element)
         entry = {**entry, TOTAL: SCALAR_NUMBER}
     else:
         statement = cst.Expr(cst.Call(cst.Attribute(cst.Name(COLLECTED), cst.Name("append")), [cst.Arg(element)]))
     loop = cst.For(target, iterable, cst.IndentedBlock([cst.SimpleStatementLine([statement])]))
-    finding = judge_loop(loop, entry, Effects(entry), context=context)
+    finding = judge_loop(loop, entry, Effects(entry), run=run)
     if finding is None or not finding.rewrites:
         return None  # an expression gets a rewrite or nothing
     return finding

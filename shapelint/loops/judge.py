@@ -100,10 +100,6 @@ class LoopJudge:
         if cached is not None and cached[0] is node:
             return cached[1]
         found = build() if build is not None else None
-        run = self.run(node)
-        if found is not None and kind != "loop" and run is not None:  # an expression loop: judged on a loop built for it
-            found.verdict.assumed = found.verdict.assumed | run.assumed
-            found.verdict.context = run.context
         self._findings[key] = (node, found)
         return found
 

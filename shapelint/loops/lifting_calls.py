@@ -94,15 +94,7 @@ class CallLifting:
             return Lifted(rebuild(inner.node, []), ())
         if not axes:
             raise GiveUp
-        axis: cst.BaseExpression = cst.Integer(str(axes[0])) if len(axes) == 1 else cst.Tuple(
-            [cst.Element(cst.Integer(str(a))) for a in axes])
-        keywords = [cst.Arg(axis, keyword=cst.Name("axis"), equal=_EQUAL)]
-        if self.keepdims and not widened and node is not self.outer:
-            keywords.append(cst.Arg(cst.Name("True"), keyword=cst.Name("keepdims"), equal=_EQUAL))
-            layout = tuple(Slot(one=True) if p in axes else slot for p, slot in enumerate(inner.layout))
-        else:
-            layout = tuple(slot for p, slot in enumerate(inner.layout) if p not in axes)
-        return Lifted(rebuild(inner.node, keywords), layout)
+        return _reduced(inner, axes, self.keepdims and not widened and node is not self.outer, rebuild)
 
     def reduce_axis(self, node, operand: cst.BaseExpression, axis: tuple, rebuild) -> Lifted:
         """``np.sum((X - C[k]) ** 2, axis=1)``: the axis names one of the per-iteration value's own
@@ -112,16 +104,10 @@ class CallLifting:
         own = [p for p, slot in enumerate(inner.layout) if slot.per_iteration]
         if not -len(own) <= number < len(own) or any(slot.kept or slot.one for slot in inner.layout):
             raise GiveUp
-        position = own[number]
-        keywords = [cst.Arg(cst.Integer(str(position)), keyword=cst.Name("axis"), equal=_EQUAL)]
-        if keepdims:
-            keywords.append(cst.Arg(cst.Name("True"), keyword=cst.Name("keepdims"), equal=_EQUAL))
-            layout = tuple(Slot(one=True) if p == position else slot for p, slot in enumerate(inner.layout))
-        else:
-            layout = tuple(slot for p, slot in enumerate(inner.layout) if p != position)
-        if widened and tuple(layout) != tuple(self.target):
+        reduced = _reduced(inner, [own[number]], keepdims, rebuild)
+        if widened and tuple(reduced.layout) != tuple(self.target):
             raise GiveUp
-        return Lifted(rebuild(inner.node, keywords), layout)
+        return reduced
 
     def wide(self, operand: cst.BaseExpression) -> tuple:
         """The operand lifted on the target, or on the target with its own axes after it
@@ -140,6 +126,20 @@ class CallLifting:
             if tuple(lifted.layout[:len(self.target)]) == tuple(self.target):
                 return lifted, True
         raise GiveUp
+
+
+def _reduced(inner: Lifted, axes: list, keepdims: bool, rebuild) -> Lifted:
+    """``inner`` reduced over the lifted ``axes`` (``axis=2``, ``axis=(1, 2)``), keeping them as
+    size-1 axes or dropping them."""
+    axis: cst.BaseExpression = cst.Integer(str(axes[0])) if len(axes) == 1 else cst.Tuple(
+        [cst.Element(cst.Integer(str(a))) for a in axes])
+    keywords = [cst.Arg(axis, keyword=cst.Name("axis"), equal=_EQUAL)]
+    if keepdims:
+        keywords.append(cst.Arg(cst.Name("True"), keyword=cst.Name("keepdims"), equal=_EQUAL))
+        layout = tuple(Slot(one=True) if p in axes else slot for p, slot in enumerate(inner.layout))
+    else:
+        layout = tuple(slot for p, slot in enumerate(inner.layout) if p not in axes)
+    return Lifted(rebuild(inner.node, keywords), layout)
 
 
 def _axis_argument(positional: list, keywords: dict):

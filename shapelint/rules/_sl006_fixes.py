@@ -7,6 +7,8 @@ import libcst as cst
 
 from ..cst_walk import direct_children
 
+from ..infer.functions import all_parameters
+from ..loops.effects import numpy_alias
 from ..loops.finding import Finding
 from .base import DISPLAY_ONLY, UNSAFE
 from ._fixes import fix
@@ -83,11 +85,7 @@ def _parameters(ctx, node) -> set:
     parent = ctx.parent(node) if ctx is not None else None
     while parent is not None and not isinstance(parent, cst.FunctionDef):
         parent = ctx.parent(parent)
-    if parent is None:
-        return set()
-    params = parent.params
-    every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
-    return {p.name.value for p in every}
+    return {p.name.value for p in all_parameters(parent)} if parent is not None else set()
 
 
 def _extend(name, rewrite, entry: dict):
@@ -131,14 +129,6 @@ class _Substitute(cst.CSTTransformer):
         return self.replacements.get(_code(original), updated)
 
 
-def numpy_alias(entry: dict) -> str:
-    from ..infer.values import ModuleValue
-
-    if isinstance(entry.get("np"), ModuleValue):
-        return "np"
-    return next((n for n, v in entry.items() if isinstance(v, ModuleValue) and v.qualname == "numpy"), "np")
-
-
 def _column(ctx, node) -> int:
     position = ctx.position(node) if ctx is not None else None
     return position.start.column if position is not None else 0
@@ -175,8 +165,7 @@ def _bound_before(ctx, node: cst.CSTNode, name: str) -> bool:
                     return True
         if isinstance(parent, cst.FunctionDef):
             params = parent.params
-            every = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
-            every += [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+            every = all_parameters(parent) + [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
             return any(p.name.value == name for p in every)
         if isinstance(parent, (cst.ClassDef, cst.Lambda)):
             return False

@@ -135,12 +135,11 @@ class VectorizableLoop(Rule):
         """``np.array([f(x) for x in X])`` and ``sum(w[i] * x[i] for i in range(n))``."""
         entry = judge.entry(node, entry)
         run = judge.run(node)
-        context = run.context if run is not None else None
         if node.for_in.ifs or node.for_in.inner_for_in is not None:
             return ()
         if not loops_over_axis(node.for_in.target, node.for_in.iter, entry):
             return ()
-        if judge.finding(node, "array", lambda: judge_comprehension(node, entry, "array", context)) is None:
+        if judge.finding(node, "array", lambda: judge_comprehension(node, entry, "array", run)) is None:
             return ()  # judged before looking for the consumer, which needs the parent map
         consumer = implicit.consumer(ctx, node, entry)
         if consumer is None:
@@ -148,7 +147,7 @@ class VectorizableLoop(Rule):
         kind, call = consumer[0], consumer[1]
         via_name = len(consumer) > 3  # ``rows = [...]`` then ``np.array(rows)``
         if kind == "sum":
-            finding = judge.finding(node, "sum", lambda: judge_comprehension(node, entry, "sum", context))
+            finding = judge.finding(node, "sum", lambda: judge_comprehension(node, entry, "sum", run))
         else:
             finding = judge.finding(node, "array")
         if finding is None or self.inside_reported_loop(ctx, node, entry, judge):
@@ -173,8 +172,7 @@ class VectorizableLoop(Rule):
             return ()
         if not loops_over_axis(cst.Name(ITEM), node.args[1].value, entry):
             return ()
-        run = judge.run(node)
-        finding = judge.finding(node, "map", lambda: judge_map(node, entry, run.context if run is not None else None))
+        finding = judge.finding(node, "map", lambda: judge_map(node, entry, judge.run(node)))
         if finding is None:
             return ()
         consumer = implicit.consumer(ctx, node, entry, through_list=True)
