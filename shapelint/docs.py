@@ -11,8 +11,11 @@ from .findings import SYNTAX_CODE
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
 SL000_DOC = """## What it does
-Reports a file that does not parse (or cannot be decoded), and code the
-analysis failed on. One finding per file or function; the run goes on.
+Reports a file that does not parse (or cannot be decoded), code nested too
+deeply to parse and analyse in bounded time (`too-complex`: a syntax tree
+deeper than 1,000 levels, or very many expressions nested past 100), a file
+whose analysis ran past its time budget (`timeout`), and code the analysis
+failed on. One finding per file or function; the run goes on.
 
 ## Why is this bad?
 Code that does not parse cannot run, and code that was not analysed may hide

@@ -17,7 +17,8 @@ from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, FileResult, Findi
 from .infer.interpreter import Analysis, InternalError, analyze
 from .infer.project import parsed_for_import
 from .infer.values import Expanded
-from .parsing import parse_module
+from .complexity import NAME as TOO_COMPLEX_NAME
+from .parsing import TooComplex, parse_module
 from .positions import form_feed_shifts, realign
 from .rules import RuleContext, enabled_rules
 from .rules.base import Hints, Rule, under_call_site
@@ -71,6 +72,8 @@ def parse(source: bytes | str, path: str) -> tuple[Optional[cst.Module], Optiona
         return parse_module(source), None
     except cst.ParserSyntaxError as exc:
         return None, syntax_finding(source, path, exc)
+    except TooComplex as exc:
+        return None, Finding(path, 1, 1, SYNTAX_CODE, str(exc), TOO_COMPLEX_NAME)
     except (UnicodeDecodeError, LookupError, SyntaxError, ValueError) as exc:
         return None, Finding(path, 1, 1, SYNTAX_CODE, f"{path} cannot be read as Python: {exc}", SYNTAX_NAME)
     except RecursionError:

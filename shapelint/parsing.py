@@ -12,6 +12,8 @@
 
 Both are process-wide switches, so a lock keeps two threads from parsing at once (libcst's parser
 holds the GIL: they never did run together).
+
+Code nested too deeply for libcst to parse in bounded time is refused first (``complexity``).
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ import threading
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
+
+from .complexity import TooComplex, too_complex
 
 _LOCK = threading.Lock()
 _VALIDATING = CSTNode.__post_init__
@@ -30,7 +34,11 @@ def _unvalidated(self) -> None:
 
 
 def parse_module(source: bytes | str) -> cst.Module:
-    """What ``libcst.parse_module(source)`` returns (or raises), for a fifth less time."""
+    """What ``libcst.parse_module(source)`` returns (or raises), for a fifth less time;
+    ``TooComplex`` for code it could not parse in bounded time."""
+    reason = too_complex(source)
+    if reason is not None:
+        raise TooComplex(reason)
     with _LOCK:
         collecting = gc.isenabled()
         gc.disable()
@@ -43,4 +51,4 @@ def parse_module(source: bytes | str) -> cst.Module:
                 gc.enable()
 
 
-__all__ = ["parse_module"]
+__all__ = ["TooComplex", "parse_module"]

@@ -46,6 +46,7 @@ import libcst as cst
 
 from .. import engine
 from ..budget import TIMEOUT_NAME, BudgetExceeded
+from ..parsing import parse_module
 from ..budget import message as over_budget
 from ..findings import SYNTAX_CODE, Finding
 from ..rules import RuleContext, enabled_rules
@@ -134,7 +135,7 @@ class Document:
             text = "".join(lines[start - 1:end]) + ("" if at_end else SENTINEL + self.newline)
             self.stats = Stats("region", end - start + 1)
             try:
-                parsed = cst.parse_module(text)
+                parsed = parse_module(text)  # refuses code too deeply nested (complexity)
                 if not at_end:
                     parsed = _without_sentinel(parsed)
             except cst.ParserSyntaxError as exc:
