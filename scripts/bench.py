@@ -13,7 +13,8 @@ Whole processes, as a user runs them (start-up and worker processes included):
 - **one file**: ``shapelint check FILE --no-cache`` on a file of about 1,000 lines (by default
   the one ``scripts/bench_server.py`` edits: the e2e fixtures and reference_net one after
   another; ``--one-file`` to choose), the median of ``--latency-runs`` runs, beside the start-up
-  alone (``shapelint --version``).
+  alone (``shapelint --version``) and its floor: a process that only imports libcst and parses
+  the file, which no lint with libcst as its parser can beat.
 
 Wall time is ``time.perf_counter`` around ``subprocess.run``; CPU is user + system time of all the
 processes (``resource.getrusage(RUSAGE_CHILDREN)``, which counts the worker processes too). The
@@ -46,6 +47,9 @@ if not (ROOT / "fixtures").is_dir():  # the script copied elsewhere: the reposit
     ROOT = Path.cwd()
 SHAPELINT = [sys.executable, "-m", "shapelint"]
 GOAL_CPU, GOAL_WARM, GOAL_ONE_FILE = 1.3, 0.05, 0.25
+
+# The least a one-file lint can take with libcst as its parser: start Python, import libcst, parse.
+FLOOR = "import sys, libcst; libcst.parse_module(open(sys.argv[1], 'rb').read())"
 
 PARSER = r"""
 import json, sys, time
@@ -199,6 +203,7 @@ def whole_processes(args, env: dict) -> int:
             startup = [run(SHAPELINT + ["--version"], env=env)[:2] for _ in range(args.latency_runs)]
             single = [run(SHAPELINT + ["check", target, "--no-cache", "--quiet", "--exit-zero"], env=env)[:2]
                       for _ in range(args.latency_runs)]
+            floor = [run([sys.executable, "-c", FLOOR, target], env=env)[:2] for _ in range(args.latency_runs)]
             lines_there = line_count(target)
         finally:
             if scratch is not None:
@@ -206,6 +211,8 @@ def whole_processes(args, env: dict) -> int:
         one_file = median(single, 0)
         print(f"{'one file':24}{one_file:8.2f}s{median(single, 1):8.2f}s   {target} ({lines_there:,} lines), "
               f"median of {args.latency_runs}; start-up alone (--version) {median(startup, 0):.2f}s")
+        print(f"{'  its floor':24}{median(floor, 0):8.2f}s{median(floor, 1):8.2f}s   "
+              f"a process that only imports libcst and parses that file (no lint can take less)")
     print(f"load {load()} at the end")
     verdicts = [f"cold CPU <= {GOAL_CPU}x parse: {'yes' if cpu_ratio <= GOAL_CPU else 'no'} ({cpu_ratio:.2f}x)",
                 f"warm <= {GOAL_WARM:.0%} of cold: {'yes' if warm_ratio <= GOAL_WARM else 'no'} ({warm_ratio:.1%})"]

@@ -6,6 +6,12 @@ import dataclasses
 import libcst as cst
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_CODE_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that only ever hold layout: spaces, comments, brackets, punctuation (two thirds of a tree's nodes).
+LAYOUT_FIELDS = frozenset({
+    "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "dot", "equal", "colon",
+    "leading_lines", "lines_after_decorators", "trailing_whitespace", "header", "footer",
+})
 _IS_NODE: dict[type, bool] = {}  # type -> is it a CSTNode (an ABC: isinstance on it is slow)
 
 
@@ -22,6 +28,24 @@ def direct_children(node: cst.CSTNode):
     names = _FIELDS.get(type(node))
     if names is None:
         names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
+    for name in names:
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is list or kind is tuple:
+            for item in value:
+                if _is_node(type(item)):
+                    yield item
+        elif _is_node(kind):
+            yield value
+
+
+def code_children(node: cst.CSTNode):
+    """``direct_children`` without the layout (``LAYOUT_FIELDS``, ``whitespace_*``): what walks
+    that look at code, not at spaces or comments, need; they visit a third of the nodes."""
+    names = _CODE_FIELDS.get(type(node))
+    if names is None:
+        names = _CODE_FIELDS[type(node)] = tuple(
+            f.name for f in dataclasses.fields(node) if f.name not in LAYOUT_FIELDS and not f.name.startswith("whitespace"))
     for name in names:
         value = getattr(node, name)
         kind = type(value)

@@ -1,6 +1,7 @@
 """Lint many files, in parallel when there are enough of them to pay for the processes."""
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -57,7 +58,27 @@ def lint_result(source: bytes, name: str, options: LintOptions = LintOptions()) 
 
 def lint_data(source: bytes, name: str, options: LintOptions = LintOptions()) -> list[Finding]:
     """Lint a ``.py`` file's or a notebook's bytes (told apart by ``name``)."""
-    return lint_result(source, name, options).findings
+    with collected_once():
+        return lint_result(source, name, options).findings
+
+
+@contextlib.contextmanager
+def collected_once() -> Iterator[None]:
+    """The cycle collector paused while one file is linted, then run once on the youngest objects.
+
+    The analysis allocates millions of objects, and every few hundred the collector would walk
+    the young ones (each few of those, older ones too) to find the few cycles it makes: a tenth
+    of the run's CPU. Paused, nothing is collected meanwhile (memory grows by the file's own
+    garbage, at most); afterwards one pass over the youngest generation, which then holds all
+    the file left behind, frees its cycles."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+            gc.collect(0)
 
 
 def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]:

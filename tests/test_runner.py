@@ -66,3 +66,25 @@ def test_a_run_the_cache_answers_starts_no_worker(tree, tmp_path, monkeypatch):
 
 def test_real_worker_processes_give_the_findings_of_one_process(tree):
     assert list(iter_lint(tree, jobs=2)) == list(iter_lint(tree, jobs=1))
+
+
+def test_one_files_cycles_are_collected_once_after_it():
+    """The collector is paused while a file is linted and frees what the file left behind after."""
+    import gc
+    import weakref
+
+    from shapelint.runner import collected_once
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collected_once():
+        assert not gc.isenabled()
+        cycle = Node()
+        cycle.self = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        assert alive() is not None  # nothing collects it meanwhile
+    assert gc.isenabled()
+    assert alive() is None

@@ -11,7 +11,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import Dim, UnknownDim, const, dim_add, dim_mul, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, attempt, size
-from ..cst_walk import direct_children
+from ..cst_walk import code_children
 from ..literals import integer_literal
 from ..numpy_model import properties
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
@@ -91,7 +91,7 @@ class ExpressionEvaluator:
 
     def evaluate_children(self, node: cst.CSTNode, frame: Frame) -> None:
         """Look inside unmodelled expressions so the shape bugs in them are still seen."""
-        for child in direct_children(node):
+        for child in code_children(node):
             if isinstance(child, cst.BaseExpression):
                 self.evaluate(child, frame)
             elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):

@@ -35,7 +35,7 @@ from typing import Callable, Optional
 
 import libcst as cst
 
-from ..cst_walk import direct_children
+from ..cst_walk import code_children
 
 from ..domain.dims import Dim, label
 from ..domain.shapes import Shape
@@ -197,7 +197,7 @@ class _Uses:
                 name = node.args[0].value.value
                 if name in elements:
                     self.record(elements[name]).container = True  # ``len(row)``: rows of what?
-            stack.extend((child, node) for child in direct_children(node))
+            stack.extend((child, node) for child in code_children(node))
 
     def subscript(self, node: cst.Subscript, parent, parents: dict, var, trip) -> None:
         record = self.record(node.value.value)

@@ -15,7 +15,7 @@ from typing import Optional
 
 import libcst as cst
 
-from ..cst_walk import direct_children
+from ..cst_walk import code_children
 
 from ..infer.imports import dotted
 from ..numpy_model import properties
@@ -195,7 +195,7 @@ class FunctionBody:
                 self.local.update(bound_names(node.target))
             elif kind is cst.AugAssign and type(node.target) is cst.Name:
                 self.local.add(node.target.value)
-            stack.extend(direct_children(node))
+            stack.extend(code_children(node))
 
     def _check(self, root: cst.CSTNode) -> Optional[str]:
         stack = [root]
@@ -215,7 +215,7 @@ class FunctionBody:
                 reason = self.effects.call(node, frozenset(self.local), frozenset(self.fresh), self.env, self.depth)
                 if reason:
                     return reason
-            stack.extend(direct_children(node))
+            stack.extend(code_children(node))
         return None
 
     def _target(self, target: cst.BaseExpression, augmented: bool) -> Optional[str]:

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from ..cst_walk import direct_children
+from ..cst_walk import code_children
 
 VAR = "var"        # exactly ``i``: the axis is dropped
 VSLICE = "vslice"  # ``i:i + 1``: the axis is kept, size 1
@@ -42,7 +42,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
         elif kind is cst.Attribute:
             stack.append(current.value)
         else:
-            stack.extend(direct_children(current))
+            stack.extend(code_children(current))
     return found
 
 

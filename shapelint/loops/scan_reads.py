@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from ..cst_walk import direct_children
+from ..cst_walk import code_children
 
 from ..numpy_model import properties
 from .effects import is_fresh
@@ -123,7 +123,7 @@ class ReadScanning:
         if isinstance(node, (cst.Lambda, cst.NamedExpr, cst.Yield, cst.Await)):
             self.stop(f"uses `{keyword(node)}`")
             return
-        for child in direct_children(node):
+        for child in code_children(node):
             self.expr(child, state)
 
     def read_chain(self, node: cst.BaseExpression, state: _State) -> None:

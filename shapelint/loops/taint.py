@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..cst_walk import direct_children
+from ..cst_walk import code_children
 
 from .indices import names_in
 from .syntax import bound_names
@@ -34,7 +34,7 @@ def assignments(body: cst.CSTNode) -> list[tuple[list[str], set[str]]]:
             pairs.append((bound_names(node.target), names_in(node.value)))
         elif kind is cst.For:
             pairs.append((bound_names(node.target), names_in(node.iter)))
-        stack.extend(direct_children(node))
+        stack.extend(code_children(node))
     return pairs
 
 

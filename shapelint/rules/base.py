@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
 
 import libcst as cst
 
-from ..cst_walk import direct_children
+from ..cst_walk import code_children
 from ..domain.shapes import Shape
 from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
 from ..infer.values import Assumed
@@ -119,7 +119,7 @@ class RuleContext:
             stack = [self.module]
             while stack:
                 current = stack.pop()
-                for child in direct_children(current):
+                for child in code_children(current):
                     self._parents[child] = current
                     stack.append(child)
         return self._parents.get(node)
