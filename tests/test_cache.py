@@ -260,3 +260,27 @@ def test_a_run_answered_from_the_cache_never_imports_libcst(tmp_path: Path) -> N
     assert "libcst imported: True" in cold.stderr  # the first run lints
     assert "libcst imported: False" in warm.stderr, warm.stderr
     assert warm.stdout == cold.stdout and "SL001" in warm.stdout
+
+
+def test_the_fixture_corpus_gives_the_same_findings_with_and_without_the_cache(tmp_path, monkeypatch):
+    """Cold (filling the cache), warm (every file from it) and no cache at all: one result."""
+    monkeypatch.delenv(NO_CACHE_ENV, raising=False)
+    root = Path(__file__).resolve().parents[1]
+    corpus = [str(root / "fixtures"), str(root / "reference_net")]
+    command = [sys.executable, "-m", "shapelint", "check", "--output-format", "json", "--exit-zero", *corpus]
+    environment = {k: v for k, v in os.environ.items() if k != NO_CACHE_ENV}
+
+    def findings(*options: str) -> list:
+        done = subprocess.run(command + list(options), capture_output=True, text=True, env=environment, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    cache_dir = tmp_path / "cache"
+    uncached = findings("--no-cache")
+    cold = findings("--cache-dir", str(cache_dir))
+    stored = list(cache_dir.rglob("*.json"))
+    warm = findings("--cache-dir", str(cache_dir))
+    assert len(uncached) > 100
+    assert len(stored) > 100  # the warm run had entries to answer from
+    assert cold == uncached
+    assert warm == uncached
