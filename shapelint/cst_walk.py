@@ -28,15 +28,7 @@ def direct_children(node: cst.CSTNode):
     names = _FIELDS.get(type(node))
     if names is None:
         names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    for name in names:
-        value = getattr(node, name)
-        kind = type(value)
-        if kind is list or kind is tuple:
-            for item in value:
-                if _is_node(type(item)):
-                    yield item
-        elif _is_node(kind):
-            yield value
+    return _children_in(node, names)
 
 
 def code_children(node: cst.CSTNode):
@@ -46,6 +38,10 @@ def code_children(node: cst.CSTNode):
     if names is None:
         names = _CODE_FIELDS[type(node)] = tuple(
             f.name for f in dataclasses.fields(node) if f.name not in LAYOUT_FIELDS and not f.name.startswith("whitespace"))
+    return _children_in(node, names)
+
+
+def _children_in(node: cst.CSTNode, names: tuple[str, ...]):
     for name in names:
         value = getattr(node, name)
         kind = type(value)
