@@ -13,12 +13,13 @@ import libcst as cst
 
 from .budget import TIMEOUT_NAME, BudgetExceeded, wait_within_budget
 from .budget import message as over_budget
+from .complexity import NAME as TOO_COMPLEX_NAME
+from .complexity import TooComplex
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, FileResult, Finding  # noqa: F401  (FileResult re-exported)
 from .infer.interpreter import Analysis, InternalError, analyze
 from .infer.project import parsed_for_import
 from .infer.values import Expanded
-from .complexity import NAME as TOO_COMPLEX_NAME
-from .parsing import TooComplex, parse_module
+from .parsing import parse_module
 from .positions import form_feed_shifts, realign
 from .rules import RuleContext, enabled_rules
 from .rules.base import Hints, Rule, under_call_site

@@ -51,4 +51,4 @@ def parse_module(source: bytes | str) -> cst.Module:
                 gc.enable()
 
 
-__all__ = ["TooComplex", "parse_module"]
+__all__ = ["parse_module"]

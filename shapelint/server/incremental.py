@@ -46,9 +46,9 @@ import libcst as cst
 
 from .. import engine
 from ..budget import TIMEOUT_NAME, BudgetExceeded
-from ..parsing import parse_module
 from ..budget import message as over_budget
 from ..findings import SYNTAX_CODE, Finding
+from ..parsing import parse_module
 from ..rules import RuleContext, enabled_rules
 from ..rules.base import Hints
 from ..suppress import apply as apply_suppressions
