@@ -183,6 +183,13 @@ CASES = [
     "v = np.argsort(np.ones((2, 3)), axis=0)",
     "v = np.ones((2, 3)).argsort(axis=None)",
     "v = np.partition(np.ones((2, 5)), 2)",
+    # a 0-d array is one of shape (1,) to these (not to sort/partition: they raise)
+    "v = np.argsort(np.array(1.0))",
+    "v = np.argpartition(np.array(1.0), 0)",
+    "v = np.array(1.0).argsort(axis=0)",
+    "v = np.cumsum(np.array(2.0), axis=0)",
+    "v = np.array(2.0).cumprod(-1)",
+    "v = np.nancumsum(np.array(2.0), axis=0)",
     "v = np.unique(np.ones(4), return_inverse=True)[1]",
     "v = np.argmax(np.ones((2, 3)))",
     "v = np.argmax(np.ones((2, 3)), axis=1)",
@@ -347,6 +354,9 @@ RAISES_CASES = [
     "v = np.linalg.norm(np.ones((2, 3, 4)), axis=(0, 1, 2))",
     "v = np.diff(np.ones(()))",
     "v = np.sort(np.ones((2, 3)), axis=2)",
+    "v = np.sort(np.array(1.0))",
+    "v = np.partition(np.array(1.0), 0)",
+    "v = np.argsort(np.array(1.0), axis=1)",
     "v = np.random.choice(np.ones((4, 3)))",
     "v = np.linalg.multi_dot([np.ones((2, 3)), np.ones((4, 5))])",
 ]

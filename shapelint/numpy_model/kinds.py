@@ -39,23 +39,42 @@ class BoolArray(ArrayValue):
 
 @dataclass(frozen=True)
 class ObjectArray(ArrayValue):
-    """An array of Python objects (``dtype=object``): a container, whose elements may be arrays of
-    any shape (``out = np.empty(n, dtype=object); out[:] = chunks``), so an element is unknown."""
+    """An array whose elements are not numbers: Python objects (``dtype=object``), records (a
+    structured dtype: ``rec[0]`` is a field) or strings (``dtype=str``). A container: an element may
+    be indexed, or be an array of any shape (``out = np.empty(n, dtype=object); out[:] = chunks``),
+    so an element is unknown."""
+
+
+# dtypes whose elements are numbers (NumPy scalars: indexing one raises); any other may not be
+_NUMBER_DTYPES = frozenset({
+    "float", "int", "complex", "bool", "bool_", "half", "single", "double", "longdouble", "float_",
+    "float16", "float32", "float64", "float96", "float128", "int_", "intp", "uintp", "uint", "intc", "uintc",
+    "byte", "ubyte", "short", "ushort", "longlong", "ulonglong", "int8", "int16", "int32", "int64",
+    "uint8", "uint16", "uint32", "uint64", "complex64", "complex128", "complex256", "complex_", "csingle",
+    "cdouble", "clongdouble", "datetime64", "timedelta64",
+})
+_NUMBER_CODES = "?bBhHiIlLqQpPefdgFDGmM"  # one-letter codes (after a byte order); "O", "V", "U", "S", "a" are not
+
+
+def holds_non_numbers(dtype: cst.BaseExpression) -> bool:
+    """May an array of this ``dtype`` hold elements that are not numbers? Only a dtype known to be
+    numeric says no: a list of fields, ``np.dtype(...)``, a variable, ``object``, ``str`` say yes."""
+    if isinstance(dtype, cst.Name):
+        return dtype.value not in _NUMBER_DTYPES
+    if isinstance(dtype, cst.Attribute):
+        return dtype.attr.value not in _NUMBER_DTYPES
+    if isinstance(dtype, cst.SimpleString) and isinstance(dtype.evaluated_value, str):
+        text = dtype.evaluated_value.lstrip("<>=|")
+        if text in _NUMBER_DTYPES:
+            return False
+        return not (text[:1] and text[0] in _NUMBER_CODES and (text[1:].isdigit() or not text[1:]))
+    return True
 
 
 def objects_requested(kwargs: dict) -> bool:
-    """``dtype=object`` / ``np.object_`` / ``"O"`` among a call's keywords."""
+    """A ``dtype=`` among a call's keywords that may hold non-numbers (``holds_non_numbers``)."""
     found = kwargs.get("dtype")
-    if found is None:
-        return False
-    node = found[0]
-    if isinstance(node, cst.Name):
-        return node.value == "object"
-    if isinstance(node, cst.Attribute):
-        return node.attr.value in ("object_", "object")
-    if isinstance(node, cst.SimpleString):
-        return node.evaluated_value in ("O", "object")
-    return False
+    return found is not None and holds_non_numbers(found[0])
 
 
 def objects(value: Value) -> Value:
@@ -130,7 +149,8 @@ _BOOL_TYPES = {"bool", "bool_"}
 
 
 def as_dtype(value: Value, node: cst.BaseExpression) -> Value:
-    """``a.astype(int)`` is integers, ``a.astype(bool)`` booleans; any other dtype a plain array."""
+    """``a.astype(int)`` is integers, ``a.astype(bool)`` booleans, ``a.astype(object)`` objects;
+    any other dtype a plain array."""
     name = node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else None
     if isinstance(node, cst.SimpleString):
         name = node.evaluated_value if isinstance(node.evaluated_value, str) else None
@@ -138,4 +158,6 @@ def as_dtype(value: Value, node: cst.BaseExpression) -> Value:
         return integers(value)
     if name in _BOOL_TYPES:
         return booleans(value)
+    if holds_non_numbers(node):
+        return objects(value)
     return _plain(value) if isinstance(value, (IntegerArray, BoolArray)) else value

@@ -123,17 +123,26 @@ def partition(ctx: CallContext) -> Value:
     return integers(result) if ctx.name.endswith("argpartition") else result
 
 
+# These see a 0-d array as one of shape (1,) (NumPy 2.4: ``np.argsort(np.array(1.0))`` is
+# ``array([0])``, ``np.cumsum(x, axis=0)`` ``array([1.])``); ``sort`` and ``partition`` raise.
+ZERO_D_AS_ONE_D = frozenset({"argsort", "argpartition", "cumsum", "cumprod", "nancumsum", "nancumprod"})
+
+
 def _along(ctx: CallContext, axes) -> Value:
     source = ctx.array(0, "a")
     if source is None or axes is ... or not source.shape.known_rank:
         return UNKNOWN
     if axes is None:
         return ArrayValue(shape_of([size(source.shape)]))
+    shape = source.shape
+    name = ctx.name.rsplit(".", 1)[-1]
+    if shape.rank == 0 and name in ZERO_D_AS_ONE_D:
+        shape = shape_of([const(1)])
     try:
-        normalize_axes(axes, source.shape.rank)
+        normalize_axes(axes, shape.rank)
     except ShapeError as exc:
-        return ctx.fail(ctx.name.rsplit(".", 1)[-1], exc)
-    return ArrayValue(source.shape)
+        return ctx.fail(name, exc)
+    return ArrayValue(shape)
 
 
 @function("diff")
