@@ -30,33 +30,42 @@ NAME = "too-complex"  # the SL000 finding's name
 
 
 class TooComplex(ValueError):
-    """Raised instead of parsing code past the limits; its text says which and by how much."""
+    """Code past the limits, raised instead of parsing it: its text says which limit and by how
+    much, ``line`` and ``column`` (1-based) the place of the most deeply nested code."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
-def too_complex(source: bytes | str) -> Optional[str]:
+def too_complex(source: bytes | str) -> Optional[TooComplex]:
     """Why ``source`` is too deeply nested to parse and analyse, or None when it is not."""
     try:
         tree = compile(source, "<shapelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (RecursionError, MemoryError):
-        return "too complex to analyse: nested too deeply for Python's own parser; not analysed"
+        return TooComplex("too complex to analyse: nested too deeply for Python's own parser; not analysed")
     except (SyntaxError, ValueError, OverflowError):  # the parser reports these, with a place
         return None
-    depth, deep_work = _nesting(tree)
+    depth, deep_work, deepest = _nesting(tree)
     if depth > MAX_DEPTH:
-        return f"too complex to analyse: code nested {depth:,} deep (the limit is {MAX_DEPTH:,}); not analysed"
-    if deep_work > MAX_DEEP_WORK:
-        return (f"too complex to analyse: too many deeply nested expressions ({deep_work:,} nodes x levels "
-                f"beyond depth {DEEP}; the limit is {MAX_DEEP_WORK:,}); not analysed")
-    return None
+        message = f"too complex to analyse: code nested {depth:,} deep (the limit is {MAX_DEPTH:,}); not analysed"
+    elif deep_work > MAX_DEEP_WORK:
+        message = (f"too complex to analyse: too many deeply nested expressions ({deep_work:,} nodes x levels "
+                   f"beyond depth {DEEP}; the limit is {MAX_DEEP_WORK:,}); not analysed")
+    else:
+        return None
+    return TooComplex(message, *_place(source, deepest))
 
 
-def _nesting(tree: ast.AST) -> tuple[int, int]:
-    """The tree's depth, and the sum over its nodes of how far each lies beyond ``DEEP``.
+def _nesting(tree: ast.AST) -> tuple[int, int, Optional[ast.AST]]:
+    """The tree's depth, the sum over its nodes of how far each lies beyond ``DEEP``, and a node
+    of the deepest level that has a place in the source.
 
     Level by level, so the walk itself cannot recurse too deeply; fields read directly, which
     takes 40% less time than ``ast.iter_child_nodes``."""
     level = [tree]
     depth = deep_work = 0
+    deepest = None
     while level:
         depth += 1
         if depth > DEEP:
@@ -69,8 +78,18 @@ def _nesting(tree: ast.AST) -> tuple[int, int]:
                     below.extend(value)
                 elif isinstance(value, ast.AST):
                     below.append(value)
+        deepest = next((node for node in level if hasattr(node, "lineno")), deepest)
         level = [node for node in below if isinstance(node, ast.AST)]
-    return depth, deep_work
+    return depth, deep_work, deepest
+
+
+def _place(source: bytes | str, node: Optional[ast.AST]) -> tuple[int, int]:
+    """1-based line and column (in characters; CPython counts UTF-8 bytes) where ``node`` starts."""
+    if node is None:
+        return 1, 1
+    lines = source.splitlines() if isinstance(source, str) else source.decode("utf-8", "replace").splitlines()
+    text = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    return node.lineno, len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1
 
 
 __all__ = ["MAX_DEPTH", "MAX_DEEP_WORK", "NAME", "TooComplex", "too_complex"]

@@ -74,7 +74,7 @@ def parse(source: bytes | str, path: str) -> tuple[Optional[cst.Module], Optiona
     except cst.ParserSyntaxError as exc:
         return None, syntax_finding(source, path, exc)
     except TooComplex as exc:
-        return None, Finding(path, 1, 1, SYNTAX_CODE, str(exc), TOO_COMPLEX_NAME)
+        return None, Finding(path, exc.line, exc.column, SYNTAX_CODE, str(exc), TOO_COMPLEX_NAME)
     except (UnicodeDecodeError, LookupError, SyntaxError, ValueError) as exc:
         return None, Finding(path, 1, 1, SYNTAX_CODE, f"{path} cannot be read as Python: {exc}", SYNTAX_NAME)
     except RecursionError:

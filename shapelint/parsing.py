@@ -23,7 +23,7 @@ import threading
 import libcst as cst
 from libcst._nodes.base import CSTNode
 
-from .complexity import TooComplex, too_complex
+from .complexity import too_complex
 
 _LOCK = threading.Lock()
 _VALIDATING = CSTNode.__post_init__
@@ -36,9 +36,9 @@ def _unvalidated(self) -> None:
 def parse_module(source: bytes | str) -> cst.Module:
     """What ``libcst.parse_module(source)`` returns (or raises), for a fifth less time;
     ``TooComplex`` for code it could not parse in bounded time."""
-    reason = too_complex(source)
-    if reason is not None:
-        raise TooComplex(reason)
+    problem = too_complex(source)
+    if problem is not None:
+        raise problem
     with _LOCK:
         collecting = gc.isenabled()
         gc.disable()

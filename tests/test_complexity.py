@@ -39,8 +39,8 @@ def test_many_deep_expressions_under_the_depth_limit_are_too_much_together():
     one = HEADER + statement
     assert too_complex(one) is None
     many = HEADER + statement * 50
-    reason = too_complex(many)
-    assert reason is not None and f"{MAX_DEEP_WORK:,}" in reason
+    problem = too_complex(many)
+    assert problem is not None and f"{MAX_DEEP_WORK:,}" in str(problem)
     assert [f.name for f in lint_source(many, "many.py").findings] == [NAME]
 
 
@@ -57,7 +57,7 @@ def test_the_depth_limit_is_the_tree_depth():
     just_under = "x = a" + ".b" * (MAX_DEPTH - 10) + "\n"
     just_over = "x = a" + ".b" * (MAX_DEPTH + 10) + "\n"
     assert too_complex(just_under) is None
-    assert f"(the limit is {MAX_DEPTH:,})" in too_complex(just_over)
+    assert f"(the limit is {MAX_DEPTH:,})" in str(too_complex(just_over))
 
 
 def test_a_syntax_error_is_left_to_the_parser_which_says_where():
@@ -75,7 +75,7 @@ def test_the_cli_reports_it_and_goes_on(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path)
     assert time.perf_counter() - started < 30
     assert run.returncode == 1
-    assert "hostile.py:1:1: SL000 too complex to analyse" in run.stdout
+    assert "hostile.py:2:5: SL000 too complex to analyse" in run.stdout  # where the chain bottoms out
     assert "ok.py:3:5: SL001" in run.stdout
 
 
@@ -90,3 +90,11 @@ def test_an_editor_buffer_that_turns_hostile_gets_the_sl000():
     findings = linter.lint(edited, "buffer.py").findings
     assert time.perf_counter() - started < 5
     assert [(f.code, f.name) for f in findings] == [("SL000", NAME)]
+
+
+def test_the_finding_points_at_the_deepest_code_in_characters():
+    source = 'import numpy as np\ny = "éé"; x = b.c' + ".d" * 1_200 + "\n"
+    problem = too_complex(source)
+    assert (problem.line, problem.column) == (2, source.splitlines()[1].index("b.c") + 1)  # 15 (UTF-8 bytes: 17)
+    [finding] = lint_source(source, "deep.py").findings
+    assert (finding.line, finding.column) == (problem.line, problem.column)
