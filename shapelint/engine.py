@@ -1,6 +1,7 @@
 """Lint one source: parse, infer, judge, place. Never raises for bad input."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable, Optional
 
 import ast
@@ -134,6 +135,7 @@ def lint_parsed(source: bytes | str, path: str, module: cst.Module, ctx: RuleCon
             reports, failures = judge(analysis, ctx, rules)
         errors = analysis.errors + failures
         ctx.locate(located_nodes(reports, errors))
+        reports = first_raise_per_statement(reports, ctx)
         placed = [place(ctx, path, rule.code, rule.name, report.node, report.message, report.fix) for rule, report in reports]
         for error in errors:
             message = f"internal error while analysing this code, skipped: {error.message}"
@@ -178,6 +180,51 @@ def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]
                         reports.append((rule, report))
                 break
     return reports, failures
+
+
+RAISING_RULES = frozenset({"SL004", "SL007"})  # each of their findings says NumPy raises
+
+
+def first_raise_per_statement(reports: list, ctx: RuleContext) -> list:
+    """NumPy stops a statement at its first error, so of one rule's "NumPy raises" findings in one
+    statement only the first is kept, saying how many follow (a generated polynomial called with
+    mismatched arrays fails in each of its 400 terms: one finding, not 400)."""
+    groups: dict = {}
+    for index, (rule, report) in enumerate(reports):
+        if rule.code in RAISING_RULES:
+            groups.setdefault((rule.code, id(_statement_of(report.node, ctx))), []).append(index)
+    dropped: set = set()
+    kept: dict = {}
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        indices.sort(key=lambda i: _start(ctx, reports[i][1].node))
+        first, *rest = indices
+        dropped.update(rest)
+        kept[first] = len(rest)
+    if not kept:
+        return reports
+    folded = []
+    for index, (rule, report) in enumerate(reports):
+        if index in dropped:
+            continue
+        if index in kept:
+            more = kept[index]
+            report = replace(report, message=f"{report.message}; {more} more in this statement (NumPy stops at the first)")
+        folded.append((rule, report))
+    return folded
+
+
+def _statement_of(node, ctx: RuleContext):
+    current = node
+    while current is not None and not isinstance(current, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+        current = ctx.parent(current)
+    return current if current is not None else node
+
+
+def _start(ctx: RuleContext, node) -> tuple:
+    position = ctx.position(node)
+    return (position.start.line, position.start.column) if position is not None else (0, 0)
 
 
 def located_nodes(reports, errors) -> list:
