@@ -170,3 +170,21 @@ def test_notebooks_are_fixed_cell_by_cell(tmp_path):
     text = path.read_text()
     run(str(path), "--fix", "--unsafe-fixes")
     assert path.read_text() == text
+
+
+def test_a_literal_column_becomes_a_plain_slice():
+    """``X[:, 0]`` -> ``X[:, 0:1]`` (not ``0:0 + 1``); ``-1`` -> ``-1:`` (``-1:0`` would be empty)."""
+    source = """import numpy as np
+
+def f(data, b):
+    # data: (n, d)
+    # b: (n, 1)
+    a = data[:, 0]
+    e = data[:, -1]
+    c = data[:, -2]
+    return b + a, b + e, b + c
+"""
+    fixed = fix_text(source, "columns.py", unsafe=True).fixed
+    assert "a = data[:, 0:1]\n" in fixed
+    assert "e = data[:, -1:]\n" in fixed
+    assert "c = data[:, -2:-1]\n" in fixed

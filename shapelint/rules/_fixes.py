@@ -8,6 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from ..infer.values import Reduction
+from ..literals import integer_literal
 from ..numpy_model import properties
 from .base import DISPLAY_ONLY, SAFE, UNSAFE, Fix, RuleContext
 
@@ -109,9 +110,16 @@ def column_maker(ctx: RuleContext, made_at: cst.CSTNode) -> Optional[Column]:
         element = made_at.slice[1].slice
         first = made_at.slice[0].slice
         if isinstance(element, cst.Index) and isinstance(first, cst.Slice) and first.lower is None and first.upper is None:
-            index = ctx.render(element.value)
-            return Column((element, f"{index}:{index} + 1"), f"{ctx.render(made_at.value)}[:, {index}:{index} + 1]")
+            span = column_span(ctx.render(element.value), integer_literal(element.value))
+            return Column((element, span), f"{ctx.render(made_at.value)}[:, {span}]")
     return None
+
+
+def column_span(index: str, value: Optional[int]) -> str:
+    """The slice that keeps column ``index``'s axis: ``i:i + 1``; ``0:1`` for a literal (-1: ``-1:``)."""
+    if value is None:
+        return f"{index}:{index} + 1"
+    return f"{value}:" if value == -1 else f"{value}:{value + 1}"
 
 
 def fix(title: str, applicability: str, *edits: tuple[cst.CSTNode, str]) -> Fix:
