@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..domain import ops
-from ..domain.dims import AnyDim, Dim, const, dim_sub, unknown
+from ..domain.dims import AnyDim, Dim, const, dim_add, dim_eq, dim_sub, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, shape_of
 from ..infer.values import UNKNOWN, ArrayValue, IntValue, ListValue, StrValue, TupleValue, Value, as_array
 from .kinds import integers
@@ -50,6 +50,28 @@ def eye(ctx: CallContext) -> Value:
     if m is None or len(m) != 1:
         return UNKNOWN
     return ArrayValue(shape_of(n + m))
+
+
+@function("diag")
+def diag(ctx: CallContext) -> Value:
+    """``np.diag(v, k)``: of a vector (n,), the (n + |k|, n + |k|) matrix with ``v`` on its k-th
+    diagonal; of a matrix, its k-th diagonal (its length known when the sizes are numbers, or
+    when ``k`` is 0 and the matrix square); anything else raises."""
+    source = ctx.array(0, "v")
+    k = ctx.constant_int(1, "k", 0)
+    if source is None or k is ... or not source.shape.known_rank:
+        return UNKNOWN
+    dims = source.shape.dims
+    if len(dims) == 1:
+        side = dim_add(dims[0], const(abs(k)))
+        return ctx.made(shape_of((side, side)))
+    if len(dims) == 2:
+        rows, cols = dims
+        if isinstance(rows, Dim) and isinstance(cols, Dim) and rows.is_const and cols.is_const:
+            length = min(rows.coeff, cols.coeff - k) if k >= 0 else min(rows.coeff + k, cols.coeff)
+            return ctx.made(shape_of((const(max(0, length)),)))
+        return ctx.made(shape_of((rows if k == 0 and dim_eq(rows, cols) is True else unknown(),)))
+    return ctx.fail("diag", ShapeError(f"Input must be 1- or 2-d; {source.shape} is not"))
 
 
 @function("identity")
