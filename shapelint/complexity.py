@@ -5,7 +5,9 @@ libcst 1.0.1: a chain of 1,000 subscripts ``a[0][0]...`` parses in 0.8 s, 2,000 
 20,000-long ``a.b.b...``, ``-(-(...))`` or ``a + a + ...`` takes minutes), and its parser holds
 the GIL, so not even the time budget (``budget``) can stop it. CPython's own parser builds the
 same trees in milliseconds, so the depth of the syntax tree is measured on it first, and code
-past either limit below gets one SL000 ("too complex to analyse") instead of a parse:
+past either limit below is not given to libcst: its too deep expressions get an SL000 ("too
+complex to analyse") and the rest is analysed around them (``masking``), or, when that cannot
+be done, the file gets one:
 
 - ``MAX_DEPTH``: the deepest syntax tree found in 26,184 files (the standard library and a
   site-packages with sympy, numpy, scipy) is 569, in code sympy generates; 1,000 leaves room,

@@ -13,7 +13,8 @@ SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix s
 SL000_DOC = """## What it does
 Reports a file that does not parse (or cannot be decoded), code nested too
 deeply to parse and analyse in bounded time (`too-complex`: a syntax tree
-deeper than 1,000 levels, or very many expressions nested past 100), a file
+deeper than 1,000 levels, or very many expressions nested past 100; each such
+expression is reported and the rest of the file analysed around it), a file
 whose analysis ran past its time budget (`timeout`), and code the analysis
 failed on. One finding per file or function; the run goes on.
 

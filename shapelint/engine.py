@@ -117,8 +117,29 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
     """Runs on a thread with a large stack: deep code gets an SL000, not a segfault."""
     module, failure = parse(source, path)
     if module is None:
+        if failure.name == TOO_COMPLEX_NAME:
+            return _lint_around_too_complex(source, path, hints, rules, failure)
         return FileResult(path, [failure])
     return lint_parsed(source, path, module, RuleContext(module, hints), rules)
+
+
+def _lint_around_too_complex(source, path: str, hints: Optional[Hints], rules: tuple[Rule, ...], failure: Finding) -> FileResult:
+    """The file with its too deeply nested expressions masked (``masking``): one SL000 at each,
+    the rest analysed as usual but without fixes (they would render the mask); the file's one
+    SL000 when masking cannot help."""
+    from .masking import masked
+
+    mask = masked(source)
+    if mask is None:
+        return FileResult(path, [failure])
+    try:
+        module = parse_module(mask.text)
+    except Exception:  # noqa: BLE001 - whatever libcst says of the masked text, the file's SL000 stands
+        return FileResult(path, [failure])
+    result = lint_parsed(source, path, module, RuleContext(module, hints), rules)
+    result.findings = sorted([replace(finding, fix=None) for finding in result.findings] + [
+        Finding(path, problem.line, problem.column, SYNTAX_CODE, str(problem), TOO_COMPLEX_NAME) for problem in mask.problems])
+    return result
 
 
 def lint_parsed(source: bytes | str, path: str, module: cst.Module, ctx: RuleContext, rules: tuple[Rule, ...]) -> FileResult:
