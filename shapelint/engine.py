@@ -210,10 +210,13 @@ def first_raise_per_statement(reports: list, ctx: RuleContext) -> list:
     """NumPy stops a statement at its first error, so of one rule's "NumPy raises" findings in one
     statement only the first is kept, saying how many follow (a generated polynomial called with
     mismatched arrays fails in each of its 400 terms: one finding, not 400)."""
+    raising = [index for index, (rule, _) in enumerate(reports) if rule.code in RAISING_RULES]
+    if len(raising) < 2:
+        return reports  # (finding statements walks the whole module once: only when it can matter)
     groups: dict = {}
-    for index, (rule, report) in enumerate(reports):
-        if rule.code in RAISING_RULES:
-            groups.setdefault((rule.code, id(_statement_of(report.node, ctx))), []).append(index)
+    for index in raising:
+        rule, report = reports[index]
+        groups.setdefault((rule.code, id(_statement_of(report.node, ctx))), []).append(index)
     dropped: set = set()
     kept: dict = {}
     for indices in groups.values():
