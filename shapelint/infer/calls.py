@@ -69,7 +69,7 @@ class CallEvaluator:
     def grows_list(self, node: cst.Call, args, frame: Frame) -> bool:
         """``xs.append(a)`` on a list the frame holds: its elements now share only what ``a`` shares with them."""
         func = node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in ("append", "extend")):
+        if not (type(func) is cst.Attribute and type(func.value) is cst.Name and func.attr.value in ("append", "extend")):
             return False
         name = func.value.value
         held = frame.env.get(name)

@@ -136,7 +136,7 @@ class ExpressionEvaluator:
         starred = False
         for element in elements:
             value = self.evaluate(element.value, frame)
-            if isinstance(element, cst.StarredElement):
+            if type(element) is cst.StarredElement:
                 starred = True
             items.append(value)
         return UNKNOWN if starred else TupleValue(tuple(items))
@@ -165,7 +165,7 @@ class ExpressionEvaluator:
     def eval_BinaryOperation(self, node: cst.BinaryOperation, frame: Frame) -> Value:
         left = self.evaluate(node.left, frame)
         right = self.evaluate(node.right, frame)
-        if isinstance(node.operator, cst.MatrixMultiply):
+        if type(node.operator) is cst.MatrixMultiply:
             return self.matmul(frame, node, "@", (node.left, left), (node.right, right))
         op = _ELEMENTWISE_OPS.get(type(node.operator))
         if op is None:
@@ -344,11 +344,11 @@ class ExpressionEvaluator:
         return ArrayValue(shape, made_at=made_at, explicit=explicit or base.explicit, basis=base.basis)
 
     def index_item(self, item: cst.BaseSlice, frame: Frame):
-        if isinstance(item, cst.Slice):
+        if type(item) is cst.Slice:
             length = self.slice_length(item, frame)
             return ops.SliceIndex(length, constant_bounds(item), self.slice_key(item, frame) if isinstance(length, UnknownDim) else None)
         expr = item.value
-        if isinstance(expr, cst.Ellipsis):
+        if type(expr) is cst.Ellipsis:
             return ops.EllipsisIndex()
         from ..numpy_model.kinds import index_for  # NumPy's reading of an index object
 

@@ -121,10 +121,10 @@ class FactLearner:
     def learn_from_test(self, test: cst.BaseExpression, frame: Frame, holds: bool) -> None:
         """What a test that held (or failed) says about sizes: ``a == b``, ``a != b`` (failed),
         ``A.shape == B.shape``, and conjunctions of those (disjunctions, when they failed)."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
             self.learn_from_test(test.expression, frame, not holds)
             return
-        if isinstance(test, cst.BooleanOperation):
+        if type(test) is cst.BooleanOperation:
             if isinstance(test.operator, cst.And) == holds:  # both parts of a true `and`, of a false `or`
                 self.learn_from_test(test.left, frame, holds)
                 self.learn_from_test(test.right, frame, holds)

@@ -57,7 +57,7 @@ def imports_foreign_arrays(module: cst.Module) -> bool:
         node = stack.pop()
         if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in node.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)) and any(map(is_foreign_array_library, imported_modules(small))):
+                if type(small) in (cst.Import, cst.ImportFrom) and any(map(is_foreign_array_library, imported_modules(small))):
                     return True
         else:
             stack.extend(nested_statements(node))
@@ -71,11 +71,11 @@ def nested_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
     blocks += [handler.body for handler in getattr(node, "handlers", ())]
     found: list[cst.CSTNode] = []
     for block in blocks:
-        if isinstance(block, cst.If):
+        if type(block) is cst.If:
             found.append(block)
-        elif isinstance(block, (cst.Else, cst.Finally)):
+        elif type(block) in (cst.Else, cst.Finally):
             found.extend(nested_statements(block))
-        elif isinstance(block, cst.IndentedBlock):
+        elif type(block) is cst.IndentedBlock:
             found.extend(block.body)
         elif isinstance(block, cst.SimpleStatementSuite):  # ``with w: x = 1`` on one line
             found.append(block)

@@ -79,7 +79,7 @@ class SizeNaming:
 
     def name_size(self, frame: Frame, value_node, value: Value, target: cst.Name) -> Value:
         """``m = X.shape[1]`` / ``m = len(X)`` of an unknown size: that size is ``m`` from now on."""
-        if isinstance(value_node, cst.Subscript) and is_shape_attribute(value_node.value) and len(value_node.slice) == 1:
+        if type(value_node) is cst.Subscript and is_shape_attribute(value_node.value) and len(value_node.slice) == 1:
             index = value_node.slice[0].slice
             axis = integer_literal(index.value) if isinstance(index, cst.Index) else None
             if axis is not None and axis >= 0:
@@ -87,7 +87,7 @@ class SizeNaming:
                 if isinstance(array, ArrayValue) and array.shape.dims is not None:
                     if axis < len(array.shape.dims):
                         return self.name_dim(frame, value_node.value.value, axis, value, target)
-        if isinstance(value_node, cst.Call) and isinstance(value_node.func, cst.Name) and value_node.func.value == "len" and len(value_node.args) == 1:
+        if type(value_node) is cst.Call and type(value_node.func) is cst.Name and value_node.func.value == "len" and len(value_node.args) == 1:
             return self.name_dim(frame, value_node.args[0].value, 0, value, target)
         return value
 

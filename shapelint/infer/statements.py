@@ -342,9 +342,9 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
     # --- binding ----------------------------------------------------------------------
 
     def bind(self, target, value: Value, frame: Frame, value_node, declared, source: str, record: bool = True) -> None:
-        if not isinstance(target, (cst.Tuple, cst.List)):
+        if type(target) not in (cst.Tuple, cst.List):
             value = stored(value)
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             name = target.value
             shape = None
             if declared is not False:
@@ -356,7 +356,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             frame.env[name] = value
             if record:
                 self.record_assignment(frame, target, value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
+        elif type(target) in (cst.Tuple, cst.List):
             self.unpack(target, value, frame, value_node)
         elif isinstance(target, cst.Attribute):
             if isinstance(target.value, cst.Name) and target.value.value == "self" and frame.instance is not None:
@@ -411,9 +411,9 @@ def always_leaves(suite, leaving: tuple = None) -> bool:
     leaving = leaving or _LEAVING
     if suite is None:
         return False
-    if isinstance(suite, cst.If):
+    if type(suite) is cst.If:
         return always_leaves(suite.body, leaving) and always_leaves(suite.orelse, leaving)
-    if isinstance(suite, cst.Else):
+    if type(suite) is cst.Else:
         return always_leaves(suite.body, leaving)
     statements = suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
     if not statements:
