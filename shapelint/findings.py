@@ -48,3 +48,8 @@ class FileResult:
     analysis: Optional[object] = None
     context: Optional[object] = None
     depends: frozenset = frozenset()
+
+    def release(self) -> None:
+        """Once its findings are taken: free the analysis's tree now (``Analysis.release``)."""
+        if self.analysis is not None:
+            self.analysis.release()

@@ -59,7 +59,9 @@ def lint_result(source: bytes, name: str, options: LintOptions = LintOptions()) 
 def lint_data(source: bytes, name: str, options: LintOptions = LintOptions()) -> list[Finding]:
     """Lint a ``.py`` file's or a notebook's bytes (told apart by ``name``)."""
     with collected_once():
-        return lint_result(source, name, options).findings
+        result = lint_result(source, name, options)
+        result.release()
+        return result.findings
 
 
 @contextlib.contextmanager
@@ -96,7 +98,9 @@ def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]
     found = cache.get(name, digest, settings)
     if found is not None:
         return found
-    result = lint_result(source, name, options)
+    with collected_once():
+        result = lint_result(source, name, options)
+        result.release()
     loaded = result.analysis.loaded_files if result.analysis is not None else result.depends
     cache.put(name, digest, settings, result.findings, loaded)
     return result.findings

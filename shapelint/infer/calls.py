@@ -100,7 +100,7 @@ class CallEvaluator:
 
     def instantiate(self, frame: Frame, node: cst.Call, cls: UserClass, args, kwargs) -> Value:
         """A new instance, its ``__init__`` run with these arguments (so ``self.W`` has their shapes)."""
-        instance = Instance(cls, dict(cls.attributes))
+        instance = self.owned(Instance(cls, dict(cls.attributes)))
         init = cls.methods.get("__init__")
         if init is not None:
             self.call_user(init, [(node.func, instance)] + list(args), kwargs, frame, node)

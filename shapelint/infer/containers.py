@@ -104,7 +104,7 @@ class ContainerEvaluator:
             env[param.name.value] = value
         for keyword, (_, value) in kwargs.items():
             env[keyword] = value
-        frame = Frame(env=env, globals=closure.globals, emit=caller.emit, depth=caller.depth + 1, context=caller.context)
+        frame = self.owned(Frame(env=env, globals=closure.globals, emit=caller.emit, depth=caller.depth + 1, context=caller.context))
         return self.evaluate(function.node.body, frame)
 
     def make_partial(self, args, kwargs) -> Value:

@@ -51,6 +51,12 @@ class Frame:
     def branch(self) -> dict[str, Value]:
         return dict(self.env)
 
+    def release(self) -> None:
+        """Let go of what this frame binds (``Analysis.release``); a dict it shares with another
+        frame (``globals``) is dropped, not emptied: it may be an imported module's, kept for
+        the files linted next."""
+        self.env, self.globals, self.instance, self.function, self.returns = {}, None, None, None, []
+
 
 def join_envs(before: dict[str, Value], *paths: dict[str, Value]) -> dict[str, Value]:
     """Bindings after control-flow paths meet; a name a path did not touch keeps its old value."""

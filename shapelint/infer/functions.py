@@ -27,7 +27,7 @@ class FunctionAnalyzer:
     """Mixin of the interpreter."""
 
     def make_class(self, node: cst.ClassDef, frame: Frame) -> UserClass:
-        cls = UserClass(node)
+        cls = self.owned(UserClass(node))
         if isinstance(node.body, cst.IndentedBlock):
             for statement in node.body.body:
                 if isinstance(statement, cst.FunctionDef):
@@ -48,7 +48,7 @@ class FunctionAnalyzer:
         reassigned = attributes_assigned_outside_init(cls)
         initial: dict[str, Value] = {}
         if init is not None:
-            instance = Instance(cls)
+            instance = self.owned(Instance(cls))
             self.guarded(init, lambda: self.analyze_function(init, instance))
             initial = {name: value for name, value in instance.attributes.items() if not isinstance(value, NoneValue)}
             cls.attributes = {name: UNKNOWN if name in reassigned else value for name, value in instance.attributes.items()}
@@ -60,7 +60,7 @@ class FunctionAnalyzer:
             for attribute in reassigned:
                 values = [v for v in (initial.get(attribute), seen.get(attribute)) if v is not None]
                 attributes[attribute] = join(*values) if len(values) == 2 else values[0] if values else UNKNOWN
-            instance = Instance(cls, dict(attributes))
+            instance = self.owned(Instance(cls, dict(attributes)))
             self.guarded(method, lambda m=method, i=instance: self.analyze_function(m, i))
             for attribute in reassigned & set(instance.assigned):
                 for value in instance.assigned[attribute]:  # every assignment, not just the last
@@ -96,7 +96,7 @@ class FunctionAnalyzer:
         closure: Frame = function.closure
         globals_ = closure.globals if closure.globals is not None else closure.env
         outer = dict(closure.env) if closure.globals is not None else {}
-        frame = Frame(env=outer, globals=globals_, emit=emit, instance=instance, function=function, depth=depth)
+        frame = self.owned(Frame(env=outer, globals=globals_, emit=emit, instance=instance, function=function, depth=depth))
         frame.compiled = closure.compiled or is_compiled(function.node, frame)
         returns = function.node.returns
         if returns is not None:

@@ -43,6 +43,19 @@ class Analysis:
     parameters: dict = field(default_factory=dict)  # FunctionDef -> {parameter: got an array shape?}
     context_assignments: list = field(default_factory=list)  # (Name, value, CallSite)
     loaded_files: set = field(default_factory=set)  # the project's files its imports loaded (the cache's dependencies)
+    owned: list = field(default_factory=list)  # this run's frames, classes and instances, for ``release``
+
+    def release(self) -> None:
+        """Break the reference cycles among this run's values, once nothing will read them again.
+
+        A scope holds its functions and each function its scope; a class holds its methods and
+        each method its class. Through them the values reach the file's syntax tree, so without
+        this the whole tree waits for the cycle collector, whose search over all its nodes cost a
+        tenth of a cold run (on 65k lines of scikit-learn and numpy: 0.8 s of the collector
+        against 0.03 s once released). Released, the tree goes with its last reference."""
+        for value in self.owned:
+            value.release()
+        self.owned.clear()
 
 
 class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, ContainerEvaluator, FunctionAnalyzer, FactLearner, ProjectImports):
@@ -129,11 +142,19 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
             known = value is not None and value is not UNKNOWN and not (isinstance(value, ArrayValue) and not value.shape.known_rank)
             seen[name] = seen.get(name, False) or known
 
+    def owned(self, value):
+        """``value`` (a frame, class or instance of this file's run) remembered for
+        ``Analysis.release``; not what an imported module's run makes, which the import cache
+        keeps for the files linted next."""
+        if not self.import_depth:
+            self.analysis.owned.append(value)
+        return value
+
     # --- driver -------------------------------------------------------------------
 
     def run(self, module: cst.Module) -> Analysis:
         self.foreign_arrays = imports_foreign_arrays(module)
-        frame = Frame(env={})
+        frame = self.owned(Frame(env={}))
         predeclare(module, frame, self)
         self.guarded(module, lambda: self.execute_block(module.body, frame))
         while self.pending_functions or self.pending_classes:

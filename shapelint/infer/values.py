@@ -254,12 +254,20 @@ class UserClass(Value):
     methods: dict[str, UserFunction] = field(default_factory=dict)
     attributes: dict[str, Value] = field(default_factory=dict)
 
+    def release(self) -> None:
+        """Let go of its methods (each refers back to its class) and attributes (``Analysis.release``)."""
+        self.methods, self.attributes = {}, {}
+
 
 @dataclass(eq=False)
 class Instance(Value):
     cls: UserClass
     attributes: dict[str, Value] = field(default_factory=dict)
     assigned: dict[str, list] = field(default_factory=dict)  # every value each attribute was given
+
+    def release(self) -> None:
+        """Let go of its attributes (a bound method among them refers back to it: ``Analysis.release``)."""
+        self.attributes, self.assigned = {}, {}
 
 
 def stored(value: Value) -> Value:
