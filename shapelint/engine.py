@@ -118,12 +118,12 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
     module, failure = parse(source, path)
     if module is None:
         if failure.name == TOO_COMPLEX_NAME:
-            return _lint_around_too_complex(source, path, hints, rules, failure)
+            return lint_around_too_complex(source, path, hints, rules, failure)
         return FileResult(path, [failure])
     return lint_parsed(source, path, module, RuleContext(module, hints), rules)
 
 
-def _lint_around_too_complex(source, path: str, hints: Optional[Hints], rules: tuple[Rule, ...], failure: Finding) -> FileResult:
+def lint_around_too_complex(source, path: str, hints: Optional[Hints], rules: tuple[Rule, ...], failure: Finding) -> FileResult:
     """The file with its too deeply nested expressions masked (``masking``): one SL000 at each,
     the rest analysed as usual but without fixes (they would render the mask); the file's one
     SL000 when masking cannot help."""

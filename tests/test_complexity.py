@@ -80,17 +80,20 @@ def test_the_cli_reports_it_and_goes_on(tmp_path):
     assert "ok.py:3:5: SL001" in run.stdout
 
 
-def test_an_editor_buffer_that_turns_hostile_gets_the_sl000():
+def test_an_editor_buffer_that_turns_hostile_is_linted_around_it_as_the_cli_lints_it():
     from shapelint.server.incremental import Document
 
     linter = Document()
-    base = HEADER + "def f():\n    return 1\n\n\ndef g():\n    return 2\n"
-    assert linter.lint(base, "buffer.py").findings == []
+    base = HEADER + "def f():\n    return 1\n\n\ndef g():\n    return 2\n\n\nbad = np.ones((3, 4)) + np.ones((3, 5))\n"
+    assert [f.code for f in linter.lint(base, "buffer.py").findings] == ["SL007"]
     edited = base.replace("return 2", "return " + " + ".join(["a"] * 20_000))
     started = time.perf_counter()
     findings = linter.lint(edited, "buffer.py").findings
     assert time.perf_counter() - started < 5
-    assert [(f.code, f.name) for f in findings] == [("SL000", NAME)]
+    assert [(f.line, f.code, f.name) for f in findings] == [(7, "SL000", NAME), (10, "SL007", "shape-mismatch")]
+    assert findings == lint_source(edited, "buffer.py").findings
+    back = linter.lint(base, "buffer.py").findings  # typing on: the buffer parses in chunks again
+    assert [f.code for f in back] == ["SL007"]
 
 
 def test_the_finding_points_at_the_deepest_code_in_characters():

@@ -380,3 +380,26 @@ def test_a_session_of_edits_publishes_what_a_lint_from_scratch_finds(tmp_path):
     scratch = lint_source(text, str(path))
     assert hover is not None and "np.sum(dZ, axis=1): (n_y,)" in hover.contents.value  # positions from the chunks
     assert hover.contents.value == shapes.hover_text(Snapshot(uri, str(path), 6, text, scratch.findings, scratch), None, at[0] + 1, at[1] + 1)
+
+
+def test_a_buffer_with_a_hostile_expression_is_linted_around_it(tmp_path):
+    """A generated 20,000-term sum beside a real bug: the sum gets its SL000, the bug its finding."""
+    text = ("import numpy as np\n\ntotal = " + " + ".join(["a"] * 20_000) + "\n\n"
+            "W = np.ones((3, 4))\nbad = W + np.ones((3, 5))\n")
+    path = tmp_path / "generated.py"
+    path.write_text(text)
+    uri = path.as_uri()
+
+    async def session():
+        s = Session()
+        await s.start(tmp_path)
+        s.client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, text)))
+        diagnostics = await s.published(uri, version=1)
+        hover = await s.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(4, 0)))
+        await s.stop()
+        return diagnostics, hover
+
+    diagnostics, hover = run(session())
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in diagnostics] == [("SL000", 2, 8), ("SL007", 5, 6)]
+    assert "too complex to analyse" in diagnostics[0].message and "the rest of the file is analysed" in diagnostics[0].message
+    assert hover is not None and "W: (3, 4)" in hover.contents.value

@@ -47,6 +47,7 @@ import libcst as cst
 from .. import engine
 from ..budget import TIMEOUT_NAME, BudgetExceeded
 from ..budget import message as over_budget
+from ..complexity import NAME as TOO_COMPLEX_NAME
 from ..findings import SYNTAX_CODE, Finding
 from ..parsing import parse_module
 from ..rules import RuleContext, enabled_rules
@@ -265,6 +266,8 @@ class Document:
         """``engine._lint_source`` on the assembled module, with positions found chunk by chunk."""
         module, failure, layout = self.parse(source, path)
         if module is None:
+            if failure.name == TOO_COMPLEX_NAME:  # as the CLI lints it: around its too deep expressions
+                return engine.lint_around_too_complex(source, path, hints, rules, failure)
             return engine.FileResult(path, [failure])
         ctx = ChunkedContext(module, hints, layout) if layout is not None else RuleContext(module, hints)
         return engine.lint_parsed(source, path, module, ctx, rules)
