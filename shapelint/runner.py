@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -130,9 +128,19 @@ def _size(path: Path) -> int:
         return 0
 
 
+def process_pool(workers: int):
+    """The worker processes (``concurrent.futures`` imported here: a run of a few files never
+    starts processes, nor pays for importing what does)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers)
+
+
 def _preload() -> None:
     """Import the engine and the rules here, before the worker processes fork: each then starts
     with them (copy-on-write) instead of importing them again (a third of a second per process)."""
+    import multiprocessing  # here, as in process_pool
+
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return
     from .engine import lint_source as _  # noqa: F401
@@ -166,7 +174,7 @@ def iter_lint(paths: Iterable[Path], jobs: Optional[int] = None, options: Option
         return
     _preload()
     largest_first = sorted(todo, key=lambda index: _size(items[index][0]), reverse=True)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)))
+    pool = process_pool(min(workers, len(todo)))
     try:
         futures = {index: pool.submit(_lint_with, items[index]) for index in largest_first}
         for index in range(len(items)):

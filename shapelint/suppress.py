@@ -77,8 +77,14 @@ def comments(source: bytes | str) -> list[tuple[int, int, str]]:
     return found
 
 
+_MAY_SUPPRESS = re.compile(r"noqa|shapelint:", re.IGNORECASE)
+_MAY_SUPPRESS_BYTES = re.compile(rb"noqa|shapelint:", re.IGNORECASE)
+
+
 def suppressions(source: bytes | str) -> dict[int, list[Suppression]]:
     by_line: dict[int, list[Suppression]] = {}
+    if (_MAY_SUPPRESS_BYTES if isinstance(source, bytes) else _MAY_SUPPRESS).search(source) is None:
+        return by_line  # no comment can suppress anything: the tokenizer need not find them
     for line, column, text in comments(source):
         for pattern in (_NOQA, _IGNORE):
             for match in pattern.finditer(text):

@@ -18,8 +18,8 @@ class InlinePool:
 
     submitted: list = []
 
-    def __init__(self, max_workers=None) -> None:
-        self.max_workers = max_workers
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
 
     def submit(self, function, *args):
         InlinePool.submitted.append(args[0][0].name)
@@ -43,7 +43,7 @@ def tree(tmp_path: Path) -> list[Path]:
 
 
 def test_workers_get_the_largest_files_first_and_results_come_in_order(tree, monkeypatch):
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", InlinePool)
+    monkeypatch.setattr(runner, "process_pool", InlinePool)
     monkeypatch.setattr(runner, "_preload", lambda: None)
     InlinePool.submitted = []
     pooled = list(iter_lint(tree, jobs=2))
@@ -60,7 +60,7 @@ def test_a_run_the_cache_answers_starts_no_worker(tree, tmp_path, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started for cached files")
 
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(runner, "process_pool", no_pool)
     assert list(iter_lint(tree, 2, options)) == first
 
 
