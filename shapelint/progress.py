@@ -15,7 +15,9 @@ DELAY = 2.0  # seconds before the bar appears
 WIDTH = 30
 
 
-def wanted(output_format: str, stream: TextIO = sys.stderr) -> bool:
+def wanted(output_format: str, stream: Optional[TextIO] = None) -> bool:
+    """``stream``: standard error as it is now (a default bound at import would outlive a redirection)."""
+    stream = stream or sys.stderr
     return output_format in ("full", "concise") and not os.environ.get("CI") and stream.isatty()
 
 

@@ -1,0 +1,63 @@
+"""The console script ends the process with ``os._exit`` after flushing, with the CLI's exit code."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import shapelint.console as console
+
+BUGGY = "import numpy as np\n\nx = np.zeros((3, 4)) @ np.zeros((5, 6))\n"
+
+
+class Exited(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@pytest.fixture
+def fast_exit(monkeypatch):
+    def record(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(console.os, "_exit", record)
+
+
+@pytest.mark.parametrize("source, code", [(BUGGY, 1), ("x = 1\n", 0)])
+def test_the_cli_exit_code_leaves_through_os_exit_after_the_output(tmp_path, monkeypatch, capsys, fast_exit, source, code):
+    path = tmp_path / "m.py"
+    path.write_text(source)
+    monkeypatch.delitem(sys.modules, "multiprocessing", raising=False)
+    monkeypatch.setattr(sys, "argv", ["shapelint", "check", "--no-cache", "--output-format", "concise", str(path)])
+    with pytest.raises(Exited) as exited:
+        console.run()
+    assert exited.value.code == code
+    out = capsys.readouterr().out
+    assert ("SL007" in out) == (code == 1)
+
+
+def test_a_run_with_worker_processes_keeps_the_usual_exit(tmp_path, monkeypatch, fast_exit):
+    path = tmp_path / "m.py"
+    path.write_text(BUGGY)
+    monkeypatch.setitem(sys.modules, "multiprocessing", sys.modules.get("multiprocessing") or object())
+    monkeypatch.setattr(sys, "argv", ["shapelint", "check", "--no-cache", str(path)])
+    with pytest.raises(SystemExit) as exited:
+        console.run()
+    assert exited.value.code == 1
+
+
+def test_output_piped_or_written_to_a_file_is_whole(tmp_path):
+    """Nothing buffered is lost to the fast exit: many findings, to a pipe and to --output-file."""
+    path = tmp_path / "many.py"
+    path.write_text("import numpy as np\n\n" + "".join(f"x{i} = np.zeros((3, 4)) @ np.zeros((5, 6))\n" for i in range(400)))
+    piped = subprocess.run([sys.executable, "-m", "shapelint", "check", "--no-cache", "--output-format", "json", str(path)],
+                           capture_output=True, text=True)
+    assert piped.returncode == 1
+    assert piped.stdout.count('"code": "SL007"') == 400
+    out = tmp_path / "report.json"
+    written = subprocess.run([sys.executable, "-m", "shapelint", "check", "--no-cache", "--output-format", "json",
+                              "-o", str(out), str(path)], capture_output=True, text=True)
+    assert written.returncode == 1
+    assert out.read_text() == piped.stdout
