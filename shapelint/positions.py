@@ -2,8 +2,9 @@
 
 PositionProvider re-generates the module while tracking line and column through
 every token and records every node. Findings need a handful of nodes, so this
-re-generates the code once, counting characters, and records only the nodes
-asked for (and their subtrees, for the positions libcst hoists from children).
+re-generates the code once, counting characters, up to the last node asked for,
+and records only those nodes (and their subtrees, for the positions libcst
+hoists from children).
 Offsets become lines and columns at the end. The ranges are PositionProvider's:
 syntactic, without surrounding whitespace; columns count code points, 0-based.
 """
@@ -22,6 +23,10 @@ from libcst.metadata import CodePosition, CodeRange
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
+class _AllLocated(Exception):
+    """Every wanted node is placed: the rest of the module need not be generated."""
+
+
 @dataclass(frozen=False)
 class _LocatingState(CodegenState):
     wanted: frozenset = frozenset()
@@ -29,6 +34,7 @@ class _LocatingState(CodegenState):
     offset: int = 0
     inside: int = 0
     starts: list = field(default_factory=list)
+    located: set = field(default_factory=set)  # wanted nodes whose code has been generated
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
@@ -43,10 +49,14 @@ class _LocatingState(CodegenState):
             self.starts.append(self.offset)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        """Nodes without a syntactic position of their own (``Index``) span all their code."""
+        """Nodes without a syntactic position of their own (``Index``) span all their code.
+        The last node wanted ends the walk: the code after it cannot move it."""
         if node in self.wanted:
             start = self.starts.pop()
             self.offsets.setdefault(node, (start, self.offset))
+            self.located.add(node)
+            if len(self.located) == len(self.wanted):
+                raise _AllLocated
 
     @contextmanager
     def record_syntactic_position(
@@ -75,7 +85,10 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode
     if not wanted:
         return {}
     state = _LocatingState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=wanted)
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllLocated:
+        pass
     code = "".join(state.tokens)
     starts = [0] + [match.end() for match in _LINE_END.finditer(code)]
 

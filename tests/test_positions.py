@@ -40,3 +40,29 @@ def test_crlf_and_tabs():
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[call]
     assert locate(module, [call])[call] == expected
     assert (expected.start.line, expected.start.column, expected.end.line) == (2, 5, 3)
+
+
+@pytest.mark.parametrize("path", SOURCES[:12], ids=lambda p: str(p.relative_to(ROOT)))
+def test_locating_a_few_nodes_at_a_time_stops_early_and_matches(path):
+    """One node, or a handful, as findings ask: the walk stops after the last of them."""
+    module = cst.parse_module(path.read_bytes())
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    nodes = nodes_of(module)
+    for start in range(0, len(nodes), 7):
+        few = nodes[start:start + 1 + start % 3]
+        assert locate(module, few) == {node: expected[node] for node in few}
+
+
+class _Unprintable(cst.Pass):
+    def _codegen_impl(self, state, *args, **kwargs) -> None:
+        raise AssertionError("generated code past the last node wanted")
+
+
+def test_the_code_after_the_last_node_wanted_is_not_generated():
+    module = cst.parse_module("x = f(a)\ny = 2\n")
+    after = cst.SimpleStatementLine([_Unprintable()])
+    module = module.with_changes(body=[*module.body, after])
+    call = module.body[0].body[0].value
+    assert locate(module, [call])[call].start.line == 1
+    with pytest.raises(AssertionError):
+        locate(module, [call, after])
