@@ -44,7 +44,7 @@ def tree(tmp_path: Path) -> list[Path]:
 
 def test_workers_get_the_largest_files_first_and_results_come_in_order(tree, monkeypatch):
     monkeypatch.setattr(runner, "process_pool", InlinePool)
-    monkeypatch.setattr(runner, "_preload", lambda: None)
+    monkeypatch.setattr(runner, "_preload", lambda items: None)
     InlinePool.submitted = []
     pooled = list(iter_lint(tree, jobs=2))
     sizes = {path.name: path.stat().st_size for path in tree}

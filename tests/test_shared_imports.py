@@ -1,0 +1,86 @@
+"""Project modules several linted files import are loaded once, before worker processes fork."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import shapelint.engine as engine
+import shapelint.infer.project as project
+import shapelint.parsing as parsing
+from shapelint.runner import iter_lint, lint_data
+from shapelint.shared_imports import load_shared_imports, shared_imports
+
+UTIL = """import numpy as np
+
+
+def center(X):
+    return X - np.mean(X, axis=1)
+"""
+A = """import numpy as np
+from .util import center
+
+
+def run(n):
+    X = np.ones((n, 4))
+    return center(X)
+"""
+B = """import numpy as np
+from pkg.util import center
+from pkg.broken import thing
+
+
+def go():
+    return center(np.zeros((3, 5)))
+"""
+C = """import numpy as np
+from .broken import other
+"""
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch) -> Path:
+    root = tmp_path / "pkg"
+    root.mkdir()
+    for name, text in {"__init__.py": "", "util.py": UTIL, "a.py": A, "b.py": B, "c.py": C, "broken.py": "def (:\n"}.items():
+        (root / name).write_text(text)
+    for cache in ("_LOADED", "_DEPENDS", "_PARSED"):  # this test's own import caches
+        monkeypatch.setattr(project, cache, {})
+    return root
+
+
+def sources(root: Path) -> list[tuple[Path, bytes]]:
+    return [(path, path.read_bytes()) for path in sorted(root.glob("*.py"))]
+
+
+def test_modules_two_files_import_are_found_with_one_importer(package):
+    found = shared_imports(sources(package))
+    assert {module.name for module in found} == {"util.py", "broken.py"}
+    assert found[(package / "util.py").resolve()].name in ("a.py", "b.py")
+
+
+def test_loaded_once_then_reused_by_the_lints_with_the_same_findings(package, monkeypatch):
+    names = ("a.py", "b.py", "util.py")
+    unloaded = {name: lint_data((package / name).read_bytes(), str(package / name)) for name in names}
+    for cache in ("_LOADED", "_DEPENDS", "_PARSED"):
+        monkeypatch.setattr(project, cache, {})
+    assert load_shared_imports(sources(package), timeout=60) == 1  # util; broken does not parse
+    assert not [key for key, env in project._LOADED.items() if env is None]  # the broken one is left to the workers
+    parsed = []
+    real = parsing.parse_module
+
+    def counting(source):
+        parsed.append(source)
+        return real(source)
+
+    monkeypatch.setattr(project, "parse_module", counting)
+    monkeypatch.setattr(engine, "parse_module", counting)
+    findings = {name: lint_data((package / name).read_bytes(), str(package / name)) for name in names}
+    assert UTIL.encode() not in [s if isinstance(s, bytes) else s.encode() for s in parsed]  # neither imported nor linted again
+    assert findings == unloaded
+    assert findings["a.py"] and findings["b.py"]  # (n, 4) - (n,), (3, 5) - (3,): seen through the imported module
+
+
+def test_a_parallel_run_finds_what_one_process_finds(package):
+    files = sorted(package.glob("*.py")) * 9  # enough files for worker processes
+    assert list(iter_lint(files, jobs=2)) == list(iter_lint(files, jobs=1))
