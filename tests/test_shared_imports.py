@@ -84,3 +84,11 @@ def test_loaded_once_then_reused_by_the_lints_with_the_same_findings(package, mo
 def test_a_parallel_run_finds_what_one_process_finds(package):
     files = sorted(package.glob("*.py")) * 9  # enough files for worker processes
     assert list(iter_lint(files, jobs=2)) == list(iter_lint(files, jobs=1))
+
+
+def test_import_lines_are_read_from_the_text():
+    from shapelint.shared_imports import imports_named
+
+    source = (b"import a.b as c\nfrom . import x\nfrom ..pkg.mod import (y,\n    z)\nx = 1  # import q\n"
+              b"def f():\n    from .util import g\n    import importlib\nreimport = 2\n")
+    assert imports_named(source) == {(b"a.b", 0), (b"", 1), (b"pkg.mod", 2), (b"util", 1), (b"importlib", 0)}

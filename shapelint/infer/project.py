@@ -69,11 +69,9 @@ class ProjectImports:
 
     def user_module(self, module: str, level: int) -> Optional[Path]:
         """The file of the project that ``import module`` names, if any."""
-        if level == 0 and (numpy_qualname(module) or is_foreign_array_library(module)):
-            return None
         if getattr(self, "import_depth", 0) >= MAX_IMPORT_DEPTH:
             return None
-        found = resolve(self.path, module, level)
+        found = project_file(self.path, module, level)
         if found is None or str(found) == (os.path.realpath(self.path) if self.path else None):
             return None
         return found
@@ -153,6 +151,14 @@ class ProjectImports:
             found = self.user_module(module, 0)
             if found is not None:
                 env[alias.asname.name.value] = LazyImport(str(found), None)
+
+
+def project_file(importer: Optional[str], module: str, level: int) -> Optional[Path]:
+    """The project file ``import module`` names in ``importer`` (perhaps ``importer`` itself);
+    never NumPy or another array library. It depends only on the importer's directory."""
+    if level == 0 and (numpy_qualname(module) or is_foreign_array_library(module)):
+        return None
+    return resolve(importer, module, level)
 
 
 def is_main_guard(statement: cst.CSTNode) -> bool:
