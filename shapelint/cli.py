@@ -280,7 +280,7 @@ def run_fixes(paths, resolver: Resolver, force_exclude: bool, stdin_filename, un
         remaining += result.remaining
     if STDIN in paths:
         name = stdin_filename or STDIN
-        fixed, result = fix_bytes(sys.stdin.buffer.read(), name, unsafe, linter(name))
+        fixed, result = fix_bytes(read_stdin(), name, unsafe, linter(name))
         results.append(result)
         if not diff:
             for message in result.dropped:
@@ -325,10 +325,18 @@ def parse_per_file(value: str) -> tuple[str, tuple[str, ...]]:
     return pattern, split_commas((codes,))
 
 
+def read_stdin() -> bytes:
+    """Standard input's bytes; a closed one (``<&-``: Python then has no ``sys.stdin``) is an error
+    the user is told of, not a traceback."""
+    if sys.stdin is None:
+        raise ConfigError("standard input is closed: there is nothing to read for `-`")
+    return sys.stdin.buffer.read()
+
+
 def lint_stdin(resolver: Resolver, stdin_filename: Optional[str], force_exclude: bool, sources) -> list[Finding]:
     name = stdin_filename or STDIN
     settings = resolver.for_path(Path(name))
-    source = sys.stdin.buffer.read()
+    source = read_stdin()
     if force_exclude and stdin_filename and settings.excluded(Path(name)):
         return []
     sources[name] = split_lines(source.decode("utf-8", "replace"))

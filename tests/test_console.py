@@ -61,3 +61,11 @@ def test_output_piped_or_written_to_a_file_is_whole(tmp_path):
                               "-o", str(out), str(path)], capture_output=True, text=True)
     assert written.returncode == 1
     assert out.read_text() == piped.stdout
+
+
+@pytest.mark.parametrize("fix", [[], ["--fix"]])
+def test_a_closed_standard_input_is_an_error_message_not_a_traceback(fix):
+    done = subprocess.run([sys.executable, "-m", "shapelint", "check", "--no-cache", *fix, "-"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, preexec_fn=lambda: __import__("os").close(0))
+    assert done.returncode == 2
+    assert "standard input is closed" in done.stderr and "Traceback" not in done.stderr
