@@ -8,6 +8,10 @@ error are flushed. The command's files are closed by then (``--output-file`` whe
 context closes; the cache and ``--fix`` write atomically as they go). A run that started
 worker processes keeps the usual exit, so that ``multiprocessing`` cleans up after them, and so
 does anything that is not a plain exit code (an error Python reports itself).
+
+Output that cannot be written (a closed standard output, a full disk, ``/dev/full``) is one
+``shapelint: error:`` line and exit code 2, not a traceback; a reader that stops early
+(``| head``) is left to Python's own handling, as before.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from .cli import main
 
 
 def run() -> None:
+    if sys.stdout is None:  # ``>&-``: Python has no standard output to give the findings to
+        _fail("standard output is closed: nowhere to write the findings")
     try:
         main()
     except SystemExit as exc:
@@ -25,6 +31,20 @@ def run() -> None:
         if (code is None or type(code) is int) and "multiprocessing" not in sys.modules and _flushed():
             os._exit(code or 0)
         raise
+    except BrokenPipeError:  # the reader stopped early (``| head``): Python's own handling, as before
+        raise
+    except OSError as exc:  # the output could not be written (a full disk, /dev/full): said, not a traceback
+        _fail(f"cannot write the output: {exc}")
+
+
+def _fail(message: str) -> None:
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(f"shapelint: error: {message}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(2)
 
 
 def _flushed() -> bool:

@@ -69,3 +69,22 @@ def test_a_closed_standard_input_is_an_error_message_not_a_traceback(fix):
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, preexec_fn=lambda: __import__("os").close(0))
     assert done.returncode == 2
     assert "standard input is closed" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("redirect", ["full", "closed"])
+def test_output_that_cannot_be_written_is_an_error_message(tmp_path, redirect):
+    import os
+
+    path = tmp_path / "m.py"
+    path.write_text(BUGGY)
+    if redirect == "full":
+        if not os.path.exists("/dev/full"):
+            pytest.skip("no /dev/full on this system")
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "shapelint", "check", "--no-cache", str(path)],
+                                  stdout=full, stderr=subprocess.PIPE, text=True)
+    else:
+        done = subprocess.run([sys.executable, "-m", "shapelint", "check", "--no-cache", str(path)],
+                              stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2
+    assert done.stderr.startswith("shapelint: error: ") and "Traceback" not in done.stderr
