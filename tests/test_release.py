@@ -6,6 +6,8 @@ the analysis once the findings are taken, so the collector has no tree to search
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 import libcst as cst
 import pytest
@@ -93,3 +95,16 @@ def test_release_changes_no_finding(released):
     if released:
         result.release()
     assert result.findings == findings == lint_data(SOURCE, "model.py")
+
+
+def test_values_shared_with_the_import_cache_are_not_released(tmp_path):
+    """A call's summary from one file's run can be stored in an imported module's bindings; the
+    next file must still see it (helper 16's reproduction)."""
+    (tmp_path / "lib.py").write_text("import numpy as np\n\n\nclass P:\n    def __init__(self, d):\n"
+                                     "        self.W = np.ones((2, d))\n\n\ndef make(d):\n    return P(d)\n")
+    (tmp_path / "mid.py").write_text("from lib import make\nOBJ = make(3)\n")
+    (tmp_path / "a.py").write_text("from lib import make\nfrom mid import OBJ\nmake(3)\nOBJ\n")
+    (tmp_path / "b.py").write_text("import numpy as np\nfrom mid import OBJ\n\ny = OBJ.W @ np.ones((5, 1))\n")
+    done = subprocess.run([sys.executable, "-m", "shapelint", "check", "--no-cache", "--jobs", "1",
+                           str(tmp_path / "a.py"), str(tmp_path / "b.py")], capture_output=True, text=True)
+    assert "b.py:4:5: SL007" in done.stdout
