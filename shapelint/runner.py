@@ -56,10 +56,16 @@ def lint_result(source: bytes, name: str, options: LintOptions = LintOptions()) 
 
 def lint_data(source: bytes, name: str, options: LintOptions = LintOptions()) -> list[Finding]:
     """Lint a ``.py`` file's or a notebook's bytes (told apart by ``name``)."""
+    return released_result(source, name, options).findings
+
+
+def released_result(source: bytes, name: str, options: LintOptions) -> FileResult:
+    """``lint_result`` with the collector paused, its analysis released once done (``Analysis.release``):
+    for callers that keep only the findings and dependencies."""
     with collected_once():
         result = lint_result(source, name, options)
         result.release()
-        return result.findings
+    return result
 
 
 @contextlib.contextmanager
@@ -96,9 +102,7 @@ def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]
     found = cache.get(name, digest, settings)
     if found is not None:
         return found
-    with collected_once():
-        result = lint_result(source, name, options)
-        result.release()
+    result = released_result(source, name, options)
     loaded = result.analysis.loaded_files if result.analysis is not None else result.depends
     cache.put(name, digest, settings, result.findings, loaded)
     return result.findings
