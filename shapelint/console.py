@@ -7,7 +7,9 @@ final collection: a seventh of a one-file lint's CPU (0.95 s -> 0.82 s, median o
 error are flushed. The command's files are closed by then (``--output-file`` when its click
 context closes; the cache and ``--fix`` write atomically as they go). A run that started
 worker processes keeps the usual exit, so that ``multiprocessing`` cleans up after them, and so
-does anything that is not a plain exit code (an error Python reports itself).
+does anything that is not a plain exit code (an error Python reports itself). For the same
+reason the objects loaded by the first file's imports are frozen out of the collector's sight
+(``runner.FREEZE_ON_ENGINE_IMPORT``).
 
 Output that cannot be written (a closed standard output, a full disk, ``/dev/full``) is one
 ``shapelint: error:`` line and exit code 2, not a traceback; a reader that stops early
@@ -18,12 +20,14 @@ from __future__ import annotations
 import os
 import sys
 
+from . import runner
 from .cli import main
 
 
 def run() -> None:
     if sys.stdout is None:  # ``>&-``: Python has no standard output to give the findings to
         _fail("standard output is closed: nowhere to write the findings")
+    runner.FREEZE_ON_ENGINE_IMPORT = True
     try:
         main()
     except SystemExit as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -16,11 +17,22 @@ from .hints import Hints
 from .notebook import is_notebook, lint_notebook
 
 
+# Set by the console script (``console.run``), whose process ends with its run: once the engine
+# is imported, everything loaded so far is frozen (``gc.freeze``), never scanned by a collection
+# again. Otherwise the collection after the first file (``collected_once``) walks libcst's and
+# the engine's module objects: a third of its cost on a one-file run. Not for a library caller,
+# whose own objects it would freeze too.
+FREEZE_ON_ENGINE_IMPORT = False
+
+
 def lint_source(source, path, *args, **kwargs) -> FileResult:
     """The engine's ``lint_source``, imported on first use: a run answered from the cache never
     imports libcst."""
+    first = "shapelint.engine" not in sys.modules
     from .engine import lint_source as lint
 
+    if first and FREEZE_ON_ENGINE_IMPORT:
+        gc.freeze()
     return lint(source, path, *args, **kwargs)
 
 
@@ -103,8 +115,7 @@ def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]
     if found is not None:
         return found
     result = released_result(source, name, options)
-    loaded = result.analysis.loaded_files if result.analysis is not None else result.depends
-    cache.put(name, digest, settings, result.findings, loaded)
+    cache.put(name, digest, settings, result.findings, result.depends)
     return result.findings
 
 

@@ -23,6 +23,7 @@ def fast_exit(monkeypatch):
         raise Exited(code)
 
     monkeypatch.setattr(console.os, "_exit", record)
+    monkeypatch.setattr(console.runner, "FREEZE_ON_ENGINE_IMPORT", False)  # console.run sets it: undone after the test
 
 
 @pytest.mark.parametrize("source, code", [(BUGGY, 1), ("x = 1\n", 0)])
@@ -88,3 +89,32 @@ def test_output_that_cannot_be_written_is_an_error_message(tmp_path, redirect):
                               stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))
     assert done.returncode == 2
     assert done.stderr.startswith("shapelint: error: ") and "Traceback" not in done.stderr
+
+
+FREEZE_COUNT_AT_EXIT = """
+import gc, os, sys
+from shapelint import console
+real_exit = os._exit
+def report(code):
+    sys.stderr.write(f"frozen={gc.get_freeze_count()}\\n")
+    sys.stderr.flush()
+    real_exit(code)
+console.os._exit = report
+sys.argv = ["shapelint", "check", "--no-cache", "--jobs", "1", sys.argv[1]]
+console.run()
+"""
+
+
+def test_the_console_run_freezes_what_the_engine_import_loaded(tmp_path):
+    """The one-shot process freezes the modules' objects once the engine is imported, so the
+    collection after each file does not walk them; a library caller's process is left alone."""
+    path = tmp_path / "m.py"
+    path.write_text(BUGGY)
+    done = subprocess.run([sys.executable, "-c", FREEZE_COUNT_AT_EXIT, str(path)], capture_output=True, text=True)
+    assert "SL007" in done.stdout
+    frozen = int(done.stderr.rsplit("frozen=", 1)[1])
+    assert frozen > 20_000  # libcst's classes and functions among them (about 48,000)
+    library = subprocess.run([sys.executable, "-c", "import gc, sys\nfrom shapelint.runner import lint_data\n"
+                              "lint_data(open(sys.argv[1], 'rb').read(), sys.argv[1])\nprint(gc.get_freeze_count())", str(path)],
+                             capture_output=True, text=True)
+    assert library.stdout.split() == ["0"]
