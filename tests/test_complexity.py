@@ -1,13 +1,15 @@
 """Input nested too deeply for libcst to parse in bounded time gets one SL000, in seconds."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from shapelint.complexity import MAX_DEEP_WORK, MAX_DEPTH, NAME, too_complex
+from shapelint.complexity import DEEP, MAX_DEEP_WORK, MAX_DEPTH, NAME, _nesting, _shallow, too_complex
 from shapelint.engine import lint_source
 
 HEADER = "import numpy as np\n"
@@ -102,3 +104,92 @@ def test_the_finding_points_at_the_deepest_code_in_characters():
     assert (problem.line, problem.column) == (2, source.splitlines()[1].index("b.c") + 1)  # 15 (UTF-8 bytes: 17)
     [finding] = lint_source(source, "deep.py").findings
     assert (finding.line, finding.column) == (problem.line, problem.column)
+
+
+# The bound ``complexity._shallow`` rests on: a node written on one line (outside an f-string, not
+# a decorated definition) is at most its width in bytes + 2 levels deep. Shapes that add the
+# most levels per byte, and one of each kind of node that adds a level without bytes.
+DENSE = {
+    "inversions": "y = " + "~" * 60 + "x\n",
+    "negations": "y = " + "-" * 60 + "x\n",
+    "starred lists": "y = " + "[*" * 40 + "x" + "]" * 40 + "\n",
+    "starred subscripts": "y = " + "x[*" * 30 + "x" + "]" * 30 + "\n",
+    "tuples": "y = " + "x,(" * 40 + ")" * 40 + "\n",
+    "calls with keywords": "y = " + "f(a=" * 30 + "x" + ")" * 30 + "\n",
+    "calls with **": "y = " + "f(**" * 30 + "x" + ")" * 30 + "\n",
+    "slices": "y = " + "x[::" * 30 + "0" + "]" * 30 + "\n",
+    "lambda defaults": "y = " + "lambda a=" * 20 + "x" + ":0" * 20 + "\n",
+    "dict unpacking": "y = " + "{**" * 40 + "x" + "}" * 40 + "\n",
+    "comprehensions": "y = " + "[x for x in " * 20 + "x" + "]" * 20 + "\n",
+    "walruses": "y = " + "(a:=" * 40 + "x" + ")" * 40 + "\n",
+    "expression statement": "~~~~~~x\n",
+    "one-line compound": "if x: y = " + "~" * 40 + "x\n",
+    "annotation": "x: " + "list[" * 40 + "int" + "]" * 40 + "\n",
+    "patterns": "match x:\n    case " + "C(a=[" * 20 + "y" + "])" * 20 + ": pass\n",
+    "f-string": "y = f'{x!r:>{w}}' + f\"{f'{x}'}\"\n",
+}
+
+
+def _subtree_depth(node) -> int:
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for name in current._fields:
+            value = getattr(current, name, None)
+            stack.extend((child, depth + 1) for child in (value if type(value) is list else (value,)) if isinstance(child, ast.AST))
+    return deepest
+
+
+def _one_line_nodes(tree):
+    inside_fstrings = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+                       for inner in ast.walk(node) if inner is not node}
+    for node in ast.walk(tree):
+        if (getattr(node, "end_lineno", None) == getattr(node, "lineno", 0) and id(node) not in inside_fstrings
+                and not getattr(node, "decorator_list", None)):
+            yield node
+
+
+def _stdlib_sample() -> list[str]:
+    """Every 12th module of the standard library (14 files, 30,000 one-line nodes)."""
+    files = sorted(Path(ast.__file__).parent.glob("*.py"))
+    return [path.read_text("utf-8", "replace") for path in files[::12]]
+
+
+@pytest.mark.parametrize("name", sorted(DENSE))
+def test_a_one_line_node_is_at_most_its_width_plus_two_deep(name):
+    tree = ast.parse(DENSE[name])
+    excess = max(_subtree_depth(node) - (node.end_col_offset - node.col_offset) for node in _one_line_nodes(tree))
+    assert excess <= 2
+
+
+def test_the_bound_holds_on_the_standard_library():
+    nodes = 0
+    for source in _stdlib_sample():
+        for node in _one_line_nodes(ast.parse(source)):
+            nodes += 1
+            assert _subtree_depth(node) <= node.end_col_offset - node.col_offset + 2, ast.dump(node)[:200]
+    assert nodes > 20_000
+
+
+@pytest.mark.parametrize("source", [*DENSE.values(), *(f"x = {'(' * 40}a{'.b' * depth}{')' * 40}\n" for depth in (80, 95, 97, 98, 120)),
+                                    "@" + "f(" * 120 + ")" * 120 + "\ndef g(): pass\n",
+                                    "y = (f'{x}'\n     f'{" + "-" * 120 + "x}')\n"])
+def test_the_shortcut_agrees_with_the_full_walk(source):
+    """``_shallow`` says "nothing deeper than DEEP" exactly when the full walk finds nothing there,
+    wherever the depth sits: in a wide one-line expression, under a decorator (whose position lies
+    outside the definition's), in a multi-line f-string."""
+    tree = ast.parse(source)
+    assert _shallow(tree) == (_nesting(tree)[0] <= DEEP)
+
+
+def test_the_shortcut_agrees_with_the_full_walk_on_the_standard_library():
+    trees = [ast.parse(source) for source in _stdlib_sample()]
+    assert all(_shallow(tree) for tree in trees)
+    assert all(_nesting(tree)[0] <= DEEP for tree in trees)
+
+
+def test_a_deep_decorator_is_too_complex_still():
+    source = "@a" + ".b" * (MAX_DEPTH + 10) + "\ndef g(): pass\n"
+    assert not _shallow(ast.parse(source))
+    assert f"(the limit is {MAX_DEPTH:,})" in str(too_complex(source))
