@@ -113,3 +113,35 @@ def test_fixes_come_from_the_enabled_rules_only(tmp_path, monkeypatch):
     assert "keepdims=True" in run("step.py", "--diff", "--unsafe-fixes")[1]
     patch = run("step.py", "--diff", "--unsafe-fixes", "--ignore", "SL002")[1]
     assert "keepdims=True" not in patch and "(lr * db).reshape(-1, 1)" in patch
+
+
+def test_each_rule_module_is_named_after_its_rules_code():
+    """``enabled_rules`` imports a rule's module by the code its name starts with."""
+    import importlib
+    import pkgutil
+
+    import shapelint.rules as rules
+
+    for info in pkgutil.iter_modules(rules.__path__):
+        if info.name.startswith("_") or info.name == "base":
+            continue
+        module = importlib.import_module(f"shapelint.rules.{info.name}")
+        codes = {rule.code for rule in all_rules() if type(rule).__module__ == module.__name__}
+        assert codes == {info.name.split("_", 1)[0].upper()}, info.name
+
+
+def test_the_modules_of_rules_turned_off_are_not_imported():
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom shapelint.rules import enabled_rules\n"
+              "print([r.code for r in enabled_rules(['SL001'])])\n"
+              "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('shapelint.rules.sl')))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    codes, modules = done.stdout.splitlines()
+    assert codes == "['SL001']"
+    assert "sl006_vectorizable_loop" not in modules and "sl007_shape_mismatch" not in modules
+
+
+def test_a_rule_is_the_same_object_whichever_selection_asks_for_it():
+    assert enabled_rules(["SL002"])[0] is next(rule for rule in all_rules() if rule.code == "SL002")
