@@ -60,7 +60,7 @@ class CallEvaluator:
             return NoneValue()
         if isinstance(func, FunctionValue) and properties.has(func.qualname, "python_loop"):
             self.emit_implicit_loop(node, None, None, frame)
-        elif func is UNKNOWN and isinstance(node.func, cst.Name) and node.func.value == "map" and len(args) == 2 and not frame.is_bound("map"):
+        elif func is UNKNOWN and type(node.func) is cst.Name and node.func.value == "map" and len(args) == 2 and not frame.is_bound("map"):
             self.emit_implicit_loop(node, args[1][0], None, frame)
         if func is UNKNOWN and is_partial(node.func, frame):
             return self.make_partial(args, kwargs)
@@ -94,7 +94,7 @@ class CallEvaluator:
             return self.call_lambda(func, args, kwargs, frame)
         if isinstance(func, PartialValue):
             return self.call_partial(frame, node, func, args, kwargs)
-        if func is UNKNOWN and isinstance(node.func, cst.Name) and not frame.is_bound(node.func.value):
+        if func is UNKNOWN and type(node.func) is cst.Name and not frame.is_bound(node.func.value):
             return self.call_builtin(frame, node, node.func.value, args)
         return UNKNOWN
 

@@ -147,7 +147,7 @@ class ExpressionEvaluator:
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         value = self.evaluate(node.expression, frame)
-        if isinstance(node.operator, cst.Not):
+        if type(node.operator) is cst.Not:
             return UNKNOWN
         if isinstance(value, IntValue) and isinstance(node.operator, cst.Minus):
             return IntValue(dim_mul(const(-1), value.dim))
@@ -204,7 +204,7 @@ class ExpressionEvaluator:
         result: Value = UNKNOWN
         for target in node.comparisons:
             right = self.evaluate(target.comparator, frame)
-            if isinstance(target.operator, (cst.In, cst.NotIn, cst.Is, cst.IsNot)):
+            if type(target.operator) in (cst.In, cst.NotIn, cst.Is, cst.IsNot):
                 result = UNKNOWN
             elif isinstance(left, ArrayValue) or isinstance(right, ArrayValue):
                 result = self.elementwise(frame, node, "comparison", (left_node, left), (target.comparator, right))

@@ -129,13 +129,13 @@ class FactLearner:
                 self.learn_from_test(test.left, frame, holds)
                 self.learn_from_test(test.right, frame, holds)
             return
-        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+        if not (type(test) is cst.Comparison and len(test.comparisons) == 1):
             return
         operator = test.comparisons[0].operator
-        equal = (isinstance(operator, cst.Equal) and holds) or (isinstance(operator, cst.NotEqual) and not holds)
+        equal = (type(operator) is cst.Equal and holds) or (type(operator) is cst.NotEqual and not holds)
         if not equal:
             return
-        if any(isinstance(side, (cst.Tuple, cst.List)) for side in (test.left, test.comparisons[0].comparator)):
+        if any(type(side) in (cst.Tuple, cst.List) for side in (test.left, test.comparisons[0].comparator)):
             return  # ``X.shape == (n_h, 1)`` declares X's shape: that is read as a declaration
         left = self.evaluate(test.left, frame)
         right = self.evaluate(test.comparisons[0].comparator, frame)

@@ -58,17 +58,26 @@ class Frame:
         self.env, self.globals, self.instance, self.function, self.returns = {}, None, None, None, []
 
 
+_MISSING = object()
+
+
 def join_envs(before: dict[str, Value], *paths: dict[str, Value]) -> dict[str, Value]:
-    """Bindings after control-flow paths meet; a name a path did not touch keeps its old value."""
+    """Bindings after control-flow paths meet; a name a path did not touch keeps its old value.
+
+    Most names hold the very same value on every path (each path starts as a copy of the
+    bindings before): those are taken as they are, without a call to ``join``."""
     names: set[str] = set(before)
     for path in paths:
         names.update(path)
     merged: dict[str, Value] = {}
     for name in names:
         # A name unbound before and on some path would raise there; judge by the paths that bind it.
-        values = [path[name] if name in path else before[name] for path in paths if name in path or name in before]
-        result = values[0]
-        for other in values[1:]:
-            result = join(result, other)
+        old = before.get(name, _MISSING)
+        result = _MISSING
+        for path in paths:
+            value = path.get(name, old)
+            if value is _MISSING or value is result:
+                continue
+            result = value if result is _MISSING else join(result, value)
         merged[name] = result
     return merged

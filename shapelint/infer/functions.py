@@ -318,13 +318,13 @@ def attributes_assigned_outside_init(cls: UserClass) -> set[str]:
                 targets = [node.target]  # (``self.W -= ...`` updates in place: the shape stays)
             for target in targets:
                 for element in _flatten_targets(target):
-                    if isinstance(element, cst.Attribute) and isinstance(element.value, cst.Name) and element.value.value == "self":
+                    if type(element) is cst.Attribute and type(element.value) is cst.Name and element.value.value == "self":
                         names.add(element.attr.value)
     return names
 
 
 def _flatten_targets(target):
-    if isinstance(target, (cst.Tuple, cst.List)):
+    if type(target) in (cst.Tuple, cst.List):
         for element in target.elements:
             yield from _flatten_targets(element.value)
     else:

@@ -21,9 +21,9 @@ FOREIGN_ARRAY_LIBRARIES = frozenset((
 
 
 def dotted(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         base = dotted(node.value)
         return f"{base}.{node.attr.value}" if base else None
     return None
@@ -55,7 +55,7 @@ def imports_foreign_arrays(module: cst.Module) -> bool:
     stack: list[cst.CSTNode] = list(module.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        if type(node) in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
             for small in node.body:
                 if type(small) in (cst.Import, cst.ImportFrom) and any(map(is_foreign_array_library, imported_modules(small))):
                     return True
@@ -77,7 +77,7 @@ def nested_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
             found.extend(nested_statements(block))
         elif type(block) is cst.IndentedBlock:
             found.extend(block.body)
-        elif isinstance(block, cst.SimpleStatementSuite):  # ``with w: x = 1`` on one line
+        elif type(block) is cst.SimpleStatementSuite:  # ``with w: x = 1`` on one line
             found.append(block)
     return found
 

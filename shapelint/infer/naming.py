@@ -103,7 +103,7 @@ def size_label(name: str):
 
 
 def is_shape_attribute(node) -> bool:
-    return isinstance(node, cst.Attribute) and node.attr.value == "shape"
+    return type(node) is cst.Attribute and node.attr.value == "shape"
 
 
 def target_name(node) -> Optional[str]:

@@ -74,7 +74,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 
     def exec_Assign(self, node: cst.Assign, frame: Frame, declared=False) -> None:
         value = self.evaluate(node.value, frame)
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+        if len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
             value = self.name_size(frame, node.value, value, node.targets[0].target)
         for target in node.targets:
             self.bind(target.target, value, frame, node.value, declared, "shape comment")
@@ -94,7 +94,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
     def exec_AugAssign(self, node: cst.AugAssign, frame: Frame, declared=False) -> None:
         target = self.evaluate(node.target, frame)
         value = self.evaluate(node.value, frame)
-        if isinstance(node.operator, cst.MatrixMultiplyAssign):
+        if type(node.operator) is cst.MatrixMultiplyAssign:
             result = self.matmul(frame, node, "@", (node.target, target), (node.value, value))
         else:
             op = _ELEMENTWISE_OPS.get(_binary_of(node.operator))
@@ -297,15 +297,15 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         None or known to be something else (an array, a number, a dict), of ``flag`` / ``not
         flag`` bound to a literal True or False (a default), of ``x.ndim > 1`` for an array whose
         rank the code gives, and of ``and``/``or`` of those; None when it is not known."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
             inner = self.known_outcome(test.expression, frame)
             return None if inner is None else not inner
-        if isinstance(test, cst.Name):
+        if type(test) is cst.Name:
             value = frame.lookup(test.value)
             return value.truth if isinstance(value, ArrayValue) else None
-        if isinstance(test, cst.BooleanOperation):  # ``x.ndim > 1 and ...``: decided by either side
+        if type(test) is cst.BooleanOperation:  # ``x.ndim > 1 and ...``: decided by either side
             left, right = self.known_outcome(test.left, frame), self.known_outcome(test.right, frame)
-            if isinstance(test.operator, cst.And):
+            if type(test.operator) is cst.And:
                 return False if False in (left, right) else True if left is True and right is True else None
             return True if True in (left, right) else False if left is False and right is False else None
         guard = rank_guard(test)
@@ -317,7 +317,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
             return None
         comparison = test.comparisons[0]
-        if not (isinstance(comparison.operator, (cst.Is, cst.IsNot)) and isinstance(comparison.comparator, cst.Name)
+        if not (type(comparison.operator) in (cst.Is, cst.IsNot) and type(comparison.comparator) is cst.Name
                 and comparison.comparator.value == "None"):
             return None
         value = self.evaluate(test.left, frame)
@@ -358,7 +358,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
                 self.record_assignment(frame, target, value)
         elif type(target) in (cst.Tuple, cst.List):
             self.unpack(target, value, frame, value_node)
-        elif isinstance(target, cst.Attribute):
+        elif type(target) is cst.Attribute:
             if isinstance(target.value, cst.Name) and target.value.value == "self" and frame.instance is not None:
                 if declared is not False and value_node is not None:
                     value = self.declare(frame, value_node, value if isinstance(value, ArrayValue) else None, self.resolve_spec(declared, frame), source)
@@ -376,7 +376,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 
     def unpack(self, target, value: Value, frame: Frame, value_node) -> None:
         elements = target.elements
-        if any(isinstance(e, cst.StarredElement) for e in elements):
+        if any(type(e) is cst.StarredElement for e in elements):
             for element in elements:
                 inner = element.value
                 self.bind(inner, UNKNOWN, frame, None, False, "")
@@ -415,13 +415,13 @@ def always_leaves(suite, leaving: tuple = None) -> bool:
         return always_leaves(suite.body, leaving) and always_leaves(suite.orelse, leaving)
     if type(suite) is cst.Else:
         return always_leaves(suite.body, leaving)
-    statements = suite.body if isinstance(suite, cst.IndentedBlock) else [suite]
+    statements = suite.body if type(suite) is cst.IndentedBlock else [suite]
     if not statements:
         return False
     last = statements[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        return bool(last.body) and isinstance(last.body[-1], leaving)
-    if isinstance(last, cst.If):
+    if type(last) is cst.SimpleStatementLine:
+        return bool(last.body) and type(last.body[-1]) in leaving  # (libcst's statement classes have no subclasses)
+    if type(last) is cst.If:
         return always_leaves(last, leaving)
     return False
 
@@ -443,13 +443,13 @@ _RANK_TESTS = {
 
 def rank_guard(test):
     """``X.ndim == 2`` / ``len(X.shape) > 1`` / ``X.shape == ()`` -> (X's node, rank -> does the test hold?)."""
-    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+    if not (type(test) is cst.Comparison and len(test.comparisons) == 1):
         return None
     comparison = test.comparisons[0]
     compare = _RANK_TESTS.get(type(comparison.operator))
     left = test.left
     if (
-        isinstance(comparison.operator, (cst.Equal, cst.NotEqual)) and is_shape_attribute(left)
+        type(comparison.operator) in (cst.Equal, cst.NotEqual) and is_shape_attribute(left)
         and isinstance(comparison.comparator, cst.Tuple) and not comparison.comparator.elements
     ):  # ``x.shape == ()``: rank 0
         return left.value, lambda r: compare(r, 0)
@@ -459,7 +459,7 @@ def rank_guard(test):
     if isinstance(left, cst.Attribute) and left.attr.value == "ndim":
         return left.value, lambda r: compare(r, k)
     if (
-        isinstance(left, cst.Call) and isinstance(left.func, cst.Name) and left.func.value == "len"
+        type(left) is cst.Call and type(left.func) is cst.Name and left.func.value == "len"
         and len(left.args) == 1 and is_shape_attribute(left.args[0].value)
     ):
         return left.args[0].value.value, lambda r: compare(r, k)
