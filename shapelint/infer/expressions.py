@@ -9,8 +9,8 @@ from typing import Optional
 import libcst as cst
 
 from ..domain import ops
-from ..domain.dims import Dim, UnknownDim, const, dim_add, dim_mul, dim_sub, unknown
-from ..domain.shapes import SCALAR, Shape, ShapeError, attempt, size
+from ..domain.dims import Dim, UnknownDim, const, dim_add, dim_mul, dim_sub, is_one, unknown
+from ..domain.shapes import SCALAR, Shape, ShapeError, attempt, shapes_same, size
 from ..cst_walk import code_children
 from ..literals import integer_literal
 from ..numpy_model import properties
@@ -38,6 +38,7 @@ from .values import (
     Expanded,
     UserClass,
     Value,
+    inherited_from,
     as_array,
     join,
     ListValue,
@@ -245,11 +246,14 @@ class ExpressionEvaluator:
         learned = self.learn_equal(frame, inner[1], inner[0]) if inner else None
         if learned is not None:  # it ran, so they are equal: ``A @ A`` makes A square
             shape = learned.shape(shape)
-        made_at = None
+        made_at, inherited = None, None
         if shape.rank == 1:
-            made_at = a.made_at if a.shape.rank == 1 else b.made_at if b.shape.rank == 1 else None
+            # M @ v is rank-1 because v is: a column v (k, 1) makes it a column; v @ M is not (a column raises)
+            source = a if a.shape.rank == 1 else b if b.shape.rank == 1 else None
+            if source is not None and source.made_at is not None:
+                made_at, inherited = source.made_at, inherited_from(source, carries=source is b)
             made_at = made_at or node
-        return ArrayValue(shape, made_at=made_at, basis=a.basis | b.basis)
+        return ArrayValue(shape, made_at=made_at, inherited=inherited, basis=a.basis | b.basis)
 
     def transpose(self, frame: Frame, node: cst.CSTNode, operand: Arg, axes=None) -> Value:
         a = as_array(operand[1])
@@ -262,7 +266,8 @@ class ExpressionEvaluator:
         except ShapeError as exc:
             self.emit(frame, Failure(node, "transpose", str(exc), (a,)))
             return UNKNOWN
-        return ArrayValue(shape, made_at=a.made_at if shape.rank == 1 else None, explicit=a.explicit, basis=a.basis)
+        rank1 = shape.rank == 1  # ``v.T`` is ``v``
+        return ArrayValue(shape, made_at=a.made_at if rank1 else None, inherited=a.inherited if rank1 else None, explicit=a.explicit, basis=a.basis)
 
     # --- attributes ---------------------------------------------------------------
 
@@ -338,10 +343,12 @@ class ExpressionEvaluator:
         if isinstance(base, ObjectArray) and shape.rank == 0:
             return UNKNOWN  # an element of an object array: any Python object, an array of any shape
         explicit = any(isinstance(i, ops.NewAxis) for i in items)
-        made_at = None
+        made_at, inherited = None, None
         if shape.rank == 1:
             made_at = base.made_at if base.shape.rank == 1 else node
-        return ArrayValue(shape, made_at=made_at, explicit=explicit or base.explicit, basis=base.basis)
+            if base.shape.rank == 1:  # part of a rank-1 array (``v[1:]``, ``v[mask]``): of a column, rows of it
+                inherited = base.inherited if shapes_same(shape, base.shape) else inherited_from(base, carries=True)
+        return ArrayValue(shape, made_at=made_at, inherited=inherited, explicit=explicit or base.explicit, basis=base.basis)
 
     def index_item(self, item: cst.BaseSlice, frame: Frame):
         if type(item) is cst.Slice:
@@ -487,10 +494,16 @@ def broadcast_result(a: ArrayValue, b: ArrayValue, shape: Shape) -> ArrayValue:
         return a.with_shape(shape, python_number=a.python_number and b.python_number, basis=basis, truth=None)
     if a.shape.rank == 0 and b.shape.known_rank:
         return b.with_shape(shape, python_number=False, basis=basis)
-    made_at = None
+    made_at, inherited = None, None
     if shape.rank == 1:
-        made_at = (a.made_at if a.shape.rank == 1 else None) or (b.made_at if b.shape.rank == 1 else None)
-    return ArrayValue(shape, made_at=made_at, basis=basis)
+        source = next((v for v in (a, b) if v.shape.rank == 1 and v.made_at is not None), None)
+        if source is not None:
+            other = b if source is a else a
+            # a column source stays a column against a size-1 operand; against (n,) it expands to (n, n)
+            carries = other.shape.rank == 0 or (other.shape.rank == 1 and is_one(other.shape.dims[0]) is True) or (
+                other.made_at is source.made_at and (other.inherited is None or other.inherited.carries))  # v * v
+            made_at, inherited = source.made_at, inherited_from(source, carries)
+    return ArrayValue(shape, made_at=made_at, inherited=inherited, basis=basis)
 
 
 __all__ = ["ExpressionEvaluator", "broadcast_result", "SCALAR"]

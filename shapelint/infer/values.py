@@ -40,6 +40,28 @@ class Reduction:
 
 
 @dataclass(frozen=True)
+class Inherited:
+    """Provenance of a rank-1 array computed from another rank-1 array, the one made at its
+    ``made_at`` (``X @ w`` from ``w = np.zeros(3)``): it is rank-1 because that one is, but it is not
+    that array and may differ in shape. ``shape`` is the shape made there; ``carries`` says whether
+    making that array a column ``(k, 1)`` makes this one a column too (``X @ w`` yes; ``w @ X`` and
+    ``w + v`` with ``v`` (n,) no: a column there raises or expands)."""
+
+    shape: Shape
+    carries: bool
+
+
+def inherited_from(source: "ArrayValue", carries: bool) -> Optional[Inherited]:
+    """How an array computed from rank-1 ``source`` (a new array, not a view of it) depends on
+    ``source``'s maker."""
+    if source.made_at is None:
+        return None
+    if source.inherited is not None:
+        return Inherited(source.inherited.shape, source.inherited.carries and carries)
+    return Inherited(source.shape, carries)
+
+
+@dataclass(frozen=True)
 class Assumed:
     """Provenance: a heuristic shaped this value (``node``, an unknown factor taken for a number).
 
@@ -71,7 +93,8 @@ class ArrayValue(Value):
     """An ndarray (or a number, at rank 0) and where its shape came from.
 
     ``made_at`` is the node that made a rank-1 array (a constructor, a column
-    slice, a matmul with a rank-1 operand); ``reduction`` follows a reduction
+    slice, a matmul with a rank-1 operand); ``inherited`` is set when this array
+    is not the one made there but computed from it (see ``Inherited``); ``reduction`` follows a reduction
     result through scalar arithmetic; ``explicit`` marks shapes written for
     broadcasting on purpose (``None``/``newaxis``/``reshape``/``expand_dims``).
     ``basis`` holds what the shape rests on beyond the code itself: ``Assumed``
@@ -80,6 +103,7 @@ class ArrayValue(Value):
 
     shape: Shape
     made_at: Optional[cst.CSTNode] = None
+    inherited: Optional[Inherited] = None
     reduction: Optional[Reduction] = None
     explicit: bool = False
     python_number: bool = False

@@ -32,7 +32,7 @@ def like(ctx: CallContext) -> Value:
     if ctx.name.endswith(("asarray", "asanyarray")):
         return literal_array(ctx.value(0))
     source = ctx.array(0)
-    return UNKNOWN if source is None else ArrayValue(source.shape, made_at=source.made_at)
+    return UNKNOWN if source is None else ArrayValue(source.shape, made_at=source.made_at, inherited=source.inherited)
 
 
 @function("copy", prefix=None, method=True)
