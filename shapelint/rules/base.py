@@ -128,13 +128,30 @@ class RuleContext:
         """Source text of a (possibly new) node, unabbreviated: for replacements."""
         return self.module.code_for_node(node)
 
-    def made_where(self, node: Optional[cst.CSTNode]) -> str:
-        """`` (made by `np.zeros(n)` on line 3)`` for the origin of a rank-1 array."""
+    def made_where(self, node: Optional[cst.CSTNode], inherited=None, code: str = "") -> str:
+        """Where a rank-1 array (``code``) comes from: `` (made by `np.zeros(n)` on line 3)`` when
+        it is the array made there; `` (it comes from rank-1 `w` (3,), made by `np.zeros(3)` on line 3)``
+        when it is computed from that one (``inherited``, see ``infer.values.Inherited``)."""
         if node is None:
             return ""
         line = self.line(node)
         where = f" on line {line}" if line else ""
-        return f" (made by `{self.code(node)}`{where})"
+        if inherited is None:
+            return f" (made by `{self.code(node)}`{where})"
+        name = self.origin_name(node)
+        if name is None or name == code:
+            return f" (it comes from rank-1 `{self.code(node)}` {inherited.shape}{where})"
+        return f" (it comes from rank-1 `{name}` {inherited.shape}, made by `{self.code(node)}`{where})"
+
+    def origin_name(self, node: cst.CSTNode) -> Optional[str]:
+        """What the maker of an array is bound to: ``w`` for ``w = np.zeros(3)``; None when it is
+        not the whole value of a one-target assignment (or is in another file)."""
+        parent = self.parent(node)
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and parent.value is node:
+            return self.code(parent.targets[0].target)
+        if isinstance(parent, cst.AnnAssign) and parent.value is node:
+            return self.code(parent.target)
+        return None
 
 
 def under_call_site(report: Report, site, ctx: "RuleContext") -> Report:

@@ -60,19 +60,19 @@ class Rank1Array(Rule):
             if parent.right is event.node and parent.left.deep_equals(event.operand_node):
                 message = (
                     f"`{ctx.code(parent)}` with rank-1 `{operand}` {event.operand.shape}"
-                    f"{ctx.made_where(event.operand.made_at)} is a scalar dot product, not an ({n}, {n}) "
+                    f"{made_where(ctx, event.operand, operand)} is a scalar dot product, not an ({n}, {n}) "
                     f"outer product: `.T` does nothing to a rank-1 array; use `np.outer({operand}, {operand})` "
                     f"or make `{operand}` a column ({n}, 1)"
                 )
-                return (Report(parent, message, column_fix(ctx, event.operand.made_at)),)
+                return (Report(parent, message, origin_fix(ctx, event.operand)),)
         if event.operand.made_at is not None and not ctx.first_report_of(("rank-1", event.operand.made_at), event.node):
             return ()  # the same rank-1 array is reported where it first went wrong
         message = (
             f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
-            f"{ctx.made_where(event.operand.made_at)} and has no second axis to swap; "
+            f"{made_where(ctx, event.operand, operand)} and has no second axis to swap; "
             f"make it a column with `{column_of(operand, event.operand_node)}` ({n}, 1) or a row ({suggest_row(n)})"
         )
-        return (Report(event.node, message, column_fix(ctx, event.operand.made_at)),)
+        return (Report(event.node, message, origin_fix(ctx, event.operand)),)
 
     def on_elementwise(self, event: Elementwise, ctx):
         return self._meets(event, ctx, ((event.left, event.left_node, event.right, event.right_node), (event.right, event.right_node, event.left, event.left_node)))
@@ -96,15 +96,24 @@ class Rank1Array(Rule):
                            f"the wrong axis) or 1 (then the result expands to ({n}, {n}))")
             else:
                 happens = outcome(event.result, event.error, None, (vector.shape, other.shape))
-            if vector.made_at is not None:
-                how, repair, cause = suggest_column(vector.made_at, ctx), column_fix(ctx, vector.made_at), vector.made_at
-            else:  # made where it is not known (a parameter, two paths joined): a column where it is used
-                column = f"{operand(ctx.code(vector_node), vector_node)}[:, None]"
-                how, repair, cause = f" with `{column}`", fix(f"Use `{column}`", UNSAFE, (vector_node, column)), ctx.code(vector_node)
+            code = ctx.code(vector_node)
+            inherited = vector.inherited if vector.made_at is not None else None
+            if vector.made_at is not None and inherited is None:  # the array made there: make it a column there
+                how = f"make it a column ({n}, 1){suggest_column(vector.made_at, ctx)}"
+                repair, cause = column_fix(ctx, vector.made_at), vector.made_at
+            elif inherited is not None and inherited.carries:  # ``X @ w``: a column ``w`` makes it a column
+                how = f"{make_origin_column(ctx, vector.made_at, inherited, code)} and `{code}` becomes ({n}, 1)"
+                repair, cause = column_fix(ctx, vector.made_at), vector.made_at
+            else:  # made where it is not known (a parameter, two paths joined), or from a rank-1 array
+                # whose column would not make it one (``w @ X``): a column where it is used
+                column = f"{operand(code, vector_node)}[:, None]"
+                how = f"make it a column ({n}, 1) with `{column}`"
+                repair = fix(f"Use `{column}`", UNSAFE, (vector_node, column))
+                cause = vector.made_at if vector.made_at is not None else code
             message = (
-                f"`{ctx.code(vector_node)}` is rank-1 {vector.shape}{ctx.made_where(vector.made_at)} and meets "
+                f"`{code}` is rank-1 {vector.shape}{made_where(ctx, vector, code)} and meets "
                 f"`{ctx.code(other_node)}` {other.shape} in `{ctx.code(event.node)}`: NumPy lines it up with the "
-                f"last axis ({q}), not the first ({p}), so {happens}; make it a column ({n}, 1){how}"
+                f"last axis ({q}), not the first ({p}), so {happens}; {how}"
             )
             if not ctx.first_report_of(("rank-1", cause), event.node):
                 return ()  # the same rank-1 array was reported where it first went wrong
@@ -121,13 +130,20 @@ class Rank1Array(Rule):
         n = value.shape.dims[0]
         if not any(dim_eq(n, d) is True for d in declared.dims):
             return ()
+        code = ctx.code(event.value_node)
+        if value.inherited is None:
+            how = f"make it 2-D{suggest_column(value.made_at, ctx)}"
+        elif value.inherited.carries:
+            how = f"{make_origin_column(ctx, value.made_at, value.inherited, code)} and `{code}` becomes ({n}, 1)"
+        else:
+            how = f"make it 2-D with `{column_of(code, event.value_node)}`"
         message = (
-            f"`{ctx.code(event.value_node)}` makes a rank-1 array {value.shape} but its {event.source} "
-            f"declares {declared}: a rank-1 array broadcasts as a row; make it 2-D{suggest_column(value.made_at, ctx)}"
+            f"`{code}` makes a rank-1 array {value.shape}{made_where(ctx, value, code, same=False)} but its "
+            f"{event.source} declares {declared}: a rank-1 array broadcasts as a row; {how}"
         )
         if not ctx.first_report_of(("rank-1", value.made_at), event.node):
             return ()
-        return (Report(event.node, message, column_fix(ctx, value.made_at)),)
+        return (Report(event.node, message, origin_fix(ctx, value)),)
 
 
 FLAT_MAKERS = properties.named("flat")
@@ -139,6 +155,30 @@ def deliberately_flat(made_at) -> bool:
         name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
         return name in FLAT_MAKERS
     return False
+
+
+def made_where(ctx, value, code: str, same: bool = True) -> str:
+    """Where rank-1 ``value`` (written ``code``) comes from; with ``same=False``, only when it is
+    computed from another array (the message already names the expression that made it)."""
+    if value.inherited is None and not same:
+        return ""
+    return ctx.made_where(value.made_at, value.inherited, code)
+
+
+def make_origin_column(ctx, made_at, inherited, code: str) -> str:
+    """``make `w` a column (3, 1) with `np.zeros((3, 1))` ``: the array ``code`` is computed from
+    (named by its maker when its name is ``code``'s own: ``x = W @ x``)."""
+    name = ctx.origin_name(made_at)
+    name = name if name is not None and name != code else ctx.code(made_at)
+    k = inherited.shape.dims[0] if inherited.shape.dims else "k"
+    return f"make `{name}` a column ({k}, 1){suggest_column(made_at, ctx)}"
+
+
+def origin_fix(ctx, value):
+    """The column fix at the array's maker, unless a column there would not make this one a column."""
+    if value.inherited is not None and not value.inherited.carries:
+        return None
+    return column_fix(ctx, value.made_at)
 
 
 def column_fix(ctx, made_at):
