@@ -14,7 +14,9 @@ be done, the file gets one:
   and at 1,000 the slowest shape (subscripts) parses in under a second;
 - ``MAX_DEEP_WORK``: the nesting beyond depth 100, summed over all nodes (what the quadratic
   cost grows with when a file holds many deep expressions); the most of those files is 3.9
-  million (sympy again), and 8 million bounds such a file's parse to some seconds.
+  million (sympy again), and 8 million bounds such a file's parse to some seconds;
+- ``MAX_PATTERN_WORK``: ``case`` patterns, whose parse time libcst makes exponential in their
+  nesting (``pattern_nesting``).
 
 Source CPython cannot build a tree for at all (a ``RecursionError`` or ``MemoryError`` while it
 parses) is too complex too; source that does not compile for any other reason is left to the
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import ast
 from typing import Optional
+
+from .pattern_nesting import MAX_PATTERN_WORK, measured_patterns, too_much
 
 MAX_DEPTH = 1_000
 DEEP = 100  # nesting that real code reaches: beyond it, depth counts towards MAX_DEEP_WORK
@@ -49,7 +53,7 @@ def too_complex(source: bytes | str) -> Optional[TooComplex]:
     except (SyntaxError, ValueError, OverflowError):  # the parser reports these, with a place
         return None
     if _shallow(tree):
-        return None
+        return _patterns_too_complex(tree, source)
     depth, deep_work, deepest = _nesting(tree)
     if depth > MAX_DEPTH:
         message = f"too complex to analyse: code nested {depth:,} deep (the limit is {MAX_DEPTH:,}); not analysed"
@@ -57,8 +61,21 @@ def too_complex(source: bytes | str) -> Optional[TooComplex]:
         message = (f"too complex to analyse: too many deeply nested expressions ({deep_work:,} nodes x levels "
                    f"beyond depth {DEEP}; the limit is {MAX_DEEP_WORK:,}); not analysed")
     else:
-        return None
+        return _patterns_too_complex(tree, source)
     return TooComplex(message, *_place(source, deepest))
+
+
+def _patterns_too_complex(tree: ast.Module, source: bytes | str) -> Optional[TooComplex]:
+    """``case`` patterns nested too deeply for libcst (``pattern_nesting``), or None."""
+    measured = measured_patterns(tree, source)
+    if not too_much(measured):
+        return None
+    work = sum(1 + pattern.work for pattern in measured)
+    deepest = max(measured, key=lambda pattern: pattern.depth)
+    amount = f"{work:,}" if work < 10 ** 9 else "over a billion"
+    message = (f"too complex to analyse: `case` patterns nested up to {deepest.depth} brackets deep ({amount} units of work "
+               f"for the parser, whose time doubles with each bracket level; the limit is {MAX_PATTERN_WORK:,}); not analysed")
+    return TooComplex(message, *_place(source, deepest.span))
 
 
 SPAN_SLACK = 3  # a one-line node's subtree is at most its width in bytes + 2 levels deep (see _shallow)
@@ -140,4 +157,4 @@ def _place(source: bytes | str, node: Optional[ast.AST]) -> tuple[int, int]:
     return node.lineno, len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1
 
 
-__all__ = ["MAX_DEPTH", "MAX_DEEP_WORK", "NAME", "TooComplex", "too_complex"]
+__all__ = ["MAX_DEPTH", "MAX_DEEP_WORK", "MAX_PATTERN_WORK", "NAME", "TooComplex", "too_complex"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .complexity import TooComplex, too_complex
+from .pattern_nesting import heaviest_first_until_bounded, measured_patterns
 
 EXPRESSION_DEPTHS = (500, 200, 100)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
@@ -44,6 +45,17 @@ def masked(source: bytes | str) -> Optional[Masked]:
         return None
     heights = _heights(tree)
     lines = [line for line in _LINE.findall(text) if line]
+    patterns = heaviest_first_until_bounded(measured_patterns(tree, text))
+    if patterns:  # a refutable pattern of the same lines and columns: ``(None   )``
+        lines = [line for line in _LINE.findall(_mask(lines, [pattern.span for pattern in patterns], "None") or "") if line]
+        if not lines:
+            return None
+    pattern_problems = tuple(TooComplex(
+        f"too complex to analyse: this `case` pattern is nested {pattern.depth} brackets deep (libcst's parse time "
+        f"doubles with each level); the rest of the file is analysed, with this case's pattern unknown",
+        pattern.span.lineno, _column(lines[pattern.span.lineno - 1], pattern.span.col_offset)) for pattern in patterns)
+    if patterns and too_complex("".join(lines)) is None:
+        return Masked("".join(lines), pattern_problems)
     for limit in EXPRESSION_DEPTHS:
         deep = _outermost_deeper_than(tree, heights, limit)
         if not deep or any(isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)) for node in deep):
@@ -56,7 +68,7 @@ def masked(source: bytes | str) -> Optional[Masked]:
                 f"too complex to analyse: this expression is nested {heights[id(node)]:,} deep (the limit here is "
                 f"{limit:,}); the rest of the file is analysed, with its value unknown",
                 node.lineno, _column(lines[node.lineno - 1], node.col_offset)) for node in deep)
-            return Masked(result, problems)
+            return Masked(result, tuple(sorted(pattern_problems + problems, key=lambda p: (p.line, p.column))))
     return None
 
 
@@ -104,9 +116,9 @@ def _column(line: str, byte_offset: int) -> int:
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
 
 
-def _mask(lines: list[str], nodes: list) -> Optional[str]:
-    """The text with each node's span blanked, ``(`` at its start, ``)`` at its end and ``...`` in
-    the first room between; line endings kept."""
+def _mask(lines: list[str], nodes: list, filler: str = "...") -> Optional[str]:
+    """The text with each node's span blanked, ``(`` at its start, ``)`` at its end and ``filler``
+    in the first room between; line endings kept."""
     rows = [list(line) for line in lines]
     for node in nodes:
         first, last = node.lineno - 1, node.end_lineno - 1
@@ -118,26 +130,26 @@ def _mask(lines: list[str], nodes: list) -> Optional[str]:
             lo = start if row == first else 0
             hi = end if row == last else content
             cells.extend((row, column) for column in range(lo, hi))
-        if len(cells) < 5:
+        if len(cells) < len(filler) + 2:
             return None
         for row, column in cells:
             rows[row][column] = " "
         rows[cells[0][0]][cells[0][1]] = "("
         rows[cells[-1][0]][cells[-1][1]] = ")"
-        room = _room_for_ellipsis(cells[1:-1])
+        room = _room_for(cells[1:-1], len(filler))
         if room is None:
             return None
-        for row, column in room:
-            rows[row][column] = "."
+        for (row, column), character in zip(room, filler):
+            rows[row][column] = character
     return "".join("".join(row) for row in rows)
 
 
-def _room_for_ellipsis(cells: list) -> Optional[list]:
-    """Three cells side by side on one line, the first such."""
-    for index in range(len(cells) - 2):
-        (r0, c0), (r1, c1), (r2, c2) = cells[index:index + 3]
-        if r0 == r1 == r2 and c1 == c0 + 1 and c2 == c1 + 1:
-            return cells[index:index + 3]
+def _room_for(cells: list, width: int) -> Optional[list]:
+    """``width`` cells side by side on one line, the first such."""
+    for index in range(len(cells) - width + 1):
+        run = cells[index:index + width]
+        if all(row == run[0][0] and column == run[0][1] + offset for offset, (row, column) in enumerate(run)):
+            return run
     return None
 
 

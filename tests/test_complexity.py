@@ -23,6 +23,11 @@ HOSTILE = {
     "subscript chain": "x = a" + "[0]" * 20_000 + "\n",
     "method chain": "x = a" + ".f()" * 10_000 + "\n",
     "nested lambdas": "f = " + "lambda: " * 5_000 + "0\n",
+    # libcst's parse time grows exponentially with the nesting of case patterns (a helper's find)
+    "nested sequence patterns": "match x:\n    case " + "[" * 150 + "a" + "]" * 150 + ":\n        pass\n",
+    "nested mapping patterns": "match x:\n    case " + "{1: " * 12 + "a" + "}" * 12 + ":\n        pass\n",
+    "nested keyword patterns": "match x:\n    case " + "C(k=" * 25 + "a" + ")" * 25 + ":\n        pass\n",
+    "nested groups in patterns": "match x:\n    case " + "(" * 40 + "a" + ")" * 40 + ":\n        pass\n",
 }
 
 
@@ -193,3 +198,48 @@ def test_a_deep_decorator_is_too_complex_still():
     source = "@a" + ".b" * (MAX_DEPTH + 10) + "\ndef g(): pass\n"
     assert not _shallow(ast.parse(source))
     assert f"(the limit is {MAX_DEPTH:,})" in str(too_complex(source))
+
+
+def case(pattern: str) -> str:
+    return f"match x:\n    case {pattern}:\n        pass\n"
+
+
+@pytest.mark.parametrize("pattern, depth", [("[" * 150 + "a" + "]" * 150, 150), ("(" * 60 + "a" + ")" * 60, 60),
+                                            ("[(" + "{1: " * 12 + "a" + "}" * 12 + ")]", 14)])
+def test_the_rest_of_a_file_is_analysed_around_a_too_deep_pattern(pattern, depth):
+    source = (HEADER + "X = np.random.randn(3, 4)\nb = np.zeros(3)\nZ = X.T @ X + b\n"
+              + case(pattern) + "y = np.ones((2, 3)) @ np.ones((4, 5))\n")
+    findings = lint_source(source, "deep_case.py").findings
+    assert [(f.line, f.code) for f in findings] == [(4, "SL007"), (6, "SL000"), (8, "SL007")]
+    assert f"this `case` pattern is nested {depth} brackets deep" in findings[1].message
+
+
+def test_groups_around_a_pattern_count_and_comments_do_not():
+    from shapelint.pattern_nesting import measured_patterns
+
+    source = "match x:\n    case (  # ((((((((\n        ((a))):\n        pass\n"
+    [measured] = measured_patterns(ast.parse(source), source)
+    assert measured.depth == 3 and measured.work == 2 + 4 + 8
+    assert (measured.span.lineno, measured.span.col_offset, measured.span.end_lineno) == (2, 9, 3)
+
+
+@pytest.mark.parametrize("source", [
+    case(" | ".join(str(i) for i in range(2_000))),  # wide: linear for the parser
+    case("[" + ", ".join(f"a{i}" for i in range(2_000)) + "]"),
+    "match x:\n" + "".join(f"    case {{1: {{2: {{3: a{i}}}}}}}:\n        pass\n" for i in range(1_000)),
+    case('{"k": [C(a="(((((((((((((((((((((((((", b=[{1: x}])]}'),  # brackets in strings are text
+    case("C(k=" * 17 + "a" + ")" * 17),  # the heaviest of each shape the limit lets through
+    case("{1: " * 8 + "a" + "}" * 8),
+    case("[{1: " * 5 + "a" + "}]" * 5),
+])
+def test_real_and_heavy_but_bounded_patterns_are_parsed(source):
+    assert too_complex(source) is None
+    started = time.perf_counter()
+    lint_source(HEADER + source, "patterns.py")
+    assert time.perf_counter() - started < 5
+
+
+def test_the_pattern_limit_is_per_file():
+    one = case("{1: " * 7 + "a" + "}" * 7)  # 21,845 units: under the limit alone
+    assert too_complex(one) is None
+    assert too_complex("match x:\n" + one.split("\n", 1)[1] * 13) is not None
