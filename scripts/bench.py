@@ -209,6 +209,8 @@ def whole_processes(args, env: dict) -> int:
           f"{ratio(cold, parse, 0):.2f}x wall, {ratio(cold, parse, 1):.2f}x CPU of the bare parse; {findings} findings")
     print(f"{'warm (all cached)':24}{median(warm, 0):8.2f}s{median(warm, 1):8.2f}s   "
           f"{ratio(warm, cold, 0):.1%} wall, {ratio(warm, cold, 1):.1%} CPU of the cold run")
+    print(f"{'  per round':24}CPU ratios cold/parse: {' '.join(f'{c[1] / p[1]:.2f}' for c, p in zip(cold, parse))}"
+          f" (parse CPU {' '.join(f'{p[1]:.2f}' for p in parse)}; cold {' '.join(f'{c[1]:.2f}' for c in cold)})")
     cpu_ratio, warm_ratio = ratio(cold, parse, 1), ratio(warm, cold, 0)
     one_file = None
     if args.latency_runs:
