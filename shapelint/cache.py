@@ -2,8 +2,9 @@
 
 One JSON file per linted file under ``<cache dir>/<version>/``, named by a hash of the file's path.
 An entry answers only when the file's content, every project file its analysis loaded (the
-modules it imports from, and theirs), the settings that decide its findings and shapelint's
-own code are all as they were. Entries are JSON, never pickle: a corrupt or foreign file is a
+modules it imports from, and theirs), which files their imports found or missed (a ``helper.py``
+created later is a change), the settings that decide its
+findings and shapelint's own code are all as they were. Entries are JSON, never pickle: a corrupt or foreign file is a
 miss, then rewritten; writes go to a temporary file in the same directory and are renamed into
 place, so concurrent runs never leave half an entry.
 """
@@ -23,7 +24,7 @@ from .budget import TIMEOUT_NAME
 from .findings import Finding
 
 CACHE_DIR_NAME = ".shapelint_cache"
-FORMAT = 1
+FORMAT = 2
 NO_CACHE_ENV = "SHAPELINT_NO_CACHE"
 CACHE_DIR_ENV = "SHAPELINT_CACHE_DIR"
 _INT_FIELDS = ("line", "column", "end_line", "end_column")
@@ -113,6 +114,12 @@ def file_hash(path: str) -> Optional[str]:
         return None
 
 
+def _probes_hold(probes) -> bool:
+    """Is each file stored as ``{path: is a file}`` still a file, or still not one?"""
+    return isinstance(probes, dict) and all(
+        type(found) is bool and os.path.isfile(path) == found for path, found in probes.items())
+
+
 def finding_to_json(finding: Finding) -> dict:
     return {
         "path": finding.path, "line": finding.line, "column": finding.column, "code": finding.code,
@@ -178,7 +185,7 @@ class Cache:
         if data.get("source") != source_hash or data.get("settings") != settings:
             return None
         depends, stored = data.get("depends"), data.get("findings")
-        if not isinstance(depends, dict) or not isinstance(stored, list):
+        if not isinstance(depends, dict) or not isinstance(stored, list) or not _probes_hold(data.get("probes")):
             return None
         for path, digest in depends.items():
             if not isinstance(digest, str) or file_hash(path) != digest:
@@ -188,9 +195,12 @@ class Cache:
             return None
         return findings
 
-    def put(self, name: str, source_hash: str, settings: str, findings: list[Finding], loaded: Iterable[str]) -> None:
-        """Store a result; a result that ran out of time, or a cache that cannot be written, is
-        left alone."""
+    def put(self, name: str, source_hash: str, settings: str, findings: list[Finding], loaded: Iterable[str],
+            probes: Iterable[tuple[str, bool]] = ()) -> None:
+        """Store a result with what it rests on: ``loaded``, the project files its analysis read
+        (by content), and ``probes``, whether each file its imports looked for was there
+        (``project_paths.resolve``). A result that ran out of time, or a cache that cannot be
+        written, is left alone."""
         if any(finding.name == TIMEOUT_NAME for finding in findings):
             return
         depends = {}
@@ -200,9 +210,14 @@ class Cache:
             if digest is None:
                 return  # a dependency vanished while linting: nothing to check it against later
             depends[absolute] = digest
+        probes = set(probes)
+        found = dict(probes)
+        if len(found) != len(probes):
+            return  # a file appeared or vanished while linting: the result may rest on either
         entry = {
             "format": FORMAT, "name": name, "source": source_hash, "settings": settings,
-            "depends": depends, "findings": [finding_to_json(finding) for finding in findings],
+            "depends": depends, "probes": dict(sorted(found.items())),
+            "findings": [finding_to_json(finding) for finding in findings],
         }
         try:
             self.prepare()

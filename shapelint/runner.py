@@ -115,7 +115,7 @@ def lint_file(path: Path, options: LintOptions = LintOptions()) -> list[Finding]
     if found is not None:
         return found
     result = released_result(source, name, options)
-    cache.put(name, digest, settings, result.findings, result.depends)
+    cache.put(name, digest, settings, result.findings, result.depends, result.probes)
     return result.findings
 
 

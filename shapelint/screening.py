@@ -85,6 +85,7 @@ class _Local:
 
     marked: bool
     imports: tuple[str, ...] = ()
+    probes: frozenset = frozenset()  # (path, is a file) its imports' resolution asked (``project_paths.resolve``)
 
 
 _LOCAL: dict[tuple, _Local] = {}  # (path, mtime, size) -> its screen, per process
@@ -109,25 +110,35 @@ def screened_result(source: bytes, path: str, report_unused: bool = False, selec
         text = book.source
     else:
         text = source
-    depends = cannot_hold_findings(text, path)
-    if depends is None:
+    verdict = screen(text, path)
+    if verdict is None:
         return None
+    depends, probes = verdict
     if skips_file(text):
-        return FileResult(path, depends=depends)
+        return FileResult(path, depends=depends, probes=probes)
     findings = apply([], text, path, report_unused, codes)
     if notebook:
         findings = sorted((place_in_cell(book, f) for f in findings), key=lambda f: (f.cell or 0, f.line, f.column, f.code, f.message))
     else:
         findings = sorted(findings)
-    return FileResult(path, findings, depends=depends)
+    return FileResult(path, findings, depends=depends, probes=probes)
 
 
 def cannot_hold_findings(source: bytes | str, path: str) -> Optional[frozenset]:
     """The project files (besides ``path``) the verdict rests on when no finding of the analysis
     can be in ``source``; None when one may be (or the screen cannot tell)."""
+    verdict = screen(source, path)
+    return None if verdict is None else verdict[0]
+
+
+def screen(source: bytes | str, path: str) -> Optional[tuple[frozenset, frozenset]]:
+    """When no finding of the analysis can be in ``source``: the project files (besides ``path``)
+    that verdict rests on, and which files its imports found or missed (``(path, is a file)``,
+    ``project_paths.resolve``); None when a finding may be there (or the screen cannot tell)."""
     local = _screen_text(source, path)
     if local.marked:
         return None
+    probes = set(local.probes)
     depends: set[str] = set()
     pending = list(local.imports)
     while pending:
@@ -139,7 +150,8 @@ def cannot_hold_findings(source: bytes | str, path: str) -> Optional[frozenset]:
         if imported.marked:
             return None
         pending.extend(imported.imports)
-    return frozenset(depends)
+        probes |= imported.probes
+    return frozenset(depends), frozenset(probes)
 
 
 def _screen_file(path: str) -> _Local:
@@ -196,6 +208,7 @@ def _marked_text(text: str) -> bool:
 
 def _screen_tree(tree: ast.AST, path: str) -> _Local:
     imports: list[str] = []
+    probes: set = set()
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -209,10 +222,10 @@ def _screen_tree(tree: ast.AST, path: str) -> _Local:
             if _declares_in_docstring(node):
                 return _Local(True)
         elif kind is ast.Import or kind is ast.ImportFrom:
-            imports.extend(_imported_files(node, path))
+            imports.extend(_imported_files(node, path, probes))
         depth += 1
         stack.extend((child, depth) for child in ast.iter_child_nodes(node))
-    return _Local(False, tuple(dict.fromkeys(imports)))
+    return _Local(False, tuple(dict.fromkeys(imports)), frozenset(probes))
 
 
 def _declares_in_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -231,9 +244,9 @@ def _declares_in_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool
     return bool(docstring_declarations(cleandoc(doc), names) or docstring_declarations(doc, names))
 
 
-def _imported_files(node: ast.Import | ast.ImportFrom, path: str) -> list[str]:
+def _imported_files(node: ast.Import | ast.ImportFrom, path: str, probes: set) -> list[str]:
     """Every file of the project the import could make the interpreter load (``infer.project``
-    follows fewer: this errs on the side of following)."""
+    follows fewer: this errs on the side of following); what each resolution asked is added to ``probes``."""
     wanted: list[tuple[str, int]] = []
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -247,7 +260,7 @@ def _imported_files(node: ast.Import | ast.ImportFrom, path: str) -> list[str]:
         wanted.extend((f"{module}.{alias.name}" if module else alias.name, level) for alias in node.names if alias.name != "*")
     found = []
     for module, level in wanted:
-        target = resolve(path, module, level)
+        target = resolve(path, module, level, probes)
         if target is not None:
             found.append(str(target))
     return found
@@ -275,4 +288,4 @@ def clear() -> None:
     _LOCAL.clear()
 
 
-__all__ = ["MAX_DEPTH", "cannot_hold_findings", "cells_compile_alone", "screened_result"]
+__all__ = ["MAX_DEPTH", "cannot_hold_findings", "cells_compile_alone", "screen", "screened_result"]

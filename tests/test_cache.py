@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import shapelint.runner as runner
 from shapelint import __version__
-from shapelint.cache import CACHE_DIR_NAME, NO_CACHE_ENV, Cache, content_hash, settings_key
+from shapelint.cache import CACHE_DIR_NAME, FORMAT, NO_CACHE_ENV, Cache, content_hash, settings_key
 from shapelint.cli import main
 from shapelint.findings import Finding
 
@@ -101,6 +101,57 @@ def test_change_to_an_imported_sibling_invalidates_the_importer(project, linted)
     assert sorted(linted) == ["main.py", "model.py"]
 
 
+CENTER = """def center(X):
+    return X - X.mean(axis=1, keepdims=True)
+"""
+
+
+@pytest.mark.parametrize("header", ["import numpy as np\n", ""], ids=["analysed", "screened"])
+def test_creating_a_module_an_import_missed_invalidates_the_importer(project, linted, header):
+    """Cached while ``helper.py`` did not exist, ``user.py`` is linted again once it does (a
+    screened file too: without NumPy it passes the screen only while nothing it imports has arrays)."""
+    call = "np.ones((7,))" if header else "[1.0] * 7"
+    (project / "user.py").write_text(f"{header}from helper import center\nc = center({call})\n")
+    assert not [f for f in run("user.py") if f["path"] == "user.py"]
+    linted.clear()
+    run("user.py")
+    assert linted == []
+    (project / "helper.py").write_text(CENTER if header else "import numpy as np\n" + CENTER)
+    linted.clear()
+    warm = run("user.py")
+    assert linted == ["user.py"]
+    if header:
+        assert [f["code"] for f in warm] == ["SL007"]
+    assert warm == run("--no-cache", "user.py")
+
+
+def test_a_module_that_shadows_the_imported_one_invalidates_the_importer(project, linted):
+    """``pkg/user.py`` imports ``helper`` from the project's root until ``pkg/helper.py`` (found first) appears."""
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "user.py").write_text("import numpy as np\nfrom helper import center\nc = center(np.ones((7, 3)))\n")
+    (project / "helper.py").write_text(CENTER)
+    assert run("pkg/user.py") == []
+    (project / "pkg" / "helper.py").write_text(CENTER.replace("axis=1", "axis=2"))
+    linted.clear()
+    warm = run("pkg/user.py")
+    assert linted == ["user.py"]
+    assert [f["code"] for f in warm] == ["SL007"]
+
+
+def test_entry_with_malformed_or_stale_probes_is_a_miss(project, linted):
+    run("main.py")
+    (entry,) = entries(project)
+    assert json.loads(entry.read_text())["probes"][str(project / "model.py")] is True
+    for probes in (None, ["x"], {str(project / "model.py"): 1}, {str(project / "model.py"): False}, {str(project / "gone.py"): True}):
+        data = json.loads(entry.read_text())
+        data["probes"] = probes
+        entry.write_text(json.dumps(data))
+        linted.clear()
+        run("main.py")
+        assert linted == ["main.py"], probes
+
+
 def test_settings_change_invalidates(project, linted):
     run(".")
     linted.clear()
@@ -120,7 +171,7 @@ def test_corrupt_or_foreign_entry_is_ignored_and_rewritten(project, linted):
     assert run(".") == cold
     assert sorted(linted) == ["main.py", "model.py"]
     for entry in entries(project):
-        assert json.loads(entry.read_text())["format"] == 1
+        assert json.loads(entry.read_text())["format"] == FORMAT
     linted.clear()
     assert run(".") == cold
     assert linted == []

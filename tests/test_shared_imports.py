@@ -44,7 +44,7 @@ def package(tmp_path: Path, monkeypatch) -> Path:
     root.mkdir()
     for name, text in {"__init__.py": "", "util.py": UTIL, "a.py": A, "b.py": B, "c.py": C, "broken.py": "def (:\n"}.items():
         (root / name).write_text(text)
-    for cache in ("_LOADED", "_DEPENDS", "_PARSED"):  # this test's own import caches
+    for cache in ("_LOADED", "_DEPENDS", "_PROBES", "_PARSED"):  # this test's own import caches
         monkeypatch.setattr(project, cache, {})
     return root
 
@@ -62,7 +62,7 @@ def test_modules_two_files_import_are_found_with_one_importer(package):
 def test_loaded_once_then_reused_by_the_lints_with_the_same_findings(package, monkeypatch):
     names = ("a.py", "b.py", "util.py")
     unloaded = {name: lint_data((package / name).read_bytes(), str(package / name)) for name in names}
-    for cache in ("_LOADED", "_DEPENDS", "_PARSED"):
+    for cache in ("_LOADED", "_DEPENDS", "_PROBES", "_PARSED"):
         monkeypatch.setattr(project, cache, {})
     assert load_shared_imports(sources(package), timeout=60) == 1  # util; broken does not parse
     assert not [key for key, env in project._LOADED.items() if env is None]  # the broken one is left to the workers

@@ -43,6 +43,7 @@ class Analysis:
     parameters: dict = field(default_factory=dict)  # FunctionDef -> {parameter: got an array shape?}
     context_assignments: list = field(default_factory=list)  # (Name, value, CallSite)
     loaded_files: set = field(default_factory=set)  # the project's files its imports loaded (the cache's dependencies)
+    import_probes: set = field(default_factory=set)  # (path, is a file) its imports' resolution asked (the cache asks again)
     owned: list = field(default_factory=list)  # this run's frames, classes and instances, for ``release``
 
     def release(self) -> None:

@@ -51,6 +51,7 @@ class LazyImport(Value):
 
 _LOADED: dict[tuple, Optional[dict]] = {}
 _DEPENDS: dict[tuple, set] = {}  # what loading a module loaded in turn: the cache's dependencies
+_PROBES: dict[tuple, set] = {}  # which files its imports found or missed (project_paths.resolve): the cache asks again
 _PARSED: dict[str, tuple[bytes, cst.Module]] = {}  # real path -> (source, tree) parsed for an import, until it is linted
 
 
@@ -71,7 +72,7 @@ class ProjectImports:
         """The file of the project that ``import module`` names, if any."""
         if getattr(self, "import_depth", 0) >= MAX_IMPORT_DEPTH:
             return None
-        found = project_file(self.path, module, level)
+        found = project_file(self.path, module, level, self.analysis.import_probes)
         if found is None or str(found) == (os.path.realpath(self.path) if self.path else None):
             return None
         return found
@@ -90,8 +91,9 @@ class ProjectImports:
         except OSError:
             return None
         key = (str(path), stat.st_mtime_ns, stat.st_size)
-        loaded = self.analysis.loaded_files
+        loaded, probes = self.analysis.loaded_files, self.analysis.import_probes
         loaded.update((str(path), *_DEPENDS.get(key, ())))
+        probes.update(_PROBES.get(key, ()))
         if key in _LOADED:
             return _LOADED[key]
         _LOADED[key] = None  # an import cycle sees nothing rather than recursing
@@ -103,12 +105,13 @@ class ProjectImports:
         except Exception:  # noqa: BLE001 - a file that does not parse gives no summaries
             return None
         _PARSED[str(path)] = (data, module)
-        self.analysis.loaded_files = _DEPENDS[key] = set()
+        self.analysis.loaded_files, self.analysis.import_probes = _DEPENDS[key], _PROBES[key] = set(), set()
         try:
             _LOADED[key] = self.run_module_silently(module, str(path))
         finally:
             loaded |= _DEPENDS[key]
-            self.analysis.loaded_files = loaded
+            probes |= _PROBES[key]
+            self.analysis.loaded_files, self.analysis.import_probes = loaded, probes
         return _LOADED[key]
 
     def run_module_silently(self, module: cst.Module, path: str) -> dict:
@@ -153,12 +156,13 @@ class ProjectImports:
                 env[alias.asname.name.value] = LazyImport(str(found), None)
 
 
-def project_file(importer: Optional[str], module: str, level: int) -> Optional[Path]:
+def project_file(importer: Optional[str], module: str, level: int, probes: Optional[set] = None) -> Optional[Path]:
     """The project file ``import module`` names in ``importer`` (perhaps ``importer`` itself);
-    never NumPy or another array library. It depends only on the importer's directory."""
+    never NumPy or another array library. It depends only on the importer's directory and the
+    files there (``probes`` records which: see ``project_paths.resolve``)."""
     if level == 0 and (numpy_qualname(module) or is_foreign_array_library(module)):
         return None
-    return resolve(importer, module, level)
+    return resolve(importer, module, level, probes)
 
 
 def is_main_guard(statement: cst.CSTNode) -> bool:
