@@ -160,10 +160,12 @@ def _preload(items: list[tuple[Path, LintOptions]]) -> None:
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return
     from .engine import lint_source as _  # noqa: F401
+    from .parsing import prepare
     from .rules import all_rules
     from .shared_imports import load_shared_imports
 
     all_rules()
+    prepare(sum(_size(path) for path, _ in items))
     with collected_once():
         load_shared_imports(_sources(items), items[0][1].timeout if items else None)
     gc.freeze()  # what is loaded now is never collected: neither scanned again nor copied by the children

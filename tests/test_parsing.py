@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import inspect
 from pathlib import Path
 
 import libcst as cst
@@ -11,6 +12,8 @@ from libcst._nodes.base import CSTNode
 from shapelint.discovery import python_files
 from shapelint.engine import lint_source
 from shapelint.infer import project
+from shapelint import parsing
+from shapelint.parse_inits import parse_constructors
 from shapelint.parsing import parse_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +27,41 @@ def test_the_tree_is_libcsts_and_nothing_stays_switched_off():
     assert CSTNode.__post_init__ is validating and gc.isenabled()
     with pytest.raises(cst.CSTValidationError):
         cst.Name("not a name")  # nodes built by hand are still checked
+
+
+def test_the_parse_constructors_take_libcsts_parameters():
+    made = parse_constructors()
+    assert {cst.Name, cst.Call, cst.Attribute, cst.SimpleStatementLine, cst.FunctionDef, cst.Module} <= set(made)
+    assert len(made) >= 150  # every slotted node class (160 in libcst 1.0.1): none silently left out
+    for cls, fast in made.items():
+        own, ours = inspect.signature(cls.__dict__["__init__"]).parameters, inspect.signature(fast).parameters
+        assert list(own) == list(ours), cls
+        for name, parameter in own.items():
+            assert parameter.kind == ours[name].kind, (cls, name)
+            assert (parameter.default is inspect.Parameter.empty) == (ours[name].default is inspect.Parameter.empty), (cls, name)
+            if parameter.default is not inspect.Parameter.empty and repr(parameter.default) != "<factory>":
+                assert ours[name].default is parameter.default, (cls, name)
+
+
+def test_with_the_parse_constructors_the_tree_is_libcsts(monkeypatch):
+    monkeypatch.setattr(parsing, "FAST_CONSTRUCTORS_AFTER", 0)
+    roots = [ROOT / "fixtures", ROOT / "reference_net", ROOT / "shapelint" / "infer", ROOT / "shapelint" / "loops"]
+    paths = list(python_files([str(root) for root in roots]))
+    assert len(paths) > 100
+    for path in paths:
+        source = path.read_bytes()
+        try:
+            expected = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        ours = parse_module(source)
+        assert ours.deep_equals(expected) and ours.code == expected.code, path
+    assert parsing._CONSTRUCTORS
+    for cls, _, own in parsing._CONSTRUCTORS:
+        assert cls.__dict__["__init__"] is own, cls  # libcst's own constructors are back
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")
+    assert cst.Name("x", lpar=[cst.LeftParen()], rpar=[cst.RightParen()]).value == "x"
 
 
 def test_a_source_libcst_rejects_is_rejected_alike():
