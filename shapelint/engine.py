@@ -15,6 +15,7 @@ import libcst as cst
 from .budget import TIMEOUT_NAME, BudgetExceeded, wait_within_budget
 from .budget import message as over_budget
 from .complexity import NAME as TOO_COMPLEX_NAME
+from .cst_walk import code_children
 from .complexity import TooComplex
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, FileResult, Finding  # noqa: F401  (FileResult re-exported)
 from .infer.interpreter import Analysis, InternalError, analyze
@@ -120,7 +121,7 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
         if failure.name == TOO_COMPLEX_NAME:
             return lint_around_too_complex(source, path, hints, rules, failure)
         return FileResult(path, [failure])
-    return lint_parsed(source, path, module, RuleContext(module, hints), rules)
+    return lint_parsed(source, path, module, RuleContext(module, hints, source), rules)
 
 
 def lint_around_too_complex(source, path: str, hints: Optional[Hints], rules: tuple[Rule, ...], failure: Finding) -> FileResult:
@@ -136,7 +137,7 @@ def lint_around_too_complex(source, path: str, hints: Optional[Hints], rules: tu
         module = parse_module(mask.text)
     except Exception:  # noqa: BLE001 - whatever libcst says of the masked text, the file's SL000 stands
         return FileResult(path, [failure])
-    result = lint_parsed(source, path, module, RuleContext(module, hints), rules)
+    result = lint_parsed(source, path, module, RuleContext(module, hints, mask.text), rules)
     result.findings = sorted([replace(finding, fix=None) for finding in result.findings] + [
         Finding(path, problem.line, problem.column, SYNTAX_CODE, str(problem), TOO_COMPLEX_NAME) for problem in mask.problems])
     return result
@@ -214,9 +215,10 @@ def first_raise_per_statement(reports: list, ctx: RuleContext) -> list:
     if len(raising) < 2:
         return reports  # (finding statements walks the whole module once: only when it can matter)
     groups: dict = {}
+    statements = _statements_of({reports[index][1].node for index in raising}, ctx.module)
     for index in raising:
         rule, report = reports[index]
-        groups.setdefault((rule.code, id(_statement_of(report.node, ctx))), []).append(index)
+        groups.setdefault((rule.code, id(statements.get(report.node, report.node))), []).append(index)
     dropped: set = set()
     kept: dict = {}
     for indices in groups.values():
@@ -239,11 +241,19 @@ def first_raise_per_statement(reports: list, ctx: RuleContext) -> list:
     return folded
 
 
-def _statement_of(node, ctx: RuleContext):
-    current = node
-    while current is not None and not isinstance(current, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-        current = ctx.parent(current)
-    return current if current is not None else node
+def _statements_of(nodes: set, module: cst.Module) -> dict:
+    """The innermost statement around each of ``nodes`` (itself, for a statement), walking the
+    module only as far as the last of them."""
+    found: dict = {}
+    pending = [(statement, None) for statement in reversed(module.body)]
+    while pending and len(found) < len(nodes):
+        node, statement = pending.pop()
+        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+            statement = node
+        if node in nodes:
+            found[node] = statement
+        pending.extend((child, statement) for child in reversed(tuple(code_children(node))))
+    return found
 
 
 def _start(ctx: RuleContext, node) -> tuple:

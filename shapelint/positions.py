@@ -2,14 +2,19 @@
 
 PositionProvider re-generates the module while tracking line and column through
 every token and records every node. Findings need a handful of nodes, so this
-re-generates the code once, counting characters, up to the last node asked for,
-and records only those nodes (and their subtrees, for the positions libcst
-hoists from children).
+re-generates the code, counting characters, of only the top-level statements that
+hold them, and records only those nodes (and their subtrees, for the positions
+libcst hoists from children). Where a statement starts is read off the source:
+CPython's parser gives the line of each top-level statement's first code, and the
+statement's generated code must then be the source's text from there, character
+for character (else, or without the source, the module is generated from its top
+up to the last node asked for, as before: a form feed libcst drops, say).
 Offsets become lines and columns at the end. The ranges are PositionProvider's:
 syntactic, without surrounding whitespace; columns count code points, 0-based.
 """
 from __future__ import annotations
 
+import ast
 import bisect
 import re
 from contextlib import contextmanager
@@ -19,6 +24,8 @@ from typing import Iterable, Iterator, Optional
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
+
+from .cst_walk import code_children
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -80,27 +87,130 @@ class _LocatingState(CodegenState):
             self.offsets[node] = (start, end)
 
 
-def locate(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, CodeRange]:
+class SourceLines:
+    """The text a module was parsed from, with what placing its statements needs (computed once,
+    on first use: a file may be located several times)."""
+
+    def __init__(self, module: cst.Module, source: bytes | str) -> None:
+        self.module, self.source = module, source
+        self._computed = False
+        self.text: Optional[str] = None
+        self.line_starts: list[int] = []
+        self.first_lines: Optional[list[int]] = None
+
+    def ready(self) -> bool:
+        """Can statements be placed in the text (decoded, and paired with CPython's)?"""
+        if not self._computed:
+            self._computed = True
+            self.text = source_text(self.source, self.module)
+            if self.text is not None:
+                self.first_lines = _first_code_lines(self.module, self.text)
+                self.line_starts = [0] + [match.end() for match in _LINE_END.finditer(self.text)]
+        return self.first_lines is not None
+
+
+def locate(module: cst.Module, nodes: Iterable[cst.CSTNode], lines: Optional[SourceLines] = None) -> dict[cst.CSTNode, CodeRange]:
+    """The ranges of ``nodes``; ``lines``: the source ``module`` was parsed from, when known."""
     wanted = frozenset(nodes)
     if not wanted:
         return {}
-    state = _LocatingState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=wanted)
+    found = _locate_by_statement(module, wanted, lines) if lines is not None and lines.ready() else None
+    if found is not None:
+        return found
+    state = _new_state(module, wanted)
     try:
         module._codegen(state)
     except _AllLocated:
         pass
-    code = "".join(state.tokens)
-    starts = [0] + [match.end() for match in _LINE_END.finditer(code)]
+    return _ranges("".join(state.tokens), state.offsets, wanted)
+
+
+def _new_state(module: cst.Module, wanted: frozenset) -> _LocatingState:
+    return _LocatingState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=wanted)
+
+
+def _ranges(code: str, offsets: dict, wanted: frozenset, starts: Optional[list[int]] = None) -> dict[cst.CSTNode, CodeRange]:
+    if starts is None:
+        starts = [0] + [match.end() for match in _LINE_END.finditer(code)]
 
     def position(offset: int) -> CodePosition:
         line = bisect.bisect_right(starts, offset) - 1
         return CodePosition(line + 1, offset - starts[line])
 
-    return {
-        node: CodeRange(position(start), position(end))
-        for node, (start, end) in state.offsets.items()
-        if node in wanted
-    }
+    return {node: CodeRange(position(start), position(end)) for node, (start, end) in offsets.items() if node in wanted}
+
+
+def _locate_by_statement(module: cst.Module, wanted: frozenset, lines: SourceLines) -> Optional[dict[cst.CSTNode, CodeRange]]:
+    """``locate`` generating only the top-level statements that hold wanted nodes, each placed
+    where its code stands in the source; None when a statement cannot be placed so (or a node is
+    not under the statements' code: a header comment, say)."""
+    holding = _statements_holding(module, wanted)
+    if holding is None:
+        return None
+    text, first_lines, line_starts = lines.text, lines.first_lines, lines.line_starts
+    offsets: dict = {}
+    for index, inside in holding:
+        statement = module.body[index]
+        above = len(statement.leading_lines)  # each a whole line of its own, before its first code
+        decorators = getattr(statement, "decorators", ())
+        if decorators:
+            above += len(decorators[0].leading_lines)
+        line = first_lines[index] - 1 - above
+        if not 0 <= line < len(line_starts):
+            return None
+        state = _new_state(module, inside)
+        state.offset = start = line_starts[line]
+        try:
+            statement._codegen(state)
+        except _AllLocated:
+            pass
+        code = "".join(state.tokens)
+        if not text.startswith(code, start):
+            return None
+        offsets.update(state.offsets)
+    return _ranges(text, offsets, wanted, line_starts)
+
+
+def _statements_holding(module: cst.Module, wanted: frozenset) -> Optional[list[tuple[int, frozenset]]]:
+    """(index, wanted nodes within) of each top-level statement holding some, in order; None when
+    some are not found under the statements' code (layout nodes: the whole module is generated)."""
+    holding = []
+    left = set(wanted)
+    for index, statement in enumerate(module.body):
+        inside = set()
+        pending = [statement]
+        while pending:
+            node = pending.pop()
+            if node in left:
+                inside.add(node)
+            pending.extend(code_children(node))
+        if inside:
+            holding.append((index, frozenset(inside)))
+            left -= inside
+            if not left:
+                return holding
+    return None
+
+
+def _first_code_lines(module: cst.Module, text: str) -> Optional[list[int]]:
+    """The 1-based line of each top-level statement's first code (a decorator's ``@`` for a
+    decorated definition), from CPython's parse of ``text``; None when its statements and
+    libcst's do not pair up one to one (``a; b`` is one libcst statement, two of CPython's)."""
+    try:
+        tree = compile(text, "<positions>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+    theirs = tree.body
+    lines, at = [], 0
+    for statement in module.body:
+        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        if at + count > len(theirs):
+            return None
+        first = theirs[at]
+        decorators = getattr(first, "decorator_list", None)
+        lines.append(decorators[0].lineno if decorators else first.lineno)
+        at += count
+    return lines if at == len(theirs) else None
 
 
 # --- form feeds libcst drops ---------------------------------------------------------
@@ -162,10 +272,16 @@ def form_feed_shifts(source: bytes | str, module: cst.Module) -> dict[int, int]:
     """``dropped_form_feeds`` of a parsed source (cheap when it holds no form feed)."""
     if (b"\f" if isinstance(source, bytes) else "\f") not in source:
         return {}
-    if isinstance(source, bytes):
-        encoding = "utf-8-sig" if module.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else module.encoding
-        try:
-            source = source.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            return {}
-    return dropped_form_feeds(source, module.code)
+    text = source_text(source, module)
+    return {} if text is None else dropped_form_feeds(text, module.code)
+
+
+def source_text(source: bytes | str, module: cst.Module) -> Optional[str]:
+    """The text ``module`` was parsed from, decoded as libcst decoded it (None when it cannot be)."""
+    if isinstance(source, str):
+        return source
+    encoding = "utf-8-sig" if module.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else module.encoding
+    try:
+        return source.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None

@@ -19,7 +19,7 @@ from ..cst_walk import code_children
 from ..domain.shapes import Shape
 from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
 from ..infer.values import Assumed
-from ..positions import locate
+from ..positions import SourceLines, locate
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..infer.events import Event
@@ -57,9 +57,10 @@ class Rule:
 class RuleContext:
     """Source text, lines and parents of nodes, computed only when a rule needs them."""
 
-    def __init__(self, module: cst.Module, hints: Optional[Hints] = None) -> None:
+    def __init__(self, module: cst.Module, hints: Optional[Hints] = None, source: bytes | str | None = None) -> None:
         self.module = module
         self.hints = hints or Hints()
+        self._lines = SourceLines(module, source) if source is not None else None  # positions found statement by statement
         self._positions: dict = {}
         self._missing: set = set()
         self._parents: Optional[dict] = None
@@ -94,7 +95,7 @@ class RuleContext:
         """Positions of these nodes (computed together, in one pass over the module)."""
         wanted = {node for node in nodes if node not in self._positions} | self._missing
         if wanted:
-            self._positions.update(locate(self.module, wanted))
+            self._positions.update(locate(self.module, wanted, self._lines))
             self._positions.update((node, None) for node in wanted if node not in self._positions)
             self._missing.clear()
         return {node: self._positions.get(node) for node in nodes}
