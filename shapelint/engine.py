@@ -245,15 +245,24 @@ def _statements_of(nodes: set, module: cst.Module) -> dict:
     """The innermost statement around each of ``nodes`` (itself, for a statement), walking the
     module only as far as the last of them."""
     found: dict = {}
-    pending = [(statement, None) for statement in reversed(module.body)]
+    pending = [(statement, statement) for statement in reversed(module.body)]
     while pending and len(found) < len(nodes):
         node, statement = pending.pop()
-        if isinstance(node, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
-            statement = node
         if node in nodes:
             found[node] = statement
-        pending.extend((child, statement) for child in reversed(tuple(code_children(node))))
+        for child in code_children(node):
+            pending.append((child, child if _is_statement(type(child)) else statement))
     return found
+
+
+_STATEMENT_KINDS: dict[type, bool] = {}
+
+
+def _is_statement(kind: type) -> bool:
+    known = _STATEMENT_KINDS.get(kind)
+    if known is None:
+        known = _STATEMENT_KINDS[kind] = issubclass(kind, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
+    return known
 
 
 def _start(ctx: RuleContext, node) -> tuple:
