@@ -15,13 +15,13 @@ import json
 import os
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
 from . import __version__
 from .budget import TIMEOUT_NAME
 from .findings import Finding
+from .fingerprint import code_fingerprint
 
 CACHE_DIR_NAME = ".shapelint_cache"
 FORMAT = 2
@@ -57,25 +57,6 @@ def cache_dir_for(option: Optional[str], configured: Optional[Path]) -> Path:
 
 def disabled_by_environment() -> bool:
     return os.environ.get(NO_CACHE_ENV, "").strip().lower() not in ("", "0", "false", "no")
-
-
-@lru_cache(maxsize=None)
-def code_fingerprint() -> str:
-    """shapelint's version and its own source files' names, sizes and times: an editable install
-    whose code changes never answers from a cache the old code filled."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
-    for root, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                path = os.path.join(root, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
-                digest.update(f"{os.path.relpath(path, package)}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
-    return digest.hexdigest()
 
 
 def settings_key(select: Optional[Iterable[str]], hints, report_unused: bool) -> str:

@@ -556,6 +556,43 @@ def server() -> None:
     serve()
 
 
+@main.group()
+def daemon() -> None:
+    """Keep libcst and the engine loaded in a background process, so that each `shapelint` run
+    (pre-commit on one changed file, an editor's save hook) skips importing them: a running
+    daemon is used by every run of this same install, unless SHAPELINT_DAEMON=0;
+    SHAPELINT_DAEMON=auto starts one when none runs. Each run is done by a process forked for it
+    alone, with the caller's arguments, directory, environment and streams: the output and
+    exit code are those of the run without a daemon."""
+
+
+@daemon.command("start")
+@click.option("--idle-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Exit after this long without a run [default: 3600; 0: never].")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def daemon_start(idle_timeout: Optional[float], quiet: bool) -> None:
+    """Start the daemon (nothing to do if it runs)."""
+    from .daemon import DEFAULT_IDLE_TIMEOUT, start
+
+    sys.exit(start(DEFAULT_IDLE_TIMEOUT if idle_timeout is None else idle_timeout, quiet))
+
+
+@daemon.command("stop")
+def daemon_stop() -> None:
+    """Stop the daemon."""
+    from .daemon import stop
+
+    sys.exit(stop())
+
+
+@daemon.command("status")
+def daemon_status() -> None:
+    """Say whether the daemon runs (exit 0) or not (exit 1), and how many runs it served."""
+    from .daemon import status
+
+    sys.exit(status())
+
+
 @main.command()
 @click.argument("path", type=click.Path())
 def verify(path: str) -> None:

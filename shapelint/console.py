@@ -20,13 +20,18 @@ from __future__ import annotations
 import os
 import sys
 
-from . import runner
-from .cli import main
-
 
 def run() -> None:
     if sys.stdout is None:  # ``>&-``: Python has no standard output to give the findings to
         _fail("standard output is closed: nowhere to write the findings")
+    from .daemon_client import served_by_daemon
+
+    served = served_by_daemon(sys.argv[1:])
+    if served is not None:  # a daemon ran it (``shapelint.daemon``): nothing of ours to flush
+        os._exit(served)
+    from . import runner
+    from .cli import main
+
     runner.FREEZE_ON_ENGINE_IMPORT = True
     try:
         main()
@@ -41,14 +46,43 @@ def run() -> None:
         _fail(f"cannot write the output: {exc}")
 
 
+def execute() -> int:
+    """The command line's exit code, run in this process and left running (the daemon's worker
+    sends the code to its client): what ``run`` does, but returned."""
+    from . import runner
+    from .cli import main
+
+    runner.FREEZE_ON_ENGINE_IMPORT = True
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code is None or type(exc.code) is int:
+            return exc.code or 0
+        _say(str(exc.code), prefix="")
+        return 1
+    except BrokenPipeError:  # as Python reports it when ``run`` lets it through
+        import traceback
+
+        traceback.print_exc()
+        return 1
+    except OSError as exc:
+        _say(f"cannot write the output: {exc}")
+        return 2
+    return 0
+
+
 def _fail(message: str) -> None:
+    _say(message)
+    os._exit(2)
+
+
+def _say(message: str, prefix: str = "shapelint: error: ") -> None:
     if sys.stderr is not None:
         try:
-            sys.stderr.write(f"shapelint: error: {message}\n")
+            sys.stderr.write(f"{prefix}{message}\n")
             sys.stderr.flush()
         except (OSError, ValueError):
             pass
-    os._exit(2)
 
 
 def _flushed() -> bool:

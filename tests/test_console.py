@@ -7,6 +7,7 @@ import sys
 import pytest
 
 import shapelint.console as console
+import shapelint.runner as runner
 
 BUGGY = "import numpy as np\n\nx = np.zeros((3, 4)) @ np.zeros((5, 6))\n"
 
@@ -23,7 +24,7 @@ def fast_exit(monkeypatch):
         raise Exited(code)
 
     monkeypatch.setattr(console.os, "_exit", record)
-    monkeypatch.setattr(console.runner, "FREEZE_ON_ENGINE_IMPORT", False)  # console.run sets it: undone after the test
+    monkeypatch.setattr(runner, "FREEZE_ON_ENGINE_IMPORT", False)  # console.run sets it: undone after the test
 
 
 @pytest.mark.parametrize("source, code", [(BUGGY, 1), ("x = 1\n", 0)])

@@ -1,0 +1,331 @@
+"""``shapelint daemon``: a process that keeps libcst and the engine loaded, so a one-file run
+(pre-commit on a changed file, an editor's save hook) does not pay for importing them.
+
+Each run the client (``daemon_client``) hands over is done by a process forked from the daemon
+for it alone: it takes over the client's standard streams, working directory, environment and
+umask, runs the command line exactly as ``shapelint`` would in the client's own process, sends
+the exit code back and ends. Nothing of one run outlives it, so two runs can never see each
+other's state, and what a run prints is what the same run in-process prints (the tests compare).
+The daemon itself only accepts connections: it never lints.
+
+The socket lives in a directory only its user can enter (``daemon_client.runtime_dir``) and
+is named after the exact code, Python and libcst it serves, so a changed install is never
+served by an old daemon (that one idles out: ``--idle-timeout``). A connection from another user
+is closed unread (``SO_PEERCRED``). A lock file beside the socket holds the daemon's pid and
+keeps a second one from starting.
+"""
+from __future__ import annotations
+
+import fcntl
+import gc
+import io
+import os
+import pkgutil
+import signal
+import socket
+import sys
+import threading
+import time
+from typing import Optional
+
+from .daemon_client import receive_message, send_message, socket_path
+
+DEFAULT_IDLE_TIMEOUT = 3600.0  # seconds without a request before the daemon exits
+STARTUP_WAIT = 10.0  # seconds ``start`` waits for the socket to answer
+
+
+def lock_path(path: str) -> str:
+    return path[: -len(".sock")] + ".lock"
+
+
+def running_pid(path: str) -> Optional[int]:
+    """The pid of the daemon holding the lock for ``path``; None when no daemon holds it."""
+    try:
+        with open(lock_path(path), "r+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                text = handle.read().strip()
+                return int(text) if text.isdigit() else -1
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return None
+    except OSError:
+        return None
+
+
+def ask(path: str, message: dict, timeout: float = 5.0) -> Optional[dict]:
+    """A control message's answer (``status``, ``stop``); None when nothing answers."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.settimeout(timeout)
+    try:
+        connection.connect(path)
+        send_message(connection, message)
+        answer = receive_message(connection)
+        return answer if isinstance(answer, dict) else None
+    except (OSError, ValueError):
+        return None
+    finally:
+        connection.close()
+
+
+def start(idle_timeout: float, quiet: bool = False) -> int:
+    """Start a daemon in the background (if none runs) and wait until it answers."""
+    path = socket_path(create=True)
+    if path is None:
+        print("shapelint: error: no private directory for the daemon's socket (see SHAPELINT_RUNTIME_DIR)", file=sys.stderr)
+        return 2
+    status = ask(path, {"status": True})
+    if status is not None:
+        if not quiet:
+            print(f"shapelint daemon already running (pid {status['pid']}, socket {path})")
+        return 0
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the first child: a new session, then the daemon is its child (never a terminal's)
+        os.close(read)
+        os.setsid()
+        if os.fork() != 0:
+            os._exit(0)
+        try:
+            _daemon_main(path, idle_timeout, write)
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read, "rb") as pipe:
+        said = pipe.read().decode("utf-8", "replace")
+    if not said.startswith("ok"):
+        print(f"shapelint: error: the daemon did not start: {said or 'it ended without a word'}", file=sys.stderr)
+        return 2
+    deadline = time.monotonic() + STARTUP_WAIT
+    while time.monotonic() < deadline:
+        status = ask(path, {"status": True})
+        if status is not None:
+            if not quiet:
+                print(f"shapelint daemon started (pid {status['pid']}, socket {path})")
+            return 0
+        time.sleep(0.02)
+    print("shapelint: error: the daemon did not answer in time", file=sys.stderr)
+    return 2
+
+
+def stop(quiet: bool = False) -> int:
+    path = socket_path()
+    pid = running_pid(path) if path is not None else None
+    if path is None or pid is None:
+        if not quiet:
+            print("no shapelint daemon is running")
+        return 0
+    ask(path, {"stop": True})
+    deadline = time.monotonic() + STARTUP_WAIT
+    while running_pid(path) is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if running_pid(path) is not None:
+        print(f"shapelint: error: the daemon (pid {pid}) did not stop", file=sys.stderr)
+        return 2
+    if not quiet:
+        print(f"shapelint daemon stopped (pid {pid})")
+    return 0
+
+
+def status() -> int:
+    path = socket_path()
+    answer = ask(path, {"status": True}) if path is not None else None
+    if answer is None:
+        print("no shapelint daemon is running")
+        return 1
+    print(f"shapelint daemon running: pid {answer['pid']}, socket {path}, {answer['served']} runs served, "
+          f"up {answer['uptime']:.0f} s, idle timeout {answer['idle_timeout']:g} s")
+    return 0
+
+
+def _daemon_main(path: str, idle_timeout: float, report_fd: int) -> None:
+    """The daemon: take the lock, load everything a run needs, then accept runs until told to stop
+    or idle for ``idle_timeout`` seconds (0: never)."""
+    def report(text: str) -> None:
+        os.write(report_fd, text.encode())
+        os.close(report_fd)
+
+    lock = open(lock_path(path), "a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        report("another daemon holds the lock")
+        return
+    lock.seek(0)
+    lock.truncate()
+    lock.write(str(os.getpid()))
+    lock.flush()
+    try:
+        os.unlink(path)  # a socket left by a daemon that was killed
+    except FileNotFoundError:
+        pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(path)
+        os.chmod(path, 0o600)
+        listener.listen(16)
+    except OSError as exc:
+        report(f"cannot listen on {path}: {exc}")
+        return
+    _preload()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    report("ok")
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # runs end on their own: nothing to wait for
+    signal.signal(signal.SIGTERM, lambda *_: _quit(listener, path))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _accept_loop(listener, path, idle_timeout)
+
+
+def _preload() -> None:
+    """Import every module a run may use (not the language server's), then freeze them out of the
+    collector's sight: each run starts with them, shared copy-on-write."""
+    import shapelint
+
+    for module in pkgutil.walk_packages(shapelint.__path__, "shapelint."):
+        if module.name.startswith(("shapelint.server", "shapelint.__main__", "shapelint.verify")):
+            continue
+        try:
+            __import__(module.name)
+        except Exception:  # noqa: BLE001 - a module that cannot load is loaded (and fails) in the run, as without a daemon
+            continue
+    from .parsing import FAST_CONSTRUCTORS_AFTER, prepare
+    from .rules import all_rules
+
+    all_rules()
+    prepare(FAST_CONSTRUCTORS_AFTER + 1)  # made once here, not in every run
+    gc.collect()
+    gc.freeze()
+
+
+def _quit(listener: socket.socket, path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    listener.close()
+    os._exit(0)
+
+
+def _accept_loop(listener: socket.socket, path: str, idle_timeout: float) -> None:
+    started = last_run = time.monotonic()
+    served = 0
+    while True:
+        if idle_timeout:  # idle since the last run (asking for the status is not a run)
+            left = last_run + idle_timeout - time.monotonic()
+            if left <= 0:
+                _quit(listener, path)
+            listener.settimeout(left)
+        try:
+            connection, _ = listener.accept()
+        except socket.timeout:
+            continue
+        except InterruptedError:
+            continue
+        with connection:
+            if not _same_user(connection):
+                continue
+            connection.settimeout(5.0)
+            try:
+                message, fds = receive_message(connection, fds=3)
+            except (OSError, ValueError):
+                continue
+            try:
+                if not isinstance(message, dict):
+                    continue
+                if message.get("stop"):
+                    send_message(connection, {"stopping": True})
+                    _quit(listener, path)
+                if message.get("status"):
+                    send_message(connection, {"pid": os.getpid(), "served": served, "uptime": time.monotonic() - started,
+                                              "idle_timeout": idle_timeout})
+                    continue
+                if "run" in message and len(fds) == 3:
+                    served += 1
+                    last_run = time.monotonic()
+                    if os.fork() == 0:
+                        listener.close()
+                        _run(connection, message, fds)
+            except OSError:
+                continue
+            finally:
+                for fd in fds:
+                    os.close(fd)
+
+
+def _same_user(connection: socket.socket) -> bool:
+    import struct
+
+    try:
+        credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return False
+    _, uid, _ = struct.unpack("3i", credentials)
+    return uid == os.getuid()
+
+
+def _run(connection: socket.socket, message: dict, fds: list[int]) -> None:
+    """In the forked worker: become the client's process for one command line, answer its exit code."""
+    code = 2
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # its own worker processes are waited for
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(message["cwd"])
+        os.environ.clear()
+        os.environ.update(message["env"])
+        os.umask(message["umask"])
+        _adopt_streams(message["streams"])
+        sys.argv = [message.get("argv0") or "shapelint", *message["run"]]
+        main = sys.modules.get("__main__")
+        if main is not None:
+            main.__package__ = message.get("main_package")  # how click names the program in its usage lines
+        connection.settimeout(None)  # a run may take minutes; the watcher waits as long
+        threading.Thread(target=_end_when_client_leaves, args=(connection,), daemon=True).start()
+        from .console import execute
+
+        code = execute()
+    except BaseException:  # noqa: BLE001 - whatever happened, the client gets an answer
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        try:
+            send_message(connection, {"code": code})
+        except OSError:
+            pass
+        os._exit(0)
+
+
+def _adopt_streams(streams: dict) -> None:
+    """``sys.stdin``/``stdout``/``stderr`` on the client's descriptors, as the client's Python made them."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        shape = streams.get(name)
+        if shape is None:
+            setattr(sys, name, None)
+            continue
+        raw = io.FileIO(fd, mode, closefd=False)
+        buffered = io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
+        setattr(sys, name, io.TextIOWrapper(buffered, encoding=shape["encoding"], errors=shape["errors"],
+                                            line_buffering=shape["line_buffering"], write_through=name == "stderr"))
+
+
+def _end_when_client_leaves(connection: socket.socket) -> None:
+    """The client went away (Ctrl-C, killed): this run ends too, as it would have with it."""
+    try:
+        while connection.recv(1):
+            pass
+    except OSError:
+        pass
+    os._exit(130)

@@ -1,0 +1,170 @@
+"""The console script's way into a running daemon (``shapelint.daemon``): light, so that a run it
+serves never imports click, libcst or the engine.
+
+A run is handed to the daemon when one is running for this very shapelint (its socket's name is
+derived from the code's fingerprint, the Python running it and libcst's install), unless
+``SHAPELINT_DAEMON=0``; with ``SHAPELINT_DAEMON=auto`` a missing daemon is started in the
+background for the runs after this one. The request carries the arguments, the working
+directory, the environment, the umask and the three standard streams themselves (their file
+descriptors, passed over the Unix socket), so the daemon's worker reads and writes exactly
+where this process would, terminal and pipes alike; what comes back is the exit code.
+Anything short of a served run (no daemon, a refused connection, a closed stream) leaves the
+run to this process, as if no daemon existed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import stat
+import struct
+import sys
+from typing import Optional
+
+DAEMON_ENV = "SHAPELINT_DAEMON"  # 0: never use one; auto: start one when none runs
+RUNTIME_ENV = "SHAPELINT_RUNTIME_DIR"  # where the socket lives [default: $XDG_RUNTIME_DIR, else the temp dir]
+NOT_SERVED = frozenset({"server", "daemon"})  # commands that stay in their own process
+HEADER = struct.Struct("!I")  # a message's length, before its JSON
+MAX_MESSAGE = 16 * 1024 * 1024
+
+
+def runtime_dir(create: bool = False) -> Optional[str]:
+    """This user's private directory for the socket (mode 0700, owned by the user); None when
+    it is missing (and not to be made) or anyone else could enter it."""
+    base = os.environ.get(RUNTIME_ENV)
+    if not base:
+        base = os.path.join(os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp", f"shapelint-{os.getuid()}")
+    if create:
+        try:
+            os.makedirs(base, mode=0o700, exist_ok=True)
+        except OSError:
+            return None
+    try:
+        info = os.lstat(base)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return base
+
+
+def daemon_key() -> str:
+    """What a daemon must share with its client: shapelint's code, the Python, libcst's install."""
+    from .fingerprint import code_fingerprint
+
+    libcst = ""
+    for entry in sys.path:
+        candidate = os.path.join(entry or ".", "libcst", "__init__.py")
+        try:
+            info = os.stat(candidate)
+        except OSError:
+            continue
+        libcst = f"{os.path.realpath(candidate)}\0{info.st_mtime_ns}\0{info.st_size}"
+        break
+    text = "\n".join((code_fingerprint(), os.path.realpath(sys.executable), sys.version, libcst))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+
+def socket_path(create: bool = False) -> Optional[str]:
+    directory = runtime_dir(create)
+    return None if directory is None else os.path.join(directory, f"daemon-{daemon_key()}.sock")
+
+
+def served_by_daemon(argv: list[str]) -> Optional[int]:
+    """The exit code of the run the daemon did for ``argv``; None when it did not take it."""
+    mode = os.environ.get(DAEMON_ENV, "").strip().lower()
+    if mode in ("0", "no", "off", "false") or (argv and argv[0] in NOT_SERVED):
+        return None
+    path = socket_path()
+    if path is None:
+        if mode == "auto":
+            start_in_background()
+        return None
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(path)
+    except OSError:
+        connection.close()
+        if mode == "auto":
+            start_in_background()
+        return None
+    with connection:
+        try:
+            send_message(connection, request(argv), fds=[0, 1, 2])
+        except OSError:  # a standard stream closed (EBADF), the daemon gone: this process runs it
+            return None
+        try:
+            reply = receive_message(connection)
+        except KeyboardInterrupt:
+            return 130  # closing the connection stops the daemon's worker
+        except (OSError, ValueError):
+            reply = None
+    if not isinstance(reply, dict) or type(reply.get("code")) is not int:
+        sys.stderr.write("shapelint: error: the daemon's worker ended without an exit code\n")
+        return 2
+    return reply["code"]
+
+
+def request(argv: list[str]) -> dict:
+    mask = os.umask(0)
+    os.umask(mask)
+    streams = {}
+    for name in ("stdin", "stdout", "stderr"):
+        stream = getattr(sys, name)
+        streams[name] = None if stream is None else {
+            "encoding": getattr(stream, "encoding", None), "errors": getattr(stream, "errors", None),
+            "line_buffering": bool(getattr(stream, "line_buffering", False)),
+        }
+    main = sys.modules.get("__main__")
+    return {"run": argv, "argv0": sys.argv[0] if sys.argv else "shapelint", "main_package": getattr(main, "__package__", None),
+            "cwd": os.getcwd(), "env": dict(os.environ), "umask": mask, "streams": streams}
+
+
+def send_message(connection: socket.socket, message: dict, fds: Optional[list[int]] = None) -> None:
+    data = json.dumps(message).encode("utf-8", "surrogateescape")
+    data = HEADER.pack(len(data)) + data
+    if fds:
+        for fd in fds:
+            os.fstat(fd)  # a closed one raises here, not halfway through the message
+        sent = socket.send_fds(connection, [data], fds)
+        data = data[sent:]
+    connection.sendall(data)
+
+
+def receive_message(connection: socket.socket, fds: int = 0) -> Optional[dict] | tuple[Optional[dict], list[int]]:
+    """One message (with up to ``fds`` file descriptors: then ``(message, fds)``); None at the end
+    of the stream."""
+    received: list[int] = []
+    if fds:
+        data, received, _, _ = socket.recv_fds(connection, 65536, fds)
+    else:
+        data = connection.recv(65536)
+    while len(data) < HEADER.size:
+        more = connection.recv(65536)
+        if not more:
+            return (None, received) if fds else None
+        data += more
+    (size,) = HEADER.unpack(data[:HEADER.size])
+    if size > MAX_MESSAGE:
+        raise ValueError("message too long")
+    data = data[HEADER.size:]
+    while len(data) < size:
+        more = connection.recv(min(65536, size - len(data)))
+        if not more:
+            return (None, received) if fds else None
+        data += more
+    message = json.loads(data[:size].decode("utf-8", "surrogateescape"))
+    return (message, received) if fds else message
+
+
+def start_in_background() -> None:
+    """``shapelint daemon start``, detached, its output discarded (``SHAPELINT_DAEMON=auto``)."""
+    import subprocess
+
+    try:
+        subprocess.Popen([sys.executable, "-m", "shapelint", "daemon", "start", "--quiet"], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                         env={**os.environ, DAEMON_ENV: "0"})
+    except OSError:
+        pass
