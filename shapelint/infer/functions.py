@@ -111,9 +111,12 @@ class FunctionAnalyzer:
         Each rests on its declaration, so that a caller passing something else can make it stale."""
         params = all_parameters(function.node)
         declared: dict[str, ArrayValue] = {}
-        doc = function.node.get_docstring()
-        if doc:
-            for name, spec in docstring_declarations(doc, {p.name.value for p in params}).items():
+        specs = self.docstring_specs.get(function.node)
+        if specs is None:  # read once per function: a function is entered once per call
+            doc = function.node.get_docstring()
+            specs = self.docstring_specs[function.node] = docstring_declarations(doc, {p.name.value for p in params}) if doc else {}
+        if specs:
+            for name, spec in specs.items():
                 basis = frozenset((ParameterDeclaration(function.node, name, "docstring"),))
                 declared[name] = ArrayValue(self.resolve_spec(spec, frame), loose=True, basis=basis)
         for param in params:

@@ -78,6 +78,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
         self._seen_events: set = set()
         self.context_events: list = []
         self.declarations: dict = {}  # FunctionDef -> its parameters' declared shapes (read once)
+        self.docstring_specs: dict = {}  # FunctionDef -> the parameter shapes its docstring states
         self.foreign_arrays = False  # the module imports torch, jax...: an unknown with .shape may be theirs
         self._loop_judge = None
         self.foreign_written: dict = {}  # id(another file's FunctionDef) -> what its as-written run saw
