@@ -159,13 +159,18 @@ def _preload(items: list[tuple[Path, LintOptions]]) -> None:
 
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return
+    import libcst.native  # noqa: F401 - what the first file's lint would import in each worker
+    from libcst._nodes import deep_equals  # noqa: F401
+
+    from . import screening  # noqa: F401
     from .engine import lint_source as _  # noqa: F401
+    from .loops import arrayness, body_facts, counted  # noqa: F401
     from .parsing import prepare
     from .rules import all_rules
     from .shared_imports import load_shared_imports
 
     all_rules()
-    prepare(sum(_size(path) for path, _ in items))
+    prepare(sum(_size(path) for path, _options in items))
     with collected_once():
         load_shared_imports(_sources(items), items[0][1].timeout if items else None)
     gc.freeze()  # what is loaded now is never collected: neither scanned again nor copied by the children
