@@ -281,6 +281,7 @@ def _run(connection: socket.socket, message: dict, fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(message["env"])
         os.umask(message["umask"])
+        sys.path[:] = message.get("path") or sys.path  # what ``verify`` imports the user's code from
         _adopt_streams(message["streams"])
         sys.argv = [message.get("argv0") or "shapelint", *message["run"]]
         main = sys.modules.get("__main__")

@@ -5,7 +5,7 @@ A run is handed to the daemon when one is running for this very shapelint (its s
 derived from the code's fingerprint, the Python running it and libcst's install), unless
 ``SHAPELINT_DAEMON=0``; with ``SHAPELINT_DAEMON=auto`` a missing daemon is started in the
 background for the runs after this one. The request carries the arguments, the working
-directory, the environment, the umask and the three standard streams themselves (their file
+directory, the environment, the umask, ``sys.path`` and the three standard streams themselves (their file
 descriptors, passed over the Unix socket), so the daemon's worker reads and writes exactly
 where this process would, terminal and pipes alike; what comes back is the exit code.
 Anything short of a served run (no daemon, a refused connection, a closed stream) leaves the
@@ -118,7 +118,7 @@ def request(argv: list[str]) -> dict:
         }
     main = sys.modules.get("__main__")
     return {"run": argv, "argv0": sys.argv[0] if sys.argv else "shapelint", "main_package": getattr(main, "__package__", None),
-            "cwd": os.getcwd(), "env": dict(os.environ), "umask": mask, "streams": streams}
+            "cwd": os.getcwd(), "env": dict(os.environ), "umask": mask, "streams": streams, "path": list(sys.path)}
 
 
 def send_message(connection: socket.socket, message: dict, fds: Optional[list[int]] = None) -> None:
