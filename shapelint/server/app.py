@@ -34,7 +34,7 @@ class ShapelintServer(LanguageServer):
         self.full: dict[str, Snapshot] = {}  # document or notebook uri -> its last lint (what its diagnostics show)
         self.tasks: dict[str, asyncio.Task] = {}
         self.inlay_hints = True
-        self.shown_error: Optional[str] = None  # the configuration error last shown to the user
+        self.shown_errors: set[str] = set()  # configuration errors shown since the configuration was last read
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shapelint-lint")
 
     # --- scheduling ------------------------------------------------------------------------
@@ -57,8 +57,9 @@ class ShapelintServer(LanguageServer):
             return self._show(uri, snapshot)
         document = self.workspace.get_text_document(uri)
         path = path_of(uri, to_fs_path)
-        if self.linter.excluded(path):
-            return self._show(uri, Snapshot(uri, path, document.version, document.source))
+        excluded, error = self.linter.excluded(path)
+        if excluded:
+            return self._show(uri, Snapshot(uri, path, document.version, document.source, config_error=error))
         snapshot = await self._timed(loop, uri, self.linter.lint_python, uri, path, document.version, document.source)
         self._show(uri, snapshot)
 
@@ -80,10 +81,10 @@ class ShapelintServer(LanguageServer):
     # --- publishing --------------------------------------------------------------------------
 
     def _show(self, uri: str, snapshot: Snapshot) -> None:
-        error = self.linter.config_error
-        if error and error != self.shown_error:  # once per distinct error, not on every keystroke
+        error = snapshot.config_error
+        if error and error not in self.shown_errors:  # once per distinct error, not on every keystroke or file
+            self.shown_errors.add(error)
             self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"shapelint: {error}"))
-        self.shown_error = error
         self.full[uri] = snapshot
         if snapshot.notebook is not None or snapshot.cells:
             for index, cell in enumerate(snapshot.cells, start=1):

@@ -50,6 +50,7 @@ def build() -> ShapelintServer:
         uri = params.text_document.uri
         if uri.endswith("pyproject.toml"):  # the configuration changed: every open document again
             ls.linter.reload()
+            ls.shown_errors.clear()  # an error still there is shown again: the save did not mend it
             for key in list(ls.full):
                 ls.schedule(key, delay=0)
         elif ls.workspace.get_notebook_document(cell_uri=uri) is None:

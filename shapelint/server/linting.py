@@ -17,7 +17,7 @@ from typing import Optional
 
 from ..budget import time_budget
 from ..cli import enabled, lint_options
-from ..config import ConfigError, Options, Resolver
+from ..config import ConfigError, Options, Resolver, build
 from ..engine import FileResult, lint_source
 from ..findings import Finding
 from ..notebook import Notebook, NotebookError, lint_notebook, read_notebook
@@ -48,6 +48,7 @@ class Snapshot:
     notebook: Optional[Notebook] = None
     cells: list[Cell] = field(default_factory=list)
     parsed: Optional[Stats] = None
+    config_error: Optional[str] = None  # why its configuration could not be read (it was linted with the defaults)
 
 
 class Linter:
@@ -72,23 +73,28 @@ class Linter:
         """A pyproject.toml changed: read the configuration again."""
         self.resolver = self._resolver()
 
-    def _settings(self, path: str):
+    def _settings(self, path: str) -> tuple[Resolver, Optional[str]]:
+        """The resolver to lint ``path`` by and why its configuration is broken, if it is: then a
+        resolver of the defaults, which reads no pyproject (the broken one would raise again)."""
+        resolver = self.resolver  # once: ``reload`` may replace it meanwhile (from the event loop's thread)
         try:
-            return self.resolver.for_path(Path(path)), None
-        except ConfigError as exc:  # a broken pyproject above this file: say so, lint with the defaults
-            return Resolver(Options(), None).for_path(Path(path)), str(exc)
+            resolver.for_path(Path(path))
+            return resolver, self.config_error
+        except ConfigError as exc:
+            return Resolver(_fixed=build(Options(), Options(), Path.cwd(), None)), str(exc)
 
-    def excluded(self, path: str) -> bool:
-        settings, _ = self._settings(path)
-        return settings.excluded(Path(path))
+    def excluded(self, path: str) -> tuple[bool, Optional[str]]:
+        """Whether the configuration excludes ``path``, and its error (as ``_settings``)."""
+        resolver, error = self._settings(path)
+        return resolver.for_path(Path(path)).excluded(Path(path)), error
 
     def lint_python(self, uri: str, path: str, version: Optional[int], text: str) -> Snapshot:
         if not self.incremental:
-            result, findings = self.run(path, text, lint_source)
-            return Snapshot(uri, path, version, text, findings, result, parsed=Stats("full", text.count("\n") + 1))
+            result, findings, error = self.run(path, text, lint_source)
+            return Snapshot(uri, path, version, text, findings, result, parsed=Stats("full", text.count("\n") + 1), config_error=error)
         document = self.documents.setdefault(uri, Document())
-        result, findings = self.run(path, text, document.lint)
-        return Snapshot(uri, path, version, text, findings, result, parsed=document.stats)
+        result, findings, error = self.run(path, text, document.lint)
+        return Snapshot(uri, path, version, text, findings, result, parsed=document.stats, config_error=error)
 
     def forget(self, uri: str) -> None:
         """The document was closed: drop its chunks."""
@@ -100,24 +106,18 @@ class Linter:
             notebook = read_notebook(document)
         except NotebookError:
             notebook = None
-        result, findings = self.run(path, document, lint_notebook)
-        return Snapshot(uri, path, version, notebook.source if notebook else "", findings, result, notebook, list(cells))
+        result, findings, error = self.run(path, document, lint_notebook)
+        return Snapshot(uri, path, version, notebook.source if notebook else "", findings, result, notebook, list(cells),
+                        config_error=error)
 
-    def run(self, path: str, source: str, lint) -> tuple[FileResult, list[Finding]]:
-        """Lint with the file's options and keep what its configuration enables (as ``shapelint check``)."""
-        self.config_error = None
-        try:
-            options = lint_options(self.resolver, path)
-        except ConfigError as exc:
-            self.config_error = str(exc)
-            options = lint_options(Resolver(Options(), None), path)
+    def run(self, path: str, source: str, lint) -> tuple[FileResult, list[Finding], Optional[str]]:
+        """Lint with the file's options and keep what its configuration enables (as ``shapelint check``);
+        a broken configuration: the defaults, and its error to tell the user."""
+        resolver, error = self._settings(path)
+        options = lint_options(resolver, path)
         with time_budget(options.timeout):
             result = lint(source, path, options.report_unused, options.hints, options.select)
-        try:
-            kept = enabled(self.resolver, result.findings)
-        except ConfigError:
-            kept = result.findings
-        return result, kept
+        return result, enabled(resolver, result.findings), error
 
 
 def notebook_json(cells: list[Cell]) -> str:
