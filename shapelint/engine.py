@@ -12,7 +12,7 @@ from itertools import accumulate
 
 import libcst as cst
 
-from .budget import TIMEOUT_NAME, BudgetExceeded, wait_within_budget
+from .budget import TIMEOUT_NAME, BudgetExceeded, Worker, wait_within_budget
 from .budget import message as over_budget
 from .complexity import NAME as TOO_COMPLEX_NAME
 from .cst_walk import code_children
@@ -326,7 +326,7 @@ def on_large_stack(function, *args):
         if sys.getrecursionlimit() < RECURSION_LIMIT:
             sys.setrecursionlimit(RECURSION_LIMIT)
         # a daemon: a thread stopped for running past its budget never keeps the process alive
-        worker = threading.Thread(target=target, name="shapelint-lint", daemon=True)
+        worker = Worker(target=target, name="shapelint-lint", daemon=True)
         worker.start()
     finally:
         threading.stack_size(previous)

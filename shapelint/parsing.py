@@ -20,6 +20,8 @@ Both are process-wide switches, so a lock keeps two threads from parsing at once
 holds the GIL: they never did run together).
 
 Code nested too deeply for libcst to parse in bounded time is refused first (``complexity``).
+The time budget's exception waits for the parse to return (``budget.uninterrupted``): raised in
+one of the parser's calls back into Python, it makes libcst's Rust code panic.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from typing import Callable, Optional
 import libcst as cst
 from libcst._nodes.base import CSTNode
 
+from .budget import uninterrupted
 from .complexity import too_complex
 
 _LOCK = threading.Lock()
@@ -50,7 +53,7 @@ def parse_module(source: bytes | str) -> cst.Module:
     if problem is not None:
         raise problem
     global _parsed_bytes
-    with _LOCK:
+    with uninterrupted(), _LOCK:  # (the switches below are put back before the budget may stop it)
         _parsed_bytes += len(source)
         constructors = _constructors() if _CONSTRUCTORS is not None or _parsed_bytes > FAST_CONSTRUCTORS_AFTER else ()
         collecting = gc.isenabled()
