@@ -14,13 +14,14 @@ run to this process, as if no daemon existed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import socket
 import stat
 import struct
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    import socket
 
 DAEMON_ENV = "SHAPELINT_DAEMON"  # 0: never use one; auto: start one when none runs
 RUNTIME_ENV = "SHAPELINT_RUNTIME_DIR"  # where the socket lives [default: $XDG_RUNTIME_DIR, else the temp dir]
@@ -77,10 +78,12 @@ def served_by_daemon(argv: list[str]) -> Optional[int]:
     if mode in ("0", "no", "off", "false") or (argv and argv[0] in NOT_SERVED):
         return None
     path = socket_path()
-    if path is None:
+    if path is None or not os.path.exists(path):  # (the usual case: then socket and json are not even imported)
         if mode == "auto":
             start_in_background()
         return None
+    import socket
+
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         connection.connect(path)
@@ -121,7 +124,10 @@ def request(argv: list[str]) -> dict:
             "cwd": os.getcwd(), "env": dict(os.environ), "umask": mask, "streams": streams, "path": list(sys.path)}
 
 
-def send_message(connection: socket.socket, message: dict, fds: Optional[list[int]] = None) -> None:
+def send_message(connection: "socket.socket", message: dict, fds: Optional[list[int]] = None) -> None:
+    import json
+    import socket
+
     data = json.dumps(message).encode("utf-8", "surrogateescape")
     data = HEADER.pack(len(data)) + data
     if fds:
@@ -132,9 +138,12 @@ def send_message(connection: socket.socket, message: dict, fds: Optional[list[in
     connection.sendall(data)
 
 
-def receive_message(connection: socket.socket, fds: int = 0) -> Optional[dict] | tuple[Optional[dict], list[int]]:
+def receive_message(connection: "socket.socket", fds: int = 0) -> Optional[dict] | tuple[Optional[dict], list[int]]:
     """One message (with up to ``fds`` file descriptors: then ``(message, fds)``); None at the end
     of the stream."""
+    import json
+    import socket
+
     received: list[int] = []
     if fds:
         data, received, _, _ = socket.recv_fds(connection, 65536, fds)
