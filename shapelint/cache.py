@@ -165,6 +165,8 @@ class Cache:
             return None
         if data.get("source") != source_hash or data.get("settings") != settings:
             return None
+        if data.get("real") != os.path.realpath(name):  # a symlinked directory pointed elsewhere: other neighbours
+            return None
         depends, stored = data.get("depends"), data.get("findings")
         if not isinstance(depends, dict) or not isinstance(stored, list) or not _probes_hold(data.get("probes")):
             return None
@@ -196,7 +198,7 @@ class Cache:
         if len(found) != len(probes):
             return  # a file appeared or vanished while linting: the result may rest on either
         entry = {
-            "format": FORMAT, "name": name, "source": source_hash, "settings": settings,
+            "format": FORMAT, "name": name, "real": os.path.realpath(name), "source": source_hash, "settings": settings,
             "depends": depends, "probes": dict(sorted(found.items())),
             "findings": [finding_to_json(finding) for finding in findings],
         }

@@ -25,6 +25,7 @@ parser, whose syntax error says where.
 from __future__ import annotations
 
 import ast
+import warnings
 from typing import Optional
 
 from .pattern_nesting import MAX_PATTERN_WORK, measured_patterns, too_much
@@ -47,7 +48,9 @@ class TooComplex(ValueError):
 def too_complex(source: bytes | str) -> Optional[TooComplex]:
     """Why ``source`` is too deeply nested to parse and analyse, or None when it is not."""
     try:
-        tree = compile(source, "<shapelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # the file's own warnings (an invalid escape) are not ours to print
+            warnings.simplefilter("ignore")
+            tree = compile(source, "<shapelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (RecursionError, MemoryError):
         return TooComplex("too complex to analyse: nested too deeply for Python's own parser; not analysed")
     except (SyntaxError, ValueError, OverflowError):  # the parser reports these, with a place

@@ -20,7 +20,9 @@ import fcntl
 import gc
 import io
 import os
+import json
 import pkgutil
+import selectors
 import signal
 import socket
 import sys
@@ -28,10 +30,11 @@ import threading
 import time
 from typing import Optional
 
-from .daemon_client import receive_message, send_message, socket_path
+from .daemon_client import HEADER, MAX_MESSAGE, interpreter_state, receive_message, send_message, socket_path
 
 DEFAULT_IDLE_TIMEOUT = 3600.0  # seconds without a request before the daemon exits
 STARTUP_WAIT = 10.0  # seconds ``start`` waits for the socket to answer
+REQUEST_WAIT = 5.0  # seconds a connection has to send its request
 
 
 def lock_path(path: str) -> str:
@@ -177,7 +180,7 @@ def _daemon_main(path: str, idle_timeout: float, report_fd: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # runs end on their own: nothing to wait for
     signal.signal(signal.SIGTERM, lambda *_: _quit(listener, path))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _accept_loop(listener, path, idle_timeout)
+    _accept_loop(listener, path, idle_timeout, lock)
 
 
 def _preload() -> None:
@@ -210,50 +213,112 @@ def _quit(listener: socket.socket, path: str) -> None:
     os._exit(0)
 
 
-def _accept_loop(listener: socket.socket, path: str, idle_timeout: float) -> None:
+class _Pending:
+    """A connection whose request is still arriving (at most ``REQUEST_WAIT`` seconds)."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.data = b""
+        self.fds: list[int] = []
+        self.deadline = time.monotonic() + REQUEST_WAIT
+
+    def read(self) -> Optional[bool]:
+        """Take what arrived: True once the request is whole, None when the client left or sent
+        more than a request."""
+        try:
+            data, fds, _, _ = socket.recv_fds(self.connection, 65536, 3)
+        except BlockingIOError:
+            return False
+        except OSError:
+            return None
+        self.fds.extend(fds)
+        if not data:
+            return None
+        self.data += data
+        if len(self.data) >= HEADER.size:
+            (size,) = HEADER.unpack(self.data[:HEADER.size])
+            if size > MAX_MESSAGE:
+                return None
+            return len(self.data) >= HEADER.size + size
+        return False
+
+    def message(self) -> Optional[dict]:
+        try:
+            message = json.loads(self.data[HEADER.size:].decode("utf-8", "surrogateescape"))
+        except ValueError:
+            return None
+        return message if isinstance(message, dict) else None
+
+    def close(self) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.connection.close()
+
+
+def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) -> None:
+    """Requests arrive side by side (a connection that sends nothing delays no other); a run is
+    handed to a worker forked for it, the status and stop are answered here."""
     started = last_run = time.monotonic()
     served = 0
+    selector = selectors.DefaultSelector()
+    listener.setblocking(False)
+    selector.register(listener, selectors.EVENT_READ)
+    pending: dict[socket.socket, _Pending] = {}
     while True:
+        now = time.monotonic()
+        wake = [request.deadline for request in pending.values()]
         if idle_timeout:  # idle since the last run (asking for the status is not a run)
-            left = last_run + idle_timeout - time.monotonic()
-            if left <= 0:
+            if now >= last_run + idle_timeout and not pending:
                 _quit(listener, path)
-            listener.settimeout(left)
-        try:
-            connection, _ = listener.accept()
-        except socket.timeout:
-            continue
-        except InterruptedError:
-            continue
-        with connection:
-            if not _same_user(connection):
-                continue
-            connection.settimeout(5.0)
-            try:
-                message, fds = receive_message(connection, fds=3)
-            except (OSError, ValueError):
-                continue
-            try:
-                if not isinstance(message, dict):
+            wake.append(last_run + idle_timeout)
+        for key, _ in selector.select(max(0.0, min(wake) - now) if wake else None):
+            if key.fileobj is listener:
+                try:
+                    connection, _ = listener.accept()
+                except OSError:
                     continue
+                if not _same_user(connection):
+                    connection.close()
+                    continue
+                connection.setblocking(False)
+                pending[connection] = _Pending(connection)
+                selector.register(connection, selectors.EVENT_READ)
+                continue
+            request = pending[key.fileobj]
+            whole = request.read()
+            if whole is False:
+                continue
+            selector.unregister(request.connection)
+            del pending[request.connection]
+            message = request.message() if whole else None
+            try:
+                if message is None:
+                    continue
+                request.connection.setblocking(True)
                 if message.get("stop"):
-                    send_message(connection, {"stopping": True})
+                    send_message(request.connection, {"stopping": True})
                     _quit(listener, path)
-                if message.get("status"):
-                    send_message(connection, {"pid": os.getpid(), "served": served, "uptime": time.monotonic() - started,
-                                              "idle_timeout": idle_timeout})
-                    continue
-                if "run" in message and len(fds) == 3:
+                elif message.get("status"):
+                    send_message(request.connection, {"pid": os.getpid(), "served": served,
+                                                      "uptime": time.monotonic() - started, "idle_timeout": idle_timeout})
+                elif "run" in message and len(request.fds) == 3:
                     served += 1
                     last_run = time.monotonic()
                     if os.fork() == 0:
+                        selector.close()
                         listener.close()
-                        _run(connection, message, fds)
+                        lock.close()  # the lock is the daemon's alone: a run in flight must not keep it
+                        for other in pending.values():
+                            other.close()
+                        _run(request.connection, message, request.fds)
             except OSError:
-                continue
+                pass
             finally:
-                for fd in fds:
-                    os.close(fd)
+                request.close()
+        for request in [r for r in pending.values() if r.deadline <= time.monotonic()]:
+            selector.unregister(request.connection)
+            del pending[request.connection]
+            request.close()
 
 
 def _same_user(connection: socket.socket) -> bool:
@@ -268,12 +333,25 @@ def _same_user(connection: socket.socket) -> bool:
 
 
 def _run(connection: socket.socket, message: dict, fds: list[int]) -> None:
-    """In the forked worker: become the client's process for one command line, answer its exit code."""
+    """In the forked worker: become the client's process for one command line, answer its exit
+    code. A worker that cannot be the client's in every way that matters (its interpreter flags,
+    warning filters, resource limits) declines at once, and the client runs the command itself."""
     code = 2
+    answered = False
     try:
+        os.setpgid(0, 0)  # a group of its own: the client's Ctrl-C reaches it and its worker processes alike
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # its own worker processes are waited for
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        connection.settimeout(None)  # a run may take minutes; the watcher waits as long
+        os.register_at_fork(after_in_child=connection.close)  # its worker processes must not keep the client waiting
+        threading.Thread(target=_end_when_client_leaves, args=(connection,), daemon=True).start()
+        send_message(connection, {"pid": os.getpid()})  # where the client sends its Ctrl-C
+        refusal = _refusal(message)
+        if refusal is not None:
+            answered = True
+            send_message(connection, {"declined": refusal})
+            os._exit(0)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -287,8 +365,6 @@ def _run(connection: socket.socket, message: dict, fds: list[int]) -> None:
         main = sys.modules.get("__main__")
         if main is not None:
             main.__package__ = message.get("main_package")  # how click names the program in its usage lines
-        connection.settimeout(None)  # a run may take minutes; the watcher waits as long
-        threading.Thread(target=_end_when_client_leaves, args=(connection,), daemon=True).start()
         from .console import execute
 
         code = execute()
@@ -303,10 +379,31 @@ def _run(connection: socket.socket, message: dict, fds: list[int]) -> None:
             except (OSError, ValueError, AttributeError):
                 pass
         try:
-            send_message(connection, {"code": code})
+            if not answered:
+                send_message(connection, {"code": code})
         except OSError:
             pass
         os._exit(0)
+
+
+def _refusal(message: dict) -> Optional[str]:
+    """Why this worker cannot run the client's command as the client would (None: it can), after
+    taking on the client's CPU affinity, priority and resource limits."""
+    if message.get("interpreter") != interpreter_state():
+        return "the client's interpreter flags or warning filters differ from the daemon's"
+    limits = message.get("limits") or {}
+    try:
+        if limits.get("affinity") and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, limits["affinity"])
+        if limits.get("nice") is not None:
+            os.setpriority(os.PRIO_PROCESS, 0, limits["nice"])
+        import resource
+
+        for name, (soft, hard) in (limits.get("rlimits") or {}).items():
+            resource.setrlimit(getattr(resource, name), (soft, hard))
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
+        return f"cannot take on the client's limits: {exc}"
+    return None
 
 
 def _adopt_streams(streams: dict) -> None:
@@ -323,10 +420,14 @@ def _adopt_streams(streams: dict) -> None:
 
 
 def _end_when_client_leaves(connection: socket.socket) -> None:
-    """The client went away (Ctrl-C, killed): this run ends too, as it would have with it."""
+    """The client went away (killed, a second Ctrl-C): this run ends too, its worker processes with
+    it, as they would have with the client."""
     try:
         while connection.recv(1):
             pass
     except OSError:
         pass
-    os._exit(130)
+    try:
+        os.killpg(0, signal.SIGKILL)
+    finally:
+        os._exit(130)

@@ -63,7 +63,8 @@ def daemon_key() -> str:
             continue
         libcst = f"{os.path.realpath(candidate)}\0{info.st_mtime_ns}\0{info.st_size}"
         break
-    text = "\n".join((code_fingerprint(), os.path.realpath(sys.executable), sys.version, libcst))
+    package = os.path.dirname(os.path.realpath(__file__))  # a copy elsewhere is another install, whatever its files' times
+    text = "\n".join((code_fingerprint(), package, os.path.realpath(sys.executable), sys.version, libcst))
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
@@ -79,7 +80,7 @@ def served_by_daemon(argv: list[str]) -> Optional[int]:
         return None
     path = socket_path()
     if path is None or not os.path.exists(path):  # (the usual case: then socket and json are not even imported)
-        if mode == "auto":
+        if mode == "auto" and socket_path(create=True) is not None:  # (none where one could not start)
             start_in_background()
         return None
     import socket
@@ -87,7 +88,7 @@ def served_by_daemon(argv: list[str]) -> Optional[int]:
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         connection.connect(path)
-    except OSError:
+    except OSError:  # a socket left by a daemon that was killed
         connection.close()
         if mode == "auto":
             start_in_background()
@@ -95,18 +96,43 @@ def served_by_daemon(argv: list[str]) -> Optional[int]:
     with connection:
         try:
             send_message(connection, request(argv), fds=[0, 1, 2])
-        except OSError:  # a standard stream closed (EBADF), the daemon gone: this process runs it
+            started = receive_message(connection)
+        except (OSError, ValueError):  # a standard stream closed (EBADF), the daemon gone: this process runs it
             return None
-        try:
-            reply = receive_message(connection)
-        except KeyboardInterrupt:
-            return 130  # closing the connection stops the daemon's worker
-        except (OSError, ValueError):
-            reply = None
+        except KeyboardInterrupt:  # before the worker said where it is: closing the connection ends it
+            sys.stderr.write("\nAborted!\n")
+            return 1
+        if not isinstance(started, dict) or type(started.get("pid")) is not int:
+            return None
+        reply = _wait_for_code(connection, started["pid"])
+    if isinstance(reply, dict) and "declined" in reply:
+        return None  # another interpreter flag, a limit it cannot take on: this process runs it
     if not isinstance(reply, dict) or type(reply.get("code")) is not int:
         sys.stderr.write("shapelint: error: the daemon's worker ended without an exit code\n")
         return 2
     return reply["code"]
+
+
+def _wait_for_code(connection: "socket.socket", worker: int) -> Optional[dict]:
+    """The worker's last word (its exit code, or that it declines); a Ctrl-C here is passed on to it (and its worker processes), which
+    then stops as the run would have in this process; a second one leaves at once (closing the
+    connection kills the worker's whole process group)."""
+    import signal
+
+    interrupted = False
+    while True:
+        try:
+            return receive_message(connection)
+        except KeyboardInterrupt:
+            if interrupted:
+                raise SystemExit(130)
+            interrupted = True
+            try:
+                os.killpg(worker, signal.SIGINT)
+            except OSError:
+                raise SystemExit(130)
+        except (OSError, ValueError):
+            return None
 
 
 def request(argv: list[str]) -> dict:
@@ -120,8 +146,30 @@ def request(argv: list[str]) -> dict:
             "line_buffering": bool(getattr(stream, "line_buffering", False)),
         }
     main = sys.modules.get("__main__")
-    return {"run": argv, "argv0": sys.argv[0] if sys.argv else "shapelint", "main_package": getattr(main, "__package__", None),
+    return {"run": argv, "interpreter": interpreter_state(), "limits": limits(), "argv0": sys.argv[0] if sys.argv else "shapelint", "main_package": getattr(main, "__package__", None),
             "cwd": os.getcwd(), "env": dict(os.environ), "umask": mask, "streams": streams, "path": list(sys.path)}
+
+
+def interpreter_state() -> list:
+    """What of this interpreter a run's behaviour may depend on and a daemon's worker cannot take
+    on after its start: the command-line flags, ``-W`` and ``PYTHONWARNINGS`` filters, ``-X`` options."""
+    return [list(sys.flags), list(sys.warnoptions), sorted(f"{k}={v}" for k, v in sys._xoptions.items())]
+
+
+def limits() -> dict:
+    """This process's CPU affinity, priority and resource limits, for the daemon's worker to take on."""
+    import resource
+
+    found: dict = {"rlimits": {}}
+    try:
+        found["affinity"] = sorted(os.sched_getaffinity(0))
+        found["nice"] = os.getpriority(os.PRIO_PROCESS, 0)
+    except (AttributeError, OSError):
+        pass
+    for name in ("RLIMIT_CPU", "RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_STACK", "RLIMIT_NPROC"):
+        if hasattr(resource, name):
+            found["rlimits"][name] = list(resource.getrlimit(getattr(resource, name)))
+    return found
 
 
 def send_message(connection: "socket.socket", message: dict, fds: Optional[list[int]] = None) -> None:

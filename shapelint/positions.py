@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
@@ -197,7 +198,9 @@ def _first_code_lines(module: cst.Module, text: str) -> Optional[list[int]]:
     decorated definition), from CPython's parse of ``text``; None when its statements and
     libcst's do not pair up one to one (``a; b`` is one libcst statement, two of CPython's)."""
     try:
-        tree = compile(text, "<positions>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # the file's own warnings (an invalid escape) are not ours to print
+            warnings.simplefilter("ignore")
+            tree = compile(text, "<positions>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
     theirs = tree.body

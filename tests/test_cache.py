@@ -334,3 +334,18 @@ def test_the_fixture_corpus_gives_the_same_findings_with_and_without_the_cache(t
     assert len(stored) > 100  # the warm run had entries to answer from
     assert cold == uncached
     assert warm == uncached
+
+
+def test_a_symlinked_directory_pointed_elsewhere_is_linted_again(project, linted):
+    """Same path, same content, other neighbours: `cur/main.py` imports the `helper` beside its target."""
+    for version, rows in (("v1", 3), ("v2", 4)):
+        (project / version).mkdir()
+        (project / version / "main.py").write_text("from helper import W, v\nz = W @ v\n")
+        (project / version / "helper.py").write_text(f"import numpy as np\nW = np.ones((3, 4))\nv = np.ones(({rows}, 1))\n")
+    (project / "cur").symlink_to("v1")
+    assert [f["code"] for f in run("cur/main.py")] == ["SL004"]  # W (3, 4) @ v (3, 1): W.T was meant
+    (project / "cur").unlink()
+    (project / "cur").symlink_to("v2")
+    linted.clear()
+    assert run("cur/main.py") == []
+    assert linted == ["main.py"]

@@ -97,24 +97,100 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _blocked_client(env):
+    """A run waiting for its standard input, as long as the test keeps it open."""
+    return subprocess.Popen([sys.executable, "-m", "shapelint", "check", "-", "--stdin-filename", "m.py"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait(condition, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
-def test_a_client_that_is_interrupted_takes_its_run_down_with_it(runtime):
+def test_ctrl_c_on_the_client_stops_its_run_as_it_would_in_process(runtime):
+    """The client passes its SIGINT on to the worker: click's "Aborted!" and exit 1, as without a daemon."""
     directory, env = runtime
     start(env)
     pid = int(next(directory.glob("*.lock")).read_text())
-    client = subprocess.Popen([sys.executable, "-m", "shapelint", "check", "-", "--stdin-filename", "m.py"], env=env,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
-    while not _children(pid) and time.monotonic() < deadline:  # the worker, waiting for the client's input
-        time.sleep(0.05)
-    assert _children(pid)
-    client.send_signal(signal.SIGINT)
-    assert client.wait(timeout=20) == 130
-    client.stdin.close()
-    deadline = time.monotonic() + 20
-    while _children(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _children(pid)
+    outcomes = []
+    for daemon in (True, False):
+        client = _blocked_client(dict(env, SHAPELINT_DAEMON="" if daemon else "0"))
+        if daemon:
+            assert _wait(lambda: _children(pid))  # the worker, waiting for the client's input
+        else:
+            time.sleep(1.5)  # the run in this process, waiting for its input too
+        client.send_signal(signal.SIGINT)
+        _, err = client.communicate(timeout=20)
+        outcomes.append((client.returncode, err.strip().splitlines()[-1]))
+    assert outcomes[0] == outcomes[1] == (1, "Aborted!")
+    assert _wait(lambda: not _children(pid))
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+def test_a_client_that_is_killed_takes_its_run_down_with_it(runtime):
+    directory, env = runtime
+    start(env)
+    pid = int(next(directory.glob("*.lock")).read_text())
+    client = _blocked_client(env)
+    assert _wait(lambda: _children(pid))
+    client.kill()
+    client.wait(timeout=20)
+    assert _wait(lambda: not _children(pid))
+
+
+def test_a_run_in_flight_neither_holds_the_lock_nor_delays_others(runtime, tmp_path):
+    """A run (or a connection that says nothing) does not keep the daemon from stopping, a new one
+    from starting, or another run from being served at once."""
+    import socket
+
+    directory, env = runtime
+    start(env)
+    client = _blocked_client(env)
+    idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    idle.connect(str(next(directory.glob("*.sock"))))
+    (tmp_path / "m.py").write_text(BUGGY)
+    began = time.monotonic()
+    assert shapelint(env, "check", str(tmp_path / "m.py"))[0] == 1
+    assert time.monotonic() - began < 4  # not held up by the idle connection (it has 5 s to speak)
+    idle.close()
+    began = time.monotonic()
+    assert shapelint(env, "daemon", "stop", daemon=False)[0] == 0
+    assert time.monotonic() - began < 5
+    assert "started" in start(env)
+    out, _ = client.communicate(BUGGY, timeout=30)  # the run in flight still finishes
+    assert client.returncode == 1 and "SL007" in out
+
+
+def test_a_client_the_worker_cannot_be_runs_in_its_own_process(runtime, tmp_path):
+    """Other interpreter flags or warning filters (here -W error) are declined: the client runs the
+    command itself, with the same result as without a daemon."""
+    _, env = runtime
+    start(env)
+    (tmp_path / "m.py").write_text(BUGGY)
+    before = served(env)
+    command = [sys.executable, "-W", "error::UserWarning", "-m", "shapelint", "check", str(tmp_path / "m.py")]
+    through = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    alone = subprocess.run(command, env=dict(env, SHAPELINT_DAEMON="0"), capture_output=True, text=True, timeout=60)
+    assert (through.returncode, through.stdout, through.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert served(env) == before + 1  # asked, and declined
+
+
+def test_the_worker_takes_on_the_clients_limits_or_declines():
+    script = (
+        "import resource, sys\n"
+        "from shapelint.daemon import _refusal\n"
+        "from shapelint.daemon_client import interpreter_state\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "print(_refusal({'interpreter': interpreter_state(), 'limits': {'rlimits': {'RLIMIT_NOFILE': [64, hard]}}}))\n"
+        "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])\n"
+        "print(_refusal({'interpreter': [], 'limits': {}}) is not None)\n"
+    )
+    lines = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60).stdout.split()
+    assert lines == ["None", "64", "True"]
 
 
 def test_a_directory_others_can_enter_is_never_used(runtime, tmp_path):
