@@ -12,16 +12,9 @@ from click.testing import CliRunner
 from shapelint.cli import main
 
 from summary import findings_only  # the summary lines; these tests look at the findings
+from samples import MISSING_KEEPDIMS
 
-BUGGY = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-"""
+BUGGY = MISSING_KEEPDIMS
 CLEAN = BUGGY.replace("axis=1)", "axis=1, keepdims=True)")
 
 

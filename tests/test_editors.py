@@ -15,19 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from samples import MISSING_KEEPDIMS
 
 pytest.importorskip("pygls", reason="the server extra: pip install 'shapelint[server]'")
 
 ROOT = Path(__file__).resolve().parents[1]
-BUGGY = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-"""
+BUGGY = MISSING_KEEPDIMS
 
 
 def readme_snippet(language: str, after: str) -> str:

@@ -17,17 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from samples import MISSING_KEEPDIMS
 
 ROOT = Path(__file__).resolve().parents[1]
-BUGGY = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-"""
+BUGGY = MISSING_KEEPDIMS
 CLEAN = BUGGY.replace("axis=1)", "axis=1, keepdims=True)")
 NOTEBOOK = ROOT / "fixtures" / "notebooks" / "bias_gradient_across_cells.ipynb"
 IDENTITY = ["-c", "user.name=shapelint tests", "-c", "user.email=tests@shapelint.invalid", "-c", "commit.gpgsign=false"]

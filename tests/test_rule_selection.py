@@ -14,18 +14,10 @@ from shapelint.notebook import lint_notebook
 from shapelint.rules import all_rules, enabled_rules
 from shapelint.rules.base import Hints
 from shapelint.runner import LintOptions
+from samples import MISSING_KEEPDIMS
 
-# SL002 (priority 20) claims the broadcast of the sum without keepdims (and points at the sum, line 7);
-# SL005 (50) also sees the broadcast (line 8).
-MISSING_KEEPDIMS = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-"""
+# In MISSING_KEEPDIMS, SL002 (priority 20) claims the broadcast of the sum without keepdims (and
+# points at the sum, line 7); SL005 (50) also sees the broadcast (line 8).
 
 # SL001 (priority 40) claims the rank-1 product meeting a column; SL005 (50) also sees it.
 RANK1_FORWARD = """import numpy as np

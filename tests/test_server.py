@@ -18,16 +18,9 @@ pytest.importorskip("pygls", reason="the server extra: pip install 'shapelint[se
 
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
+from samples import MISSING_KEEPDIMS
 
-BUGGY = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-"""
+BUGGY = MISSING_KEEPDIMS
 TIMEOUT = 20.0
 
 

@@ -12,18 +12,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from samples import MISSING_KEEPDIMS
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's shapelint
-BUGGY = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-"""
+BUGGY = MISSING_KEEPDIMS
 
 
 def python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
