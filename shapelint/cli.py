@@ -578,11 +578,12 @@ def daemon_start(idle_timeout: Optional[float], quiet: bool) -> None:
 
 
 @daemon.command("stop")
-def daemon_stop() -> None:
+@click.option("--all", "every", is_flag=True, help="Also stop this user's other daemons (other installs, or this one before its code changed).")
+def daemon_stop(every: bool) -> None:
     """Stop the daemon."""
     from .daemon import stop
 
-    sys.exit(stop())
+    sys.exit(stop(every=every))
 
 
 @daemon.command("status")

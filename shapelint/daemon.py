@@ -30,7 +30,7 @@ import threading
 import time
 from typing import Optional
 
-from .daemon_client import HEADER, MAX_MESSAGE, interpreter_state, receive_message, send_message, socket_path
+from .daemon_client import HEADER, MAX_MESSAGE, interpreter_state, receive_message, runtime_dir, send_message, socket_path
 
 DEFAULT_IDLE_TIMEOUT = 3600.0  # seconds without a request before the daemon exits
 STARTUP_WAIT = 10.0  # seconds ``start`` waits for the socket to answer
@@ -112,14 +112,42 @@ def start(idle_timeout: float, quiet: bool = False) -> int:
     return 2
 
 
-def stop(quiet: bool = False) -> int:
+def others(path: Optional[str]) -> list[tuple[str, int]]:
+    """The other daemons of this user (another install, or this one before its code changed):
+    (socket, pid) of each that holds its lock."""
+    directory = runtime_dir()
+    if directory is None:
+        return []
+    found = []
+    for name in sorted(os.listdir(directory)):
+        socket_file = os.path.join(directory, name[: -len(".lock")] + ".sock")
+        if name.startswith("daemon-") and name.endswith(".lock") and socket_file != path:
+            pid = running_pid(socket_file)
+            if pid is not None:
+                found.append((socket_file, pid))
+    return found
+
+
+def stop(quiet: bool = False, every: bool = False) -> int:
     path = socket_path()
+    code = 0
+    if every:
+        for other, pid in others(path):
+            code = max(code, _stop_one(other, pid, quiet))
     pid = running_pid(path) if path is not None else None
     if path is None or pid is None:
-        if not quiet:
+        if not quiet and not every:
             print("no shapelint daemon is running")
-        return 0
-    ask(path, {"stop": True})
+        return code
+    return max(code, _stop_one(path, pid, quiet))
+
+
+def _stop_one(path: str, pid: int, quiet: bool) -> int:
+    if ask(path, {"stop": True}) is None and pid > 0:  # an older daemon that answers no more: its pid
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
     deadline = time.monotonic() + STARTUP_WAIT
     while running_pid(path) is not None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -134,6 +162,9 @@ def stop(quiet: bool = False) -> int:
 def status() -> int:
     path = socket_path()
     answer = ask(path, {"status": True}) if path is not None else None
+    for other, pid in others(path):
+        print(f"another shapelint daemon runs: pid {pid}, socket {other} (another install, or this one before its "
+              f"code changed; `shapelint daemon stop --all` stops it)")
     if answer is None:
         print("no shapelint daemon is running")
         return 1
@@ -172,6 +203,13 @@ def _daemon_main(path: str, idle_timeout: float, report_fd: int) -> None:
         report(f"cannot listen on {path}: {exc}")
         return
     _preload()
+    from . import fingerprint
+
+    fingerprint.code_fingerprint.cache_clear()
+    if socket_path() != path:  # shapelint changed while it loaded: it would serve new code under the old name
+        os.unlink(path)
+        report("shapelint's files changed while the daemon started; start it again")
+        return
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)

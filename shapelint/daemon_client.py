@@ -51,21 +51,22 @@ def runtime_dir(create: bool = False) -> Optional[str]:
 
 
 def daemon_key() -> str:
-    """What a daemon must share with its client: shapelint's code, the Python, libcst's install."""
+    """What a daemon must share with its client: shapelint's code and place, the Python, and the
+    installs of the libraries a run imports (libcst, click)."""
     from .fingerprint import code_fingerprint
 
-    libcst = ""
-    for entry in sys.path:
-        candidate = os.path.join(entry or ".", "libcst", "__init__.py")
-        try:
-            info = os.stat(candidate)
-        except OSError:
-            continue
-        libcst = f"{os.path.realpath(candidate)}\0{info.st_mtime_ns}\0{info.st_size}"
-        break
-    package = os.path.dirname(os.path.realpath(__file__))  # a copy elsewhere is another install, whatever its files' times
-    text = "\n".join((code_fingerprint(), package, os.path.realpath(sys.executable), sys.version, libcst))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    parts = [code_fingerprint(), os.path.dirname(os.path.realpath(__file__)),  # a copy elsewhere is another install
+             os.path.realpath(sys.executable), sys.version]
+    for library in ("libcst", "click"):
+        for entry in sys.path:
+            candidate = os.path.join(entry or ".", library, "__init__.py")
+            try:
+                info = os.stat(candidate)
+            except OSError:
+                continue
+            parts.append(f"{os.path.realpath(candidate)}\0{info.st_mtime_ns}\0{info.st_size}")
+            break
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
 def socket_path(create: bool = False) -> Optional[str]:
@@ -183,36 +184,33 @@ def send_message(connection: "socket.socket", message: dict, fds: Optional[list[
             os.fstat(fd)  # a closed one raises here, not halfway through the message
         sent = socket.send_fds(connection, [data], fds)
         data = data[sent:]
-    connection.sendall(data)
+    if data:  # (sending nothing still fails on a connection the other side has closed)
+        connection.sendall(data)
 
 
-def receive_message(connection: "socket.socket", fds: int = 0) -> Optional[dict] | tuple[Optional[dict], list[int]]:
-    """One message (with up to ``fds`` file descriptors: then ``(message, fds)``); None at the end
-    of the stream."""
+def receive_message(connection: "socket.socket") -> Optional[dict]:
+    """The next message; None at the end of the stream. Reads exactly its bytes, never into the
+    next message (a worker sends two in a row: where it is, then its exit code)."""
     import json
-    import socket
 
-    received: list[int] = []
-    if fds:
-        data, received, _, _ = socket.recv_fds(connection, 65536, fds)
-    else:
-        data = connection.recv(65536)
-    while len(data) < HEADER.size:
-        more = connection.recv(65536)
-        if not more:
-            return (None, received) if fds else None
-        data += more
-    (size,) = HEADER.unpack(data[:HEADER.size])
+    header = _exactly(connection, HEADER.size)
+    if header is None:
+        return None
+    (size,) = HEADER.unpack(header)
     if size > MAX_MESSAGE:
         raise ValueError("message too long")
-    data = data[HEADER.size:]
+    data = _exactly(connection, size)
+    return None if data is None else json.loads(data.decode("utf-8", "surrogateescape"))
+
+
+def _exactly(connection: "socket.socket", size: int) -> Optional[bytes]:
+    data = b""
     while len(data) < size:
         more = connection.recv(min(65536, size - len(data)))
         if not more:
-            return (None, received) if fds else None
+            return None
         data += more
-    message = json.loads(data[:size].decode("utf-8", "surrogateescape"))
-    return (message, received) if fds else message
+    return data
 
 
 def start_in_background() -> None:

@@ -240,3 +240,30 @@ def test_the_socket_is_named_after_the_exact_code(monkeypatch, tmp_path):
     first = daemon_client.daemon_key()
     monkeypatch.setattr(fingerprint, "code_fingerprint", lambda: "b")
     assert daemon_client.daemon_key() != first
+
+
+def test_many_quick_runs_at_once_each_get_their_exit_code(runtime):
+    """A worker's two messages (where it is, then its exit code) often arrive in one read."""
+    _, env = runtime
+    start(env)
+    expected = shapelint(env, "--version", daemon=False)
+    clients = [subprocess.Popen([sys.executable, "-m", "shapelint", "--version"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(16)]
+    outcomes = [(client.wait(timeout=60), *client.communicate()) for client in clients]
+    assert outcomes == [expected] * 16
+
+
+def test_stop_all_reaches_a_daemon_this_install_no_longer_names(runtime):
+    """A daemon whose socket name is not this code's (an older version, another install) is listed by
+    status and stopped by `stop --all`."""
+    directory, env = runtime
+    start(env)
+    (socket_file,) = directory.glob("*.sock")
+    (lock,) = directory.glob("*.lock")
+    socket_file.rename(directory / "daemon-0123456789abcdef01234567.sock")  # as if the code had changed since
+    lock.rename(directory / "daemon-0123456789abcdef01234567.lock")
+    code, out, _ = shapelint(env, "daemon", "status", daemon=False)
+    assert code == 1 and "another shapelint daemon runs" in out
+    code, out, _ = shapelint(env, "daemon", "stop", "--all", daemon=False)
+    assert code == 0 and "stopped" in out
+    assert "another" not in shapelint(env, "daemon", "status", daemon=False)[1]
