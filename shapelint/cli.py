@@ -203,7 +203,7 @@ def run_check(paths, resolver: Resolver, force_exclude: bool, stdin_filename: Op
     progress.clear()
     if STDIN in paths:
         report.add(enabled(resolver, lint_stdin(resolver, stdin_filename, force_exclude, report.sources)))
-    report.finish()
+    report.finish(bool(missing))
     if missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if report.findings and not exit_zero else EXIT_CLEAN
@@ -373,7 +373,8 @@ class Report:
         if out:
             click.echo(out, nl=False, file=self.stream)
 
-    def finish(self) -> None:
+    def finish(self, missing: bool = False) -> None:
+        """The summary; with ``missing`` paths (said on standard error) never "All checks passed!"."""
         findings = self.findings
         if self.statistics:
             counts = Counter((f.code, f.name) for f in findings)
@@ -382,7 +383,7 @@ class Report:
             return
         if not self.streaming:
             self._echo(findings)
-        if self.summary:
+        if self.summary and not (missing and not findings):
             for line in summary_lines(findings, self.unsafe):
                 click.echo(line, file=self.stream)
 

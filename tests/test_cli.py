@@ -40,6 +40,16 @@ def test_exit_codes(tmp_path):
     assert code == 2 and "missing.py" in err
 
 
+def test_a_missing_path_is_never_all_checks_passed(tmp_path):
+    clean = str(write(tmp_path, "clean.py", CLEAN))
+    for args in ([str(tmp_path / "missing.py")], [clean, str(tmp_path / "missing.py")]):
+        result = CliRunner().invoke(main, ["check", "--output-format", "concise", *args])
+        assert result.exit_code == 2 and "no such file or directory" in result.stderr
+        assert "All checks passed!" not in result.stdout
+    result = CliRunner().invoke(main, ["check", "--output-format", "concise", str(write(tmp_path, "buggy.py", BUGGY)), str(tmp_path / "missing.py")])
+    assert result.exit_code == 2 and "Found 1 finding in 1 file." in result.stdout
+
+
 def test_concise_line_names_shapes_and_fix(tmp_path):
     path = write(tmp_path, "buggy.py", BUGGY)
     code, out, _ = run("check", str(path))
