@@ -43,7 +43,8 @@ def resolve(importer: Optional[str], module: str, level: int, probes: Optional[s
     parts = module.split(".") if module else []
     for root in roots:
         target = os.path.join(root, *parts)
-        for candidate in ((target + ".py") if parts else None, os.path.join(target, "__init__.py")):
+        # a package before a module of the same name, as Python's own finder looks
+        for candidate in (os.path.join(target, "__init__.py"), (target + ".py") if parts else None):
             if candidate is not None and _is_file(candidate, probes):
                 return Path(candidate)
     return None
