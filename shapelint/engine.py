@@ -15,7 +15,6 @@ import libcst as cst
 from .budget import TIMEOUT_NAME, BudgetExceeded, Worker, wait_within_budget
 from .budget import message as over_budget
 from .complexity import NAME as TOO_COMPLEX_NAME
-from .cst_walk import code_children
 from .complexity import TooComplex
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, FileResult, Finding  # noqa: F401  (FileResult re-exported)
 from .infer.interpreter import Analysis, InternalError, analyze
@@ -215,10 +214,9 @@ def first_raise_per_statement(reports: list, ctx: RuleContext) -> list:
     if len(raising) < 2:
         return reports  # (finding statements walks the whole module once: only when it can matter)
     groups: dict = {}
-    statements = _statements_of({reports[index][1].node for index in raising}, ctx.module)
     for index in raising:
         rule, report = reports[index]
-        groups.setdefault((rule.code, id(statements.get(report.node, report.node))), []).append(index)
+        groups.setdefault((rule.code, id(_statement_of(report.node, ctx))), []).append(index)
     dropped: set = set()
     kept: dict = {}
     for indices in groups.values():
@@ -241,28 +239,11 @@ def first_raise_per_statement(reports: list, ctx: RuleContext) -> list:
     return folded
 
 
-def _statements_of(nodes: set, module: cst.Module) -> dict:
-    """The innermost statement around each of ``nodes`` (itself, for a statement), walking the
-    module only as far as the last of them."""
-    found: dict = {}
-    pending = [(statement, statement) for statement in reversed(module.body)]
-    while pending and len(found) < len(nodes):
-        node, statement = pending.pop()
-        if node in nodes:
-            found[node] = statement
-        for child in code_children(node):
-            pending.append((child, child if _is_statement(type(child)) else statement))
-    return found
-
-
-_STATEMENT_KINDS: dict[type, bool] = {}
-
-
-def _is_statement(kind: type) -> bool:
-    known = _STATEMENT_KINDS.get(kind)
-    if known is None:
-        known = _STATEMENT_KINDS[kind] = issubclass(kind, (cst.BaseSmallStatement, cst.BaseCompoundStatement))
-    return known
+def _statement_of(node, ctx: RuleContext):
+    current = node
+    while current is not None and not isinstance(current, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+        current = ctx.parent(current)
+    return current if current is not None else node
 
 
 def _start(ctx: RuleContext, node) -> tuple:
