@@ -1,10 +1,10 @@
 """The cache of findings, in ruff's manner: ``.shapelint_cache/`` at the project root.
 
 One JSON file per linted file under ``<cache dir>/<version>/``, named by a hash of the file's path.
-An entry answers only when the file's content, every project file its analysis loaded (the
-modules it imports from, and theirs), which files their imports found or missed (a ``helper.py``
-created later is a change), the settings that decide its
-findings and shapelint's own code are all as they were. Entries are JSON, never pickle: a corrupt or foreign file is a
+An entry answers only when the file's content and real path, every project file its analysis
+loaded (the modules it imports from, and theirs), which files their imports found or missed (a
+``helper.py`` created later is a change), the settings that decide its findings and shapelint's
+own code are all as they were. Entries are JSON, never pickle: a corrupt or foreign file is a
 miss, then rewritten; writes go to a temporary file in the same directory and are renamed into
 place, so concurrent runs never leave half an entry.
 """

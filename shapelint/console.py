@@ -29,12 +29,8 @@ def run() -> None:
     served = served_by_daemon(sys.argv[1:])
     if served is not None:  # a daemon ran it (``shapelint.daemon``): nothing of ours to flush
         os._exit(served)
-    from . import runner
-    from .cli import main
-
-    runner.FREEZE_ON_ENGINE_IMPORT = True
     try:
-        main()
+        _cli()
     except SystemExit as exc:
         code = exc.code
         if (code is None or type(code) is int) and "multiprocessing" not in sys.modules and _flushed():
@@ -49,12 +45,8 @@ def run() -> None:
 def execute() -> int:
     """The command line's exit code, run in this process and left running (the daemon's worker
     sends the code to its client): what ``run`` does, but returned."""
-    from . import runner
-    from .cli import main
-
-    runner.FREEZE_ON_ENGINE_IMPORT = True
     try:
-        main()
+        _cli()
     except SystemExit as exc:
         if exc.code is None or type(exc.code) is int:
             return exc.code or 0
@@ -69,6 +61,15 @@ def execute() -> int:
         _say(f"cannot write the output: {exc}")
         return 2
     return 0
+
+
+def _cli() -> None:
+    """The click command line, in a process that ends with it (see ``runner.FREEZE_ON_ENGINE_IMPORT``)."""
+    from . import runner
+    from .cli import main
+
+    runner.FREEZE_ON_ENGINE_IMPORT = True
+    main()
 
 
 def _fail(message: str) -> None:
