@@ -100,16 +100,23 @@ def start(idle_timeout: float, quiet: bool = False) -> int:
     if not said.startswith("ok"):
         print(f"shapelint: error: the daemon did not start: {said or 'it ended without a word'}", file=sys.stderr)
         return 2
-    deadline = time.monotonic() + STARTUP_WAIT
-    while time.monotonic() < deadline:
-        status = ask(path, {"status": True})
-        if status is not None:
-            if not quiet:
-                print(f"shapelint daemon started (pid {status['pid']}, socket {path})")
-            return 0
-        time.sleep(0.02)
+    status = _poll(lambda: ask(path, {"status": True}))
+    if status is not None:
+        if not quiet:
+            print(f"shapelint daemon started (pid {status['pid']}, socket {path})")
+        return 0
     print("shapelint: error: the daemon did not answer in time", file=sys.stderr)
     return 2
+
+
+def _poll(probe, seconds: float = STARTUP_WAIT):
+    """``probe()``'s first true answer within ``seconds`` (asked every 20 ms), else its last."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = probe()
+        if answer or time.monotonic() >= deadline:
+            return answer
+        time.sleep(0.02)
 
 
 def others(path: Optional[str]) -> list[tuple[str, int]]:
@@ -148,10 +155,7 @@ def _stop_one(path: str, pid: int, quiet: bool) -> int:
             os.kill(pid, signal.SIGTERM)
         except OSError:
             pass
-    deadline = time.monotonic() + STARTUP_WAIT
-    while running_pid(path) is not None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if running_pid(path) is not None:
+    if not _poll(lambda: running_pid(path) is None):
         print(f"shapelint: error: the daemon (pid {pid}) did not stop", file=sys.stderr)
         return 2
     if not quiet:
