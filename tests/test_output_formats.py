@@ -27,20 +27,13 @@ from shapelint.docs import all_docs
 from shapelint.findings import Finding
 from shapelint.output import FORMATS, RenderContext, full, github, json_format, json_lines, sarif
 from shapelint.rules import all_rules
+from samples import MISSING_KEEPDIMS
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
 
 # Two different findings: SL002 on line 7, SL004 on line 14.
-BUGGY = """import numpy as np
-
-
-def step(n_h, m, lr):
-    dZ = np.random.randn(n_h, m)
-    b = np.zeros((n_h, 1))
-    db = np.sum(dZ, axis=1)
-    return b - lr * db
-
+BUGGY = MISSING_KEEPDIMS + """
 
 def forward(n_x, n_h, m):
     W = np.random.randn(n_h, n_x)
