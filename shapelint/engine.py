@@ -1,7 +1,7 @@
 """Lint one source: parse, infer, judge, place. Never raises for bad input."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 import ast
@@ -149,11 +149,13 @@ def lint_parsed(source: bytes | str, path: str, module: cst.Module, ctx: RuleCon
     try:
         analysis = analyze(module, path)
         ctx.stale_declarations = frozenset(analysis.stale_declarations)
-        reports, failures = judge(analysis, ctx, rules)
+        answers = Answers()
+        reports, failures = judge(analysis, ctx, rules, answers)
         if ctx.lines_were_missing():
-            # Messages asked for lines ("made on line 3"): locate those with the reports, then word them again.
+            # Messages asked for lines ("made on line 3"): locate those with the reports, then ask
+            # again only the events whose answers asked (``judge``).
             ctx.locate(located_nodes(reports, analysis.errors + failures))
-            reports, failures = judge(analysis, ctx, rules)
+            reports, failures = judge(analysis, ctx, rules, answers)
         errors = analysis.errors + failures
         ctx.locate(located_nodes(reports, errors))
         reports = first_raise_per_statement(reports, ctx)
@@ -171,36 +173,75 @@ def lint_parsed(source: bytes | str, path: str, module: cst.Module, ctx: RuleCon
     return result
 
 
-def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]] = None):
-    """Ask the rules (default: all) in priority order; the first to report claims the event."""
+def judge(analysis: Analysis, ctx: RuleContext, rules: Optional[tuple[Rule, ...]] = None, answers: Optional["Answers"] = None):
+    """Ask the rules (default: all) in priority order; the first to report claims the event.
+
+    ``answers`` keeps each event's answer from one judgement to the next: judged again once the
+    positions its messages asked for are located, only the events whose rules asked for a
+    position are asked again. The others' answers cannot change (the rules keep no state, and
+    ``first_report_of`` answers alike when asked again), and the claims are made again in the
+    same order, so the result is a whole second judgement's at the cost of those few events."""
     seen: set = set()
     reports = []
     failures: list[InternalError] = []
     rules = enabled_rules() if rules is None else rules
+    answers = Answers() if answers is None else answers
+    if answers.judged is None:
+        answers.judged = [(event, analysis.contexts.get(id(event))) for event in analysis.events if not _dropped(event, ctx)]
     reported_nodes: set = set()
-    for event in analysis.events:
-        if any(source in ctx.stale_declarations or isinstance(source, Expanded) for array in event.arrays() for source in array.basis):
-            continue  # it rests on a declaration the code contradicts, or is the echo of a silent expansion
-        site = analysis.contexts.get(id(event))
+    for event, site in answers.judged:
         if site is not None and id(event.node) in reported_nodes:
             continue  # what a caller's arguments show adds to the code as written, never repeats it
-        for rule in rules:
-            try:
-                found = list(rule.check(event, ctx))
-            except Exception as exc:  # noqa: BLE001 - one rule failing must not lose the file
-                failures.append(InternalError(event.node, f"{rule.code} failed: {type(exc).__name__}: {exc}"))
-                continue
-            if found:
-                for report in found:
-                    if site is not None:
-                        report = under_call_site(report, site, ctx)
-                    key = (rule.code, id(report.node))
-                    if key not in seen:
-                        seen.add(key)
-                        reported_nodes.add(id(report.node))
-                        reports.append((rule, report))
-                break
+        answer = answers.of.get(id(event))
+        if answer is None or answer.asked_position:
+            answer = answers.of[id(event)] = _answer(event, site, ctx, rules)
+        failures.extend(answer.failures)
+        for rule, report in answer.reports:
+            key = (rule.code, id(report.node))
+            if key not in seen:
+                seen.add(key)
+                reported_nodes.add(id(report.node))
+                reports.append((rule, report))
     return reports, failures
+
+
+def _dropped(event, ctx: RuleContext) -> bool:
+    """Does the event rest on a declaration the code contradicts, or echo a silent expansion?"""
+    return any(source in ctx.stale_declarations or isinstance(source, Expanded) for array in event.arrays() for source in array.basis)
+
+
+class Answers:
+    """The events a judgement asks about (with their call sites) and what the rules answered."""
+
+    def __init__(self) -> None:
+        self.judged: Optional[list] = None
+        self.of: dict = {}
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What the rules said of one event: the claiming rule's reports, the failures of the rules
+    asked before it, and whether any asked for a position not located yet."""
+
+    reports: tuple
+    failures: tuple
+    asked_position: bool
+
+
+def _answer(event, site, ctx: RuleContext, rules: tuple[Rule, ...]) -> _Answer:
+    asks = ctx.unplaced_asks
+    failures = []
+    reports: list = []
+    for rule in rules:
+        try:
+            found = list(rule.check(event, ctx))
+        except Exception as exc:  # noqa: BLE001 - one rule failing must not lose the file
+            failures.append(InternalError(event.node, f"{rule.code} failed: {type(exc).__name__}: {exc}"))
+            continue
+        if found:
+            reports = [(rule, report if site is None else under_call_site(report, site, ctx)) for report in found]
+            break
+    return _Answer(tuple(reports), tuple(failures), ctx.unplaced_asks != asks)
 
 
 RAISING_RULES = frozenset({"SL004", "SL007"})  # each of their findings says NumPy raises

@@ -63,6 +63,7 @@ class RuleContext:
         self._lines = SourceLines(module, source) if source is not None else None  # positions found statement by statement
         self._positions: dict = {}
         self._missing: set = set()
+        self.unplaced_asks = 0  # how often a position was asked before its node was located (``engine.judge`` counts)
         self._parents: Optional[dict] = None
         self.stale_declarations: frozenset = frozenset()  # set by the engine from the analysis
         self._first_reports: dict = {}
@@ -105,6 +106,7 @@ class RuleContext:
         if node in self._positions:
             return self._positions[node]
         self._missing.add(node)
+        self.unplaced_asks += 1
         return None
 
     def lines_were_missing(self) -> bool:
