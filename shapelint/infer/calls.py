@@ -161,9 +161,16 @@ class CallEvaluator:
             return values[0]
         if name in ("tuple", "list") and values and isinstance(values[0], TupleValue):
             return values[0]
+        if name == "dict" and _one_plain_argument(node) and isinstance(values[0], DictValue):
+            return values[0]  # a copy (``parameters = dict(parameters)``): dicts are held as values, as ``.copy()``
         if name in _NO_RESULT_BUILTINS:
             return NoneValue()
         return UNKNOWN
+
+
+def _one_plain_argument(node: cst.Call) -> bool:
+    """``f(x)``: one positional argument, no keywords, no ``*``/``**``."""
+    return len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
 
 
 def record_fields(node: cst.ClassDef) -> list[str]:
