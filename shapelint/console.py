@@ -13,7 +13,8 @@ reason the objects loaded by the first file's imports are frozen out of the coll
 
 Output that cannot be written (a closed standard output, a full disk, ``/dev/full``) is one
 ``shapelint: error:`` line and exit code 2, not a traceback; a reader that stops early
-(``| head``) is left to Python's own handling, as before.
+(``| head``) is left to Python's own handling, as before. Any other exception (a bug, a worker
+process killed) prints its traceback and exits 2 too: Python's own 1 would read as "findings".
 """
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ def run() -> None:
         raise
     except OSError as exc:  # the output could not be written (a full disk, /dev/full): said, not a traceback
         _fail(f"cannot write the output: {exc}")
+    except Exception:  # noqa: BLE001 - a bug of ours (or a worker process killed): 2, never 1, which means findings
+        _internal_error()
+        raise SystemExit(INTERNAL_ERROR)
 
 
 def execute() -> int:
@@ -60,7 +64,20 @@ def execute() -> int:
     except OSError as exc:
         _say(f"cannot write the output: {exc}")
         return 2
+    except Exception:  # noqa: BLE001 - as ``run`` says it
+        _internal_error()
+        return INTERNAL_ERROR
     return 0
+
+
+INTERNAL_ERROR = 2  # the exit code of a run that failed (1 says it found something)
+
+
+def _internal_error() -> None:
+    import traceback
+
+    traceback.print_exc()
+    _say("internal error: the run stopped (the traceback above says where); please report it")
 
 
 def _cli() -> None:

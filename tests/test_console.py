@@ -119,3 +119,20 @@ def test_the_console_run_freezes_what_the_engine_import_loaded(tmp_path):
                               "lint_data(open(sys.argv[1], 'rb').read(), sys.argv[1])\nprint(gc.get_freeze_count())", str(path)],
                              capture_output=True, text=True)
     assert library.stdout.split() == ["0"]
+
+
+def test_an_internal_error_exits_2_not_the_1_of_findings(monkeypatch, capsys, fast_exit):
+    """A bug (or a worker process killed under a pool) is its traceback and exit 2, in process and
+    in the daemon's worker alike (``execute``), never the 1 that means "findings"."""
+    import shapelint.cli as cli
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "main", broken)
+    with pytest.raises(SystemExit) as exited:
+        console.run()
+    assert exited.value.code == 2
+    assert console.execute() == 2
+    err = capsys.readouterr().err
+    assert err.count("RuntimeError: a bug") == 2 and err.count("shapelint: error: internal error") == 2
