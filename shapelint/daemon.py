@@ -219,7 +219,6 @@ def _daemon_main(path: str, idle_timeout: float, report_fd: int) -> None:
         os.dup2(devnull, fd)
     os.close(devnull)
     report("ok")
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # runs end on their own: nothing to wait for
     signal.signal(signal.SIGTERM, lambda *_: _quit(listener, path))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _accept_loop(listener, path, idle_timeout, lock)
@@ -291,29 +290,51 @@ class _Pending:
             return None
         return message if isinstance(message, dict) else None
 
-    def close(self) -> None:
+    def close(self, keep_connection: bool = False) -> None:
+        """Close the client's standard streams (only its worker may hold them: a pipeline must see
+        them close when the run ends) and, unless kept, the connection."""
         for fd in self.fds:
             os.close(fd)
-        self.connection.close()
+        self.fds = []
+        if not keep_connection:
+            self.connection.close()
 
 
 def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) -> None:
     """Requests arrive side by side (a connection that sends nothing delays no other); a run is
-    handed to a worker forked for it, the status and stop are answered here."""
+    handed to a worker forked for it, the status and stop are answered here.
+
+    The daemon keeps each run's connection until its worker ends (told by SIGCHLD, through a
+    wake-up socket the selector watches): a worker killed by a signal (a CPU limit, the OOM
+    killer, ``kill -9``) cannot say so itself, so the daemon tells the client, which then ends by
+    the same signal, as the run in its own process would have."""
     started = last_run = time.monotonic()
     served = 0
     selector = selectors.DefaultSelector()
     listener.setblocking(False)
     selector.register(listener, selectors.EVENT_READ)
+    wake_read, wake_write = socket.socketpair()
+    for end in (wake_read, wake_write):
+        end.setblocking(False)
+    signal.set_wakeup_fd(wake_write.fileno())
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # (the wake-up socket is what the selector sees)
+    selector.register(wake_read, selectors.EVENT_READ)
     pending: dict[socket.socket, _Pending] = {}
+    running: dict[int, socket.socket] = {}  # worker pid -> its client's connection
     while True:
         now = time.monotonic()
         wake = [request.deadline for request in pending.values()]
         if idle_timeout:  # idle since the last run (asking for the status is not a run)
-            if now >= last_run + idle_timeout and not pending:
+            if now >= last_run + idle_timeout and not pending and not running:
                 _quit(listener, path)
             wake.append(last_run + idle_timeout)
         for key, _ in selector.select(max(0.0, min(wake) - now) if wake else None):
+            if key.fileobj is wake_read:
+                _drain(wake_read)
+                _reap(running)
+                if not running:
+                    last_run = time.monotonic()  # (the idle time counts from the end of the last run)
+                continue
             if key.fileobj is listener:
                 try:
                     connection, _ = listener.accept()
@@ -333,6 +354,7 @@ def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) 
             selector.unregister(request.connection)
             del pending[request.connection]
             message = request.message() if whole else None
+            keep = False
             try:
                 if message is None:
                     continue
@@ -346,21 +368,51 @@ def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) 
                 elif "run" in message and len(request.fds) == 3:
                     served += 1
                     last_run = time.monotonic()
-                    if os.fork() == 0:
-                        selector.close()
-                        listener.close()
-                        lock.close()  # the lock is the daemon's alone: a run in flight must not keep it
-                        for other in pending.values():
-                            other.close()
+                    worker = os.fork()
+                    if worker == 0:
+                        signal.set_wakeup_fd(-1)
+                        for end in (selector, listener, wake_read, wake_write, lock, *running.values(), *pending.values()):
+                            end.close()  # the lock is the daemon's alone: a run in flight must not keep it
                         _run(request.connection, message, request.fds)
+                    running[worker] = request.connection
+                    keep = True
             except OSError:
                 pass
             finally:
-                request.close()
+                request.close(keep_connection=keep)
         for request in [r for r in pending.values() if r.deadline <= time.monotonic()]:
             selector.unregister(request.connection)
             del pending[request.connection]
             request.close()
+
+
+def _drain(wake_read: socket.socket) -> None:
+    try:
+        while wake_read.recv(4096):
+            pass
+    except OSError:  # (BlockingIOError: all read)
+        pass
+
+
+def _reap(running: dict[int, socket.socket]) -> None:
+    """Wait for the workers that ended; tell the client of one a signal killed which signal it was
+    (one that exited has sent its exit code itself), and let its connection go."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        connection = running.pop(pid, None)
+        if connection is None:
+            continue
+        if os.WIFSIGNALED(status):
+            try:
+                send_message(connection, {"signal": os.WTERMSIG(status)})
+            except OSError:  # the client is gone too
+                pass
+        connection.close()
 
 
 def _same_user(connection: socket.socket) -> bool:

@@ -108,10 +108,37 @@ def served_by_daemon(argv: list[str]) -> Optional[int]:
         reply = _wait_for_code(connection, started["pid"])
     if isinstance(reply, dict) and "declined" in reply:
         return None  # another interpreter flag, a limit it cannot take on: this process runs it
+    if isinstance(reply, dict) and type(reply.get("signal")) is int:
+        return _end_by_signal(reply["signal"])
     if not isinstance(reply, dict) or type(reply.get("code")) is not int:
         sys.stderr.write("shapelint: error: the daemon's worker ended without an exit code\n")
         return 2
     return reply["code"]
+
+
+def _end_by_signal(number: int) -> int:
+    """End as the worker did, killed by signal ``number`` (a CPU limit, the OOM killer, ``kill``):
+    the shell then reports what it would have for the run in this process ("Killed", 137). No
+    core is dumped: it would be this process's, not the worker's. 128 + the number if it lives on."""
+    import resource
+    import signal
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    for setup in (lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1])),
+                  lambda: signal.signal(number, signal.SIG_DFL)):  # (SIGKILL's cannot be set, nor need be)
+        try:
+            setup()
+        except (OSError, ValueError):
+            pass
+    try:
+        os.kill(os.getpid(), number)
+    except (OSError, ValueError):
+        pass
+    return 128 + number
 
 
 def _wait_for_code(connection: "socket.socket", worker: int) -> Optional[dict]:

@@ -142,6 +142,26 @@ def test_a_client_that_is_killed_takes_its_run_down_with_it(runtime):
     assert _wait(lambda: not _children(pid))
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("number", [signal.SIGKILL, signal.SIGTERM])
+def test_a_worker_killed_by_a_signal_ends_its_client_by_that_signal(runtime, tmp_path, number):
+    """As the run in the client's own process would have ended (the shell says "Killed", 137); the
+    daemon serves the next run as ever."""
+    directory, env = runtime
+    start(env)
+    pid = int(next(directory.glob("*.lock")).read_text())
+    client = _blocked_client(env)
+    assert _wait(lambda: len(_children(pid)) == 1)
+    (worker,) = _children(pid)
+    os.kill(worker, number)
+    _, err = client.communicate(timeout=20)
+    assert client.returncode == -number, err
+    assert "without an exit code" not in err
+    (tmp_path / "m.py").write_text(BUGGY)
+    assert shapelint(env, "check", str(tmp_path / "m.py"))[0] == 1
+    assert _wait(lambda: not _children(pid))
+
+
 def test_a_run_in_flight_neither_holds_the_lock_nor_delays_others(runtime, tmp_path):
     """A run (or a connection that says nothing) does not keep the daemon from stopping, a new one
     from starting, or another run from being served at once."""
