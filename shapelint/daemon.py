@@ -324,8 +324,8 @@ def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) 
     while True:
         now = time.monotonic()
         wake = [request.deadline for request in pending.values()]
-        if idle_timeout:  # idle since the last run (asking for the status is not a run)
-            if now >= last_run + idle_timeout and not pending and not running:
+        if idle_timeout and not running:  # idle since the last run ended (asking for the status is not a run)
+            if now >= last_run + idle_timeout and not pending:
                 _quit(listener, path)
             wake.append(last_run + idle_timeout)
         for key, _ in selector.select(max(0.0, min(wake) - now) if wake else None):
@@ -395,8 +395,9 @@ def _drain(wake_read: socket.socket) -> None:
 
 
 def _reap(running: dict[int, socket.socket]) -> None:
-    """Wait for the workers that ended; tell the client of one a signal killed which signal it was
-    (one that exited has sent its exit code itself), and let its connection go."""
+    """Wait for the workers that ended; of one a signal killed, end the processes left in its group
+    and tell its client which signal it was (one that exited has sent its exit code itself); let
+    the connection go."""
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -408,6 +409,10 @@ def _reap(running: dict[int, socket.socket]) -> None:
         if connection is None:
             continue
         if os.WIFSIGNALED(status):
+            try:
+                os.killpg(pid, signal.SIGKILL)  # its pool processes, in its group (out of the user's job control's reach)
+            except OSError:  # none left
+                pass
             try:
                 send_message(connection, {"signal": os.WTERMSIG(status)})
             except OSError:  # the client is gone too

@@ -240,6 +240,28 @@ def test_stop_status_and_idle_timeout(runtime):
     assert shapelint(env, "daemon", "status", daemon=False)[0] == 1
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+def test_a_run_longer_than_the_idle_timeout_keeps_the_daemon_waiting_not_spinning(runtime):
+    """The idle time counts from the end of the last run; while one is in flight the daemon sleeps."""
+    directory, env = runtime
+    start(env, "--idle-timeout", "1")
+    pid = int(next(directory.glob("*.lock")).read_text())
+    client = _blocked_client(env)
+    assert _wait(lambda: _children(pid))
+    time.sleep(1.5)  # past the idle timeout, the run still in flight
+    before = _cpu_seconds(pid)
+    time.sleep(2)
+    assert _cpu_seconds(pid) - before < 0.5  # (a daemon polling with no timeout spends the 2 s)
+    out, _ = client.communicate(BUGGY, timeout=30)
+    assert client.returncode == 1 and "SL007" in out
+    assert _wait(lambda: not Path(f"/proc/{pid}").exists() or Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
 def test_auto_starts_one_for_the_runs_after(runtime, tmp_path):
     _, env = runtime
     (tmp_path / "m.py").write_text(BUGGY)
