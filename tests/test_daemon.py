@@ -97,6 +97,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _reading_standard_input(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/syscall").read_text().startswith("0 0x0 ")  # read(0, ...)
+    except OSError:
+        return False
+
+
 def _blocked_client(env):
     """A run waiting for its standard input, as long as the test keeps it open."""
     return subprocess.Popen([sys.executable, "-m", "shapelint", "check", "-", "--stdin-filename", "m.py"], env=env,
@@ -124,7 +131,8 @@ def test_ctrl_c_on_the_client_stops_its_run_as_it_would_in_process(runtime):
         else:
             time.sleep(1.5)  # the run in this process, waiting for its input too
         client.send_signal(signal.SIGINT)
-        _, err = client.communicate(timeout=20)
+        client.wait(timeout=20)  # (its input stays open: closed at once, the run could end before the Ctrl-C reached it)
+        _, err = client.communicate()
         outcomes.append((client.returncode, err.strip().splitlines()[-1]))
     assert outcomes[0] == outcomes[1] == (1, "Aborted!")
     assert _wait(lambda: not _children(pid))
@@ -153,6 +161,7 @@ def test_a_worker_killed_by_a_signal_ends_its_client_by_that_signal(runtime, tmp
     client = _blocked_client(env)
     assert _wait(lambda: len(_children(pid)) == 1)
     (worker,) = _children(pid)
+    assert _wait(lambda: _reading_standard_input(worker))  # under way: it has told the client where it is
     os.kill(worker, number)
     _, err = client.communicate(timeout=20)
     assert client.returncode == -number, err
