@@ -6,7 +6,10 @@ for it alone: it takes over the client's standard streams, working directory, en
 umask, runs the command line exactly as ``shapelint`` would in the client's own process, sends
 the exit code back and ends. Nothing of one run outlives it, so two runs can never see each
 other's state, and what a run prints is what the same run in-process prints (the tests compare).
-The daemon itself only accepts connections: it never lints.
+The daemon itself never lints. What it keeps between runs are the libcst trees of the files recent
+runs linted (``retained``): a run forked afterwards parses such a file again only where it
+changed, and gets the module a whole parse gives. The daemon parses them when a run has ended
+and no request waits.
 
 The socket lives in a directory only its user can enter (``daemon_client.runtime_dir``) and
 is named after the exact code, Python and libcst it serves, so a changed install is never
@@ -30,6 +33,7 @@ import threading
 import time
 from typing import Optional
 
+from . import retained
 from .daemon_client import HEADER, MAX_MESSAGE, interpreter_state, receive_message, runtime_dir, send_message, socket_path
 
 DEFAULT_IDLE_TIMEOUT = 3600.0  # seconds without a request before the daemon exits
@@ -172,8 +176,11 @@ def status() -> int:
     if answer is None:
         print("no shapelint daemon is running")
         return 1
-    print(f"shapelint daemon running: pid {answer['pid']}, socket {path}, {answer['served']} runs served, "
-          f"up {answer['uptime']:.0f} s, idle timeout {answer['idle_timeout']:g} s")
+    files, lines = answer.get("held", (0, 0))
+    print(f"shapelint daemon running: pid {answer['pid']}, socket {path}, {answer['served']} runs served "
+          f"({answer.get('in_flight', 0)} in flight), up {answer['uptime']:.0f} s, idle timeout {answer['idle_timeout']:g} s; "
+          f"trees kept of {files} files ({lines:,} lines), {answer.get('to_keep', 0)} to keep, "
+          f"reused by {answer.get('reused', 0)} lints")
     return 0
 
 
@@ -238,7 +245,9 @@ def _preload() -> None:
             continue
     from .parsing import FAST_CONSTRUCTORS_AFTER, prepare
     from .rules import all_rules
+    from .server import chunks, incremental  # noqa: F401 - what a run uses on a kept tree (``retained``)
 
+    retained.keep_trees()
     all_rules()
     prepare(FAST_CONSTRUCTORS_AFTER + 1)  # made once here, not in every run
     gc.collect()
@@ -321,6 +330,8 @@ def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) 
     selector.register(wake_read, selectors.EVENT_READ)
     pending: dict[socket.socket, _Pending] = {}
     running: dict[int, socket.socket] = {}  # worker pid -> its client's connection
+    reports: dict[int, int] = {}  # worker pid -> the pipe it says, at its end, which files it looked up
+    to_keep = _ToKeep()
     while True:
         now = time.monotonic()
         wake = [request.deadline for request in pending.values()]
@@ -328,10 +339,15 @@ def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) 
             if now >= last_run + idle_timeout and not pending:
                 _quit(listener, path)
             wake.append(last_run + idle_timeout)
-        for key, _ in selector.select(max(0.0, min(wake) - now) if wake else None):
+        if to_keep.paths:
+            wake.append(now)  # files to parse and keep: only when nothing else is ready
+        ready = selector.select(max(0.0, min(wake) - now) if wake else None)
+        if not ready and to_keep.paths:
+            to_keep.keep_one()
+        for key, _ in ready:
             if key.fileobj is wake_read:
                 _drain(wake_read)
-                _reap(running)
+                _reap(running, reports, to_keep)
                 if not running:
                     last_run = time.monotonic()  # (the idle time counts from the end of the last run)
                 continue
@@ -364,17 +380,25 @@ def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) 
                     _quit(listener, path)
                 elif message.get("status"):
                     send_message(request.connection, {"pid": os.getpid(), "served": served,
-                                                      "uptime": time.monotonic() - started, "idle_timeout": idle_timeout})
+                                                      "uptime": time.monotonic() - started, "idle_timeout": idle_timeout,
+                                                      "held": retained.held_files(), "reused": to_keep.reused,
+                                                      "in_flight": len(running), "to_keep": len(to_keep.paths)})
                 elif "run" in message and len(request.fds) == 3:
                     served += 1
                     last_run = time.monotonic()
+                    report_read, report_write = os.pipe()
                     worker = os.fork()
                     if worker == 0:
                         signal.set_wakeup_fd(-1)
+                        os.close(report_read)
                         for end in (selector, listener, wake_read, wake_write, lock, *running.values(), *pending.values()):
                             end.close()  # the lock is the daemon's alone: a run in flight must not keep it
-                        _run(request.connection, message, request.fds)
+                        for fd in reports.values():
+                            os.close(fd)
+                        _run(request.connection, message, request.fds, report_write)
+                    os.close(report_write)
                     running[worker] = request.connection
+                    reports[worker] = report_read
                     keep = True
             except OSError:
                 pass
@@ -394,10 +418,10 @@ def _drain(wake_read: socket.socket) -> None:
         pass
 
 
-def _reap(running: dict[int, socket.socket]) -> None:
+def _reap(running: dict[int, socket.socket], reports: dict[int, int], to_keep: "_ToKeep") -> None:
     """Wait for the workers that ended; of one a signal killed, end the processes left in its group
     and tell its client which signal it was (one that exited has sent its exit code itself); let
-    the connection go."""
+    the connection go, and take the files it looked up as ones to keep trees of."""
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -405,6 +429,8 @@ def _reap(running: dict[int, socket.socket]) -> None:
             return
         if pid == 0:
             return
+        if pid in reports:
+            to_keep.take(reports.pop(pid))
         connection = running.pop(pid, None)
         if connection is None:
             continue
@@ -420,6 +446,48 @@ def _reap(running: dict[int, socket.socket]) -> None:
         connection.close()
 
 
+class _ToKeep:
+    """Files the runs looked up, to parse and keep (``retained``), one at a time between requests."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.reused = 0
+
+    def take(self, fd: int) -> None:
+        """What an ended worker wrote to its pipe (``_report``): the files, and how many lints reused a tree."""
+        data = b""
+        try:
+            os.set_blocking(fd, False)
+            while chunk := os.read(fd, 65536):
+                data += chunk
+        except OSError:  # (BlockingIOError: its pool processes still hold the pipe; what it wrote is read)
+            pass
+        finally:
+            os.close(fd)
+        try:
+            report = json.loads(data) if data else {}
+            self.reused += int(report.get("reused", 0))
+            looked_up = [name for name in report.get("looked_up", ()) if isinstance(name, str)]
+        except (ValueError, TypeError, AttributeError):
+            return
+        self.paths.extend(name for name in looked_up if name not in self.paths)
+
+    def keep_one(self) -> None:
+        retained.hold(self.paths.pop(0))
+        gc.collect()
+        gc.freeze()  # the runs forked next neither scan nor copy the kept trees
+
+
+def _report(fd: int) -> None:
+    """The worker's last words to the daemon, never waiting for it: what does not fit in the pipe
+    is cut off, and the daemon ignores a report it cannot read."""
+    try:
+        os.set_blocking(fd, False)
+        os.write(fd, json.dumps({"looked_up": retained.looked_up(), "reused": retained.reused()}).encode())
+    except OSError:
+        pass
+
+
 def _same_user(connection: socket.socket) -> bool:
     import struct
 
@@ -431,10 +499,11 @@ def _same_user(connection: socket.socket) -> bool:
     return uid == os.getuid()
 
 
-def _run(connection: socket.socket, message: dict, fds: list[int]) -> None:
+def _run(connection: socket.socket, message: dict, fds: list[int], report_fd: int) -> None:
     """In the forked worker: become the client's process for one command line, answer its exit
-    code. A worker that cannot be the client's in every way that matters (its interpreter flags,
-    warning filters, resource limits) declines at once, and the client runs the command itself."""
+    code, telling the daemon (``report_fd``) first the files it looked up for a kept tree. A worker
+    that cannot be the client's in every way that matters (its interpreter flags, warning
+    filters, resource limits) declines at once, and the client runs the command itself."""
     code = 2
     answered = False
     try:
@@ -477,6 +546,7 @@ def _run(connection: socket.socket, message: dict, fds: list[int]) -> None:
                 stream.flush()
             except (OSError, ValueError, AttributeError):
                 pass
+        _report(report_fd)  # before the answer: once the client has it and leaves, this process is killed
         try:
             if not answered:
                 send_message(connection, {"code": code})

@@ -12,6 +12,7 @@ from itertools import accumulate
 
 import libcst as cst
 
+from . import retained
 from .budget import TIMEOUT_NAME, BudgetExceeded, Worker, wait_within_budget
 from .budget import message as over_budget
 from .complexity import NAME as TOO_COMPLEX_NAME
@@ -68,6 +69,8 @@ def parse(source: bytes | str, path: str) -> tuple[Optional[cst.Module], Optiona
         message = f"{path} does not parse: brackets nested more than {MAX_BRACKET_DEPTH} deep"
         return None, Finding(path, 1, 1, SYNTAX_CODE, message, SYNTAX_NAME)
     reused = parsed_for_import(path, source)
+    if reused is None:
+        reused = retained.parsed(source, path)  # the daemon's tree of this file, brought up to date
     if reused is not None:
         return reused, None
     try:

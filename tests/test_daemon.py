@@ -1,6 +1,7 @@
 """``shapelint daemon``: runs handed to it print what they print without it, and nothing leaks."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from shapelint import daemon_client, fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "fixtures" / "e2e" / "training_loop.py"
+FIXTURE = ROOT / "fixtures" / "e2e" / "course_network_sl002.py"  # one SL002 finding, with a fix
 BUGGY = "import numpy as np\n\nb = np.zeros(4)\nW = np.ones((4, 3))\nZ = W.T @ np.ones((4, 5)) + b\n"
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the daemon needs Unix sockets and fork")
@@ -169,6 +170,44 @@ def test_a_worker_killed_by_a_signal_ends_its_client_by_that_signal(runtime, tmp
     (tmp_path / "m.py").write_text(BUGGY)
     assert shapelint(env, "check", str(tmp_path / "m.py"))[0] == 1
     assert _wait(lambda: not _children(pid))
+
+
+def _status(env) -> str:
+    code, out, _ = shapelint(env, "daemon", "status", daemon=False)
+    assert code == 0, out
+    return out
+
+
+def _settled(env) -> bool:
+    """No run in flight and no file left to keep: the daemon has kept what the last run linted."""
+    out = _status(env)
+    return "(0 in flight)" in out and " 0 to keep" in out
+
+
+def test_a_file_the_daemon_kept_is_parsed_again_only_where_it_changed_with_the_same_output(runtime, tmp_path):
+    """The daemon keeps the tree of a file a run linted; the next run on it, edited, parses only
+    the statements that changed (the status counts it) and prints what an in-process run prints,
+    lines moved by the edit included."""
+    _, env = runtime
+    start(env)
+    source = FIXTURE.read_text()
+    target = tmp_path / "net.py"
+    target.write_text(source)
+    args = ("check", str(target), "--output-format", "json", "--no-cache")
+    assert shapelint(env, *args) == shapelint(env, *args, daemon=False)
+    assert _wait(lambda: _settled(env) and "trees kept of 1 files" in _status(env))
+    edits = [source.replace("\ndef backward_propagation", "\n# two lines\n# moved\ndef backward_propagation", 1),
+             source.replace("learning_rate=1.2)", "learning_rate=0.5)", 1)]
+    rows = []
+    for text in edits:
+        assert text != source
+        target.write_text(text)
+        served_run = shapelint(env, *args)
+        assert served_run == shapelint(env, *args, daemon=False)
+        rows.append([finding["location"]["row"] for finding in json.loads(served_run[1])])
+        assert _wait(lambda: _settled(env))
+    assert "reused by 2 lints" in _status(env)
+    assert rows == [[55], [53]]  # the finding two lines down after the comment, then back
 
 
 def test_a_run_in_flight_neither_holds_the_lock_nor_delays_others(runtime, tmp_path):
