@@ -63,14 +63,14 @@ def execute() -> int:
         return 1
     except OSError as exc:
         _say(f"cannot write the output: {exc}")
-        return 2
+        return INTERNAL_ERROR
     except Exception:  # noqa: BLE001 - as ``run`` says it
         _internal_error()
         return INTERNAL_ERROR
     return 0
 
 
-INTERNAL_ERROR = 2  # the exit code of a run that failed (1 says it found something)
+INTERNAL_ERROR = 2  # the exit code of a run that could not finish (1 says it found something)
 
 
 def _internal_error() -> None:
@@ -91,7 +91,7 @@ def _cli() -> None:
 
 def _fail(message: str) -> None:
     _say(message)
-    os._exit(2)
+    os._exit(INTERNAL_ERROR)
 
 
 def _say(message: str, prefix: str = "shapelint: error: ") -> None:

@@ -128,12 +128,14 @@ def _end_by_signal(number: int) -> int:
             stream.flush()
         except (OSError, ValueError):
             pass
-    for setup in (lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1])),
-                  lambda: signal.signal(number, signal.SIG_DFL)):  # (SIGKILL's cannot be set, nor need be)
-        try:
-            setup()
-        except (OSError, ValueError):
-            pass
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    except (OSError, ValueError):
+        pass
+    try:
+        signal.signal(number, signal.SIG_DFL)
+    except (OSError, ValueError):  # (SIGKILL's cannot be set, nor need be)
+        pass
     try:
         os.kill(os.getpid(), number)
     except (OSError, ValueError):
