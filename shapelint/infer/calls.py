@@ -21,6 +21,7 @@ from .values import (
     MethodValue,
     NoneValue,
     RangeValue,
+    StrValue,
     TupleValue,
     UserClass,
     UserFunction,
@@ -31,7 +32,7 @@ from .values import (
     basis_of,
     resting_on,
 )
-from .containers import is_partial
+from .containers import formatted, is_partial
 from .imports import dotted
 from ..numpy_model.kinds import objects, objects_requested
 
@@ -155,6 +156,8 @@ class CallEvaluator:
             return IterValue(TupleValue(tuple(element_of(v) for v in values)))
         if name == "float":
             return SCALAR_NUMBER
+        if name == "str" and _one_plain_argument(node) and formatted(values[0]) is not None:
+            return StrValue(formatted(values[0]))  # ``"W" + str(l)`` with ``l`` a known int: a key
         if name == "int":
             return values[0] if values and isinstance(values[0], IntValue) else IntValue(unknown())
         if name == "abs" and values and isinstance(values[0], (ArrayValue, IntValue)):

@@ -12,7 +12,8 @@ import libcst as cst
 
 from .frame import Frame
 from .imports import dotted
-from .values import UNKNOWN, DictValue, Instance, LambdaValue, PartialValue, StrValue, Value
+from ..domain.dims import Dim
+from .values import UNKNOWN, DictValue, Instance, IntValue, LambdaValue, PartialValue, StrValue, Value
 
 _READ_ONLY_METHODS = {"keys", "values", "items", "__contains__"}
 MAX_LAMBDA_DEPTH = 8  # a lambda that calls itself through its arguments ends here
@@ -20,6 +21,15 @@ MAX_LAMBDA_DEPTH = 8  # a lambda that calls itself through its arguments ends he
 
 def string_key(value: Value) -> Optional[str]:
     return value.text if isinstance(value, StrValue) else None
+
+
+def formatted(value: Value) -> Optional[str]:
+    """What ``f"{value}"`` shows, for a known string or int (None otherwise)."""
+    if isinstance(value, StrValue):
+        return value.text
+    if isinstance(value, IntValue) and isinstance(value.dim, Dim) and value.dim.is_const:
+        return str(value.dim.coeff)
+    return None
 
 
 class ContainerEvaluator:
@@ -42,15 +52,21 @@ class ContainerEvaluator:
         return DictValue(tuple(entries)) if complete else DictValue((), complete=False)
 
     def eval_FormattedString(self, node: cst.FormattedString, frame: Frame) -> Value:
-        """``f"W{l}"``: known text only when every part is (it rarely is: ``l`` is a loop index)."""
-        text = []
+        """``f"d{name}"``: known text only when every part is (``name`` from an unrolled loop; a
+        plain ``{...}`` of a known string or int, no conversion, format spec or ``=``)."""
+        text: list = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                text.append(part.value)
-            else:
-                self.evaluate(part.expression, frame)
+                if "\\" in part.value:
+                    text = None  # an escape (or a raw backslash): not worth decoding for a key
+                elif text is not None:
+                    text.append(part.value.replace("{{", "{").replace("}}", "}"))
+                continue
+            shown = formatted(self.evaluate(part.expression, frame))
+            if text is None or shown is None or part.conversion is not None or part.format_spec is not None or part.equal is not None:
                 return UNKNOWN
-        return StrValue("".join(text))
+            text.append(shown)
+        return StrValue("".join(text)) if text is not None else UNKNOWN
 
     def dict_lookup(self, base: DictValue, node: cst.Subscript, frame: Frame) -> Value:
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
@@ -104,7 +120,8 @@ class ContainerEvaluator:
             env[param.name.value] = value
         for keyword, (_, value) in kwargs.items():
             env[keyword] = value
-        frame = self.owned(Frame(env=env, globals=closure.globals, emit=caller.emit, depth=caller.depth + 1, context=caller.context))
+        frame = self.owned(Frame(env=env, globals=closure.globals, emit=caller.emit, depth=caller.depth + 1, context=caller.context,
+                                 module=closure.module))
         return self.evaluate(function.node.body, frame)
 
     def make_partial(self, args, kwargs) -> Value:

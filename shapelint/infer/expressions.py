@@ -144,6 +144,9 @@ class ExpressionEvaluator:
 
     def eval_IfExp(self, node: cst.IfExp, frame: Frame) -> Value:
         self.evaluate(node.test, frame)
+        decided = self.known_outcome(node.test, frame) if frame.unrolled > 1 else None
+        if decided is not None:  # ``1 if name[0] == "W" else 0`` in an unrolled loop: one side runs
+            return self.evaluate(node.body if decided else node.orelse, frame)
         return join(self.evaluate(node.body, frame), self.evaluate(node.orelse, frame))
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
@@ -175,6 +178,8 @@ class ExpressionEvaluator:
             return int_arithmetic(op, left, right)
         if isinstance(left, TupleValue) and isinstance(right, TupleValue) and op == "+":
             return TupleValue(left.items + right.items, left.is_shape or right.is_shape)
+        if isinstance(left, StrValue) and isinstance(right, StrValue) and op == "+":
+            return StrValue(left.text + right.text)  # ``"d" + name``: a key an unrolled loop builds
         return self.elementwise(frame, node, op, (node.left, left), (node.right, right))
 
     def eval_ListComp(self, node: cst.ListComp, frame: Frame) -> Value:
@@ -327,6 +332,8 @@ class ExpressionEvaluator:
                 args = [(e.slice, UNKNOWN) if isinstance(e.slice, cst.Slice) else (e.slice.value, self.evaluate(e.slice.value, frame)) for e in node.slice]
                 return self.call_library(frame, node, base.qualname, SUBSCRIPTS, args, {})
         items = [self.index_item(element.slice, frame) for element in node.slice]
+        if isinstance(base, StrValue):
+            return character(base, node)
         if isinstance(base, TupleValue):
             return tuple_subscript(base, node, items)
         if isinstance(base, DictValue):
@@ -456,6 +463,15 @@ def tuple_subscript(base: TupleValue, node: cst.Subscript, items) -> Value:
             return UNKNOWN
         return TupleValue(base.items[lower:upper], base.is_shape)
     return UNKNOWN
+
+
+def character(base: StrValue, node: cst.Subscript) -> Value:
+    """``name[0]`` of a known string, at a literal index (a test on a key: ``name[0] == "W"``)."""
+    element = node.slice[0].slice if len(node.slice) == 1 else None
+    index = _literal_index(element.value) if type(element) is cst.Index else None
+    if index is None or not -len(base.text) <= index < len(base.text):
+        return UNKNOWN
+    return StrValue(base.text[index])
 
 
 def _literal_index(node: cst.BaseExpression) -> Optional[int]:

@@ -37,6 +37,8 @@ class Frame:
     written_only: Optional[dict] = None  # another file's function run as written: which events it saw with known shapes
     returned: bool = False  # a decided branch returned or raised: what follows is dead code
     ran_loop: bool = False  # this run went through a loop or a comprehension (its own, not a callee's)
+    module: Optional[object] = None  # the cst.Module whose code this runs (its functions' too)
+    unrolled: int = 1  # how many times the enclosing unrolled loops run this code (``unrolling``)
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

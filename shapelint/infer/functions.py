@@ -96,7 +96,8 @@ class FunctionAnalyzer:
         closure: Frame = function.closure
         globals_ = closure.globals if closure.globals is not None else closure.env
         outer = dict(closure.env) if closure.globals is not None else {}
-        frame = self.owned(Frame(env=outer, globals=globals_, emit=emit, instance=instance, function=function, depth=depth))
+        frame = self.owned(Frame(env=outer, globals=globals_, emit=emit, instance=instance, function=function, depth=depth,
+                                 module=closure.module))
         frame.compiled = closure.compiled or is_compiled(function.node, frame)
         returns = function.node.returns
         if returns is not None:

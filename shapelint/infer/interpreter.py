@@ -82,6 +82,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
         self.foreign_arrays = False  # the module imports torch, jax...: an unknown with .shape may be theirs
         self._loop_judge = None
         self.foreign_written: dict = {}  # id(another file's FunctionDef) -> what its as-written run saw
+        self.frozen_list_names: dict = {}  # id(module) -> (module, its names ``unrolling.frozen_list_names`` finds)
 
     @property
     def loop_judge(self):
@@ -163,7 +164,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
 
     def run(self, module: cst.Module) -> Analysis:
         self.foreign_arrays = imports_foreign_arrays(module)
-        frame = self.owned(Frame(env={}))
+        frame = self.owned(Frame(env={}, module=module))
         predeclare(module, frame, self)
         self.guarded(module, lambda: self.execute_block(module.body, frame))
         while self.pending_functions or self.pending_classes:

@@ -120,7 +120,7 @@ class ProjectImports:
 
         saved = (self.path, getattr(self, "import_depth", 0))
         self.path, self.import_depth = path, saved[1] + 1
-        frame = Frame(env={}, emit=False)
+        frame = Frame(env={}, emit=False, module=module)
         try:
             predeclare(module, frame, self)
             body = [statement for statement in module.body if not is_main_guard(statement)]

@@ -17,6 +17,15 @@ from .expressions import _ELEMENTWISE_OPS, int_arithmetic
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from, dotted
 from .naming import SizeNaming, is_shape_attribute, target_name
+from .unrolling import (
+    MAX_UNROLLED_RUNS,
+    constant_items,
+    constant_test,
+    cuts_iterations_short,
+    frozen_list_names,
+    python_constant,
+    branches_decided,
+)
 from ..numpy_model.kinds import ObjectArray
 from .values import (
     UNKNOWN,
@@ -25,6 +34,7 @@ from .values import (
     NoneValue,
     IntValue,
     IterValue,
+    ListValue,
     RangeValue,
     TupleValue,
     UserClass,
@@ -199,8 +209,63 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         iterable = node.iter
         if isinstance(iterable, cst.Call) and dotted(iterable.func) in ("prange", "numba.prange", "nb.prange"):
             frame.compiled = True  # numba's parallel range: only compiled code uses it
-        element = element_of(self.evaluate(iterable, frame))
-        self.run_loop(node, frame, lambda: self.bind(node.target, element, frame, node.iter, False, "", record=False), element)
+        iterated = self.evaluate(iterable, frame)
+        element = element_of(iterated)
+        bind_element = lambda: self.bind(node.target, element, frame, node.iter, False, "", record=False)  # noqa: E731
+        items = self.unrolled_items(node, iterated, frame)
+        if items is not None:
+            self.unroll_loop(node, frame, items, bind_element, element)
+        else:
+            self.run_loop(node, frame, bind_element, element)
+
+    def unrolled_items(self, node: cst.For, iterated: Value, frame: Frame) -> Optional[tuple]:
+        """The items to run the body with one by one, or None to run the loop as a loop
+        (see ``unrolling``): few known constants, a body that runs whole for each and whose tests on
+        the item are decided, a nest in bounds, and for a list bound to a name, a name through which
+        nothing can change the list."""
+        items = constant_items(iterated)
+        if items is None or node.asynchronous is not None or frame.unrolled * (len(items) + 1) > MAX_UNROLLED_RUNS:
+            return None
+        if isinstance(iterated, ListValue) and not (
+            type(node.iter) is cst.Name and frame.module is not None and node.iter.value in self.frozen_lists(frame.module)
+        ):
+            return None
+        return None if cuts_iterations_short(node) or not branches_decided(node) else items
+
+    def frozen_lists(self, module: cst.Module) -> frozenset:
+        """``unrolling.frozen_list_names`` of the module, found once."""
+        found = self.frozen_list_names.get(id(module))
+        if found is None or found[0] is not module:
+            found = self.frozen_list_names[id(module)] = (module, frozen_list_names(module))
+        return found[1]
+
+    def unroll_loop(self, node: cst.For, frame: Frame, items: tuple, bind_element, element: Value) -> None:
+        """Run the body once per item, in order, with the loop variable bound to it: what Python
+        runs, so ``parameters[name] = ...`` keeps the dict's entries. What these runs find counts,
+        as a loop's first pass's does; the loop itself, its reveals and its assignments come from one
+        more run, from the join of what held at the start of every iteration (as ``run_loop``'s last
+        pass), whose bindings are then dropped: the names hold what the last iteration left."""
+        before = frame.env
+        returned = frame.returned
+        frame.ran_loop = True
+        starts = []
+        first_pass, frame.first_pass = frame.first_pass, True
+        frame.loop_depth += 1
+        frame.unrolled *= len(items) + 1  # the body runs once per item, and once more for every iteration
+        for item in items:
+            starts.append(frame.env)
+            frame.env = dict(frame.env)
+            self.bind(node.target, item, frame, node.iter, False, "", record=False)
+            self.execute_suite(node.body, frame)
+        frame.loop_depth -= 1
+        frame.first_pass = first_pass
+        after, after_returned = frame.env, frame.returned
+        frame.returned = returned
+        self.every_iteration_pass(node, frame, join_envs(before, *starts), bind_element, element, before)
+        frame.unrolled //= len(items) + 1
+        frame.env, frame.returned = after, after_returned
+        if node.orelse is not None:
+            self.execute_suite(node.orelse.body, frame)
 
     def exec_While(self, node: cst.While, frame: Frame) -> None:
         self.evaluate(node.test, frame)
@@ -230,6 +295,15 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             frame.first_pass = first_pass
             frame.returned = returned
             entry = join_envs(before, before, frame.env)
+        self.every_iteration_pass(node, frame, entry, bind_target, element, before)
+        frame.returned = returned
+        frame.env = join_envs(before, before, frame.env)
+        if node.orelse is not None:
+            self.execute_suite(node.orelse.body, frame)
+
+    def every_iteration_pass(self, node, frame: Frame, entry: dict, bind_target, element: Value, before: dict) -> None:
+        """The run of the body that stands for every iteration, from ``entry`` (what holds at the
+        start of each): it alone reports the loop itself (SL006) and what ``reveal_shape`` shows."""
         frame.env = dict(entry)
         frame.loop_depth += 1
         bind_target()
@@ -240,10 +314,6 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             self.loop_judge.record(node, {**(frame.globals or {}), **frame.env}, counters, frame.assumed_arrays)
         self.execute_suite(node.body, frame)
         frame.loop_depth -= 1
-        frame.returned = returned
-        frame.env = join_envs(before, before, frame.env)
-        if node.orelse is not None:
-            self.execute_suite(node.orelse.body, frame)
 
     def exec_Try(self, node, frame: Frame) -> None:
         before = frame.env
@@ -308,6 +378,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             if type(test.operator) is cst.And:
                 return False if False in (left, right) else True if left is True and right is True else None
             return True if True in (left, right) else False if left is False and right is False else None
+        if frame.unrolled > 1 and type(test) in (cst.Comparison, cst.Call):
+            return self.constant_outcome(test, frame)
         guard = rank_guard(test)
         if guard is not None:  # ``x.ndim > 1`` where x's rank is known
             value = self.evaluate(guard[0], frame)
@@ -328,6 +400,21 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         else:
             return None
         return is_none if isinstance(comparison.operator, cst.Is) else not is_none
+
+    def constant_outcome(self, test, frame: Frame) -> Optional[bool]:
+        """``name == "b1"``, ``"W" in name``, ``name.startswith("W")`` on the constants an unrolled
+        loop binds (``unrolling.branches_decided``); None unless both sides are constants. Only in
+        unrolled loops: elsewhere deciding them is a change no one asked of this code yet."""
+        if type(test) is cst.Comparison:
+            operator = _CONSTANT_TESTS.get(type(test.comparisons[0].operator))
+            if len(test.comparisons) != 1 or operator is None:
+                return None
+            left, right = test.left, test.comparisons[0].comparator
+        elif type(test.func) is cst.Attribute and test.func.attr.value in ("startswith", "endswith") and _one_plain(test):
+            operator, left, right = test.func.attr.value, test.func.value, test.args[0].value
+        else:
+            return None
+        return constant_test(operator, python_constant(self.evaluate(left, frame)), python_constant(self.evaluate(right, frame)))
 
     def distrust_rank(self, guard, frame: Frame, branch_taken: bool) -> None:
         """``if y.ndim == 2:`` where y is known rank-1: in the branch the code says otherwise,
@@ -424,6 +511,13 @@ def always_leaves(suite, leaving: tuple = None) -> bool:
     if type(last) is cst.If:
         return always_leaves(last, leaving)
     return False
+
+
+_CONSTANT_TESTS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in"}
+
+
+def _one_plain(call: cst.Call) -> bool:
+    return len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star
 
 
 def _binary_of(operator) -> type:

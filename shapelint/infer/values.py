@@ -172,6 +172,9 @@ class ListValue(Value):
     (what all its elements have in common; None while nothing is known to be in it)."""
 
     item: Optional[Value] = None
+    exact: Optional[tuple] = None  # the items of the literal it was bound to, if all are constants
+    # (``keys = ["W1", "b1"]``); nothing here follows the list's later changes: only a name no code
+    # can change the list through (``unrolling.frozen_list_names``) may be read through it
 
 
 @dataclass(frozen=True)
@@ -302,8 +305,20 @@ def stored(value: Value) -> Value:
         for element in value.items:
             element = stored(element)  # ``[[], []]``: lists in a list grow too
             item = element if item is None else join(item, element)
-        return ListValue(item)
+        exact = value.items if value.items and all(is_constant(element) for element in value.items) else None
+        return ListValue(item, exact)
     return value
+
+
+def is_constant(value: Value) -> bool:
+    """A value known exactly: a string, a known int, or a tuple of them (``("W1", 0)``)."""
+    if isinstance(value, StrValue):
+        return True
+    if isinstance(value, IntValue):
+        return isinstance(value.dim, Dim) and value.dim.is_const
+    if isinstance(value, TupleValue) and not value.mutable:
+        return all(is_constant(item) for item in value.items)
+    return False
 
 
 def list_item(value: Value) -> Value:
