@@ -379,7 +379,9 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
                 return False if False in (left, right) else True if left is True and right is True else None
             return True if True in (left, right) else False if left is False and right is False else None
         if frame.unrolled > 1 and type(test) in (cst.Comparison, cst.Call):
-            return self.constant_outcome(test, frame)
+            outcome = self.constant_outcome(test, frame)  # ``name == "b1"`` on an unrolled loop's item
+            if outcome is not None:
+                return outcome
         guard = rank_guard(test)
         if guard is not None:  # ``x.ndim > 1`` where x's rank is known
             value = self.evaluate(guard[0], frame)
