@@ -470,7 +470,8 @@ class _ToKeep:
             looked_up = [name for name in report.get("looked_up", ()) if isinstance(name, str)]
         except (ValueError, TypeError, AttributeError):
             return
-        self.paths.extend(name for name in looked_up if name not in self.paths)
+        self.paths = [name for name in self.paths if name not in looked_up] + looked_up
+        del self.paths[:-retained.MAX_REPORTED]  # the runs' latest files, if they come faster than they parse
 
     def keep_one(self) -> None:
         retained.hold(self.paths.pop(0))

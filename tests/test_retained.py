@@ -133,3 +133,23 @@ def test_each_file_a_run_linted_is_noted_once(kept, tmp_path):
     for name in ("a.py", "b.py", "a.py", "notebook.ipynb"):  # (a notebook's file is JSON, not the code linted)
         kept.parsed(b"x = 1\n", str(tmp_path / name))
     assert kept.looked_up() == [os.path.realpath(tmp_path / "a.py"), os.path.realpath(tmp_path / "b.py")]
+
+
+def _report(data: bytes) -> int:
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+    return read
+
+
+def test_the_daemon_takes_each_runs_report_and_ignores_one_it_cannot_read():
+    from shapelint.daemon import _ToKeep
+
+    to_keep = _ToKeep()
+    to_keep.take(_report(b'{"looked_up": ["/a.py", "/b.py"], "reused": 1}'))
+    to_keep.take(_report(b'{"looked_up": ["/b.py", "/c.py"], "reus'))  # cut off (a full pipe): ignored
+    to_keep.take(_report(b""))  # a run that ended before it could say anything
+    to_keep.take(_report(b'{"looked_up": ["/b.py", "/c.py"], "reused": 2}'))
+    assert to_keep.paths == ["/a.py", "/b.py", "/c.py"] and to_keep.reused == 3
+    to_keep.take(_report(('{"looked_up": [%s]}' % ", ".join(f'"/{n}.py"' for n in range(100))).encode()))
+    assert to_keep.paths == [f"/{n}.py" for n in range(100 - retained.MAX_REPORTED, 100)]  # the latest
