@@ -81,3 +81,17 @@ def test_tests_on_the_item_must_be_decidable() -> None:
     assert not _decided("    if name == other:\n        pass\n")
     assert not _decided("    while name in seen:\n        pass\n")
     assert not _decided("    xs = [k for k in keys if name == 'W1']\n")  # a comprehension's element runs anyway
+
+
+def test_the_item_may_only_choose_entries_keys_and_decided_branches() -> None:
+    assert _decided("    key = 'd' + name\n    x = grads[key] + params[name]\n")
+    assert _decided("    x = grads[f'd{name}'] if name[0] == 'b' else cache[str(name)]\n")
+    assert _decided("    key = 'd' + name\n    if key == 'db1':\n        pass\n")  # a key built from it, decided
+    assert not _decided("    is_weight = name.startswith('W')\n    if is_weight:\n        pass\n")  # a flag: undecided
+    assert not _decided("    update_one(params, name)\n")  # the callee may branch on it
+    assert not _decided("    print(name)\n")
+    assert not _decided("    f = lambda: g(name)\n")  # a closure that hands it on
+    assert _decided("    f = lambda: params[name]\n")  # one that only chooses, as Python would, item by item
+    assert not _decided("    name = name.upper()\n")
+    assert not _decided("    key = 'd' + name\n    key = make(key)\n")  # a key rebound to something else
+    assert not _decided("    x = [p for p in params if p == name]\n")  # a comprehension's test

@@ -384,8 +384,8 @@ def value_key(value: Value, outermost: bool = True):
         return ("array", value.shape.dims)
     if isinstance(value, IntValue):
         return ("int", value.dim)
-    if isinstance(value, TupleValue):
-        return ("tuple", tuple(value_key(v, outermost) for v in value.items))
+    if isinstance(value, TupleValue):  # (a list literal is one too: the callee holds it as a list)
+        return ("tuple", value.mutable, tuple(value_key(v, outermost) for v in value.items))
     if isinstance(value, DictValue):
         return ("dict", value.complete, tuple((k, value_key(v, outermost)) for k, v in value.entries))
     if isinstance(value, Instance):

@@ -261,7 +261,11 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         frame.first_pass = first_pass
         after, after_returned = frame.env, frame.returned
         frame.returned = returned
+        kept = dict(frame.instance.attributes) if frame.instance is not None else None
         self.every_iteration_pass(node, frame, join_envs(before, *starts), bind_element, element, before)
+        if kept is not None:  # what the last iteration left in ``self.m[name]``, as in the names
+            frame.instance.attributes.clear()
+            frame.instance.attributes.update(kept)
         frame.unrolled //= len(items) + 1
         frame.env, frame.returned = after, after_returned
         if node.orelse is not None:

@@ -108,25 +108,98 @@ _UNDECIDED_BRANCHES = frozenset({cst.While, cst.CompIf})  # their bodies run wha
 
 
 def branches_decided(node: cst.For) -> bool:
-    """Does every branch test in the body that reads the loop variable read it in a way
-    ``constant_test`` decides once the variable holds an item (``name == "b1"``,
-    ``name.startswith("W")``, ``"W" in name``, ``name[0] != "b"``, and ``and``/``or``/``not`` of
-    them), in an ``if`` or a conditional expression? A test left undecided runs both branches, and
-    the one an item never takes would be judged with that item's shapes (``W1``'s weight decay
-    applied to ``b1``); a ``while`` or a comprehension's ``if`` must not read it at all."""
-    targets = frozenset(_names_in(node.target))
-    stack = list(code_children(node.body))
+    """Does the loop variable only *choose*, so that each unrolled run is what Python runs for its
+    item? Every use of it, and of the names the body binds to keys built from it, is one of:
+
+    - a dict key: ``params[name]``, ``grads["d" + name]``, ``grads[f"d{name}"]``, ``cache[str(l)]``;
+    - a key built from it bound to a name (``key = "d" + name``), whose uses follow these rules too;
+    - a branch test ``constant_test`` decides once the variable holds an item (``name == "b1"``,
+      ``name.startswith("W")``, ``"W" in name``, ``name[0] != "b"``, and ``and``/``or``/``not`` of
+      them) in an ``if`` or a conditional expression.
+
+    Anything else (an argument to a function, a flag computed from it, a ``while`` or a
+    comprehension's ``if`` on it, a closure) could steer code to a branch the analysis cannot
+    decide for the item, where the branch it never takes would be judged with its shapes (``W1``'s
+    weight decay applied to ``b1``): such a loop runs as a loop."""
+    parents = {}
+    stack: list = [node.body]
     while stack:
         current = stack.pop()
-        kind = type(current)
-        if kind in _SCOPES:
+        for child in code_children(current):
+            parents[child] = current
+            stack.append(child)
+    tracked = set(_names_in(node.target))
+    bindings: set = set()  # the assignments that bind a key built from it
+    while True:
+        derived: set = set()
+        for use in [n for n in parents if type(n) is cst.Name and n.value in tracked]:
+            verdict = _use_of_item(use, parents, frozenset(tracked), bindings)
+            if verdict is False:
+                return False
+            derived.update(verdict)
+        if derived <= tracked:
+            break
+        tracked |= derived
+    # a name bound as a key is bound nowhere else in the body
+    return all(parents.get(parents.get(name)) in bindings for name in parents
+               if type(name) is cst.Name and name.value in tracked and type(parents.get(name)) is cst.AssignTarget)
+
+
+def _use_of_item(use: cst.Name, parents: dict, tracked: frozenset, bindings: set):
+    """False when this use of the loop variable (or a key built from it) may do more than choose
+    (``branches_decided``); else the names it is bound to as a key (usually none), whose
+    assignment goes into ``bindings``."""
+    node = use
+    while True:
+        parent = parents.get(node)
+        kind = type(parent)
+        if kind is cst.AssignTarget and node is parent.target:
+            return ()  # a binding of a tracked name: checked once all are known
+        if kind in _DECIDED_BRANCHES and node is parent.test:
+            return () if _decided(parent.test, tracked) else False
+        if kind in _UNDECIDED_BRANCHES and node is parent.test:
+            return False
+        if kind is cst.Index and node is parent.value:
+            return ()  # ``params[name]``: an entry chosen
+        if kind is cst.Subscript and node is parent.value and _is_character(parent):
+            node = parent  # ``name[0]``: a character of it, as good as it
             continue
-        if kind in _DECIDED_BRANCHES and not _decided(current.test, targets):
+        if kind is cst.Assign and node is parent.value:
+            if all(type(target.target) is cst.Name for target in parent.targets):
+                bindings.add(parent)
+                return [target.target.value for target in parent.targets]
             return False
-        if kind in _UNDECIDED_BRANCHES and targets & frozenset(_names_in(current.test)):
-            return False
-        stack.extend(code_children(current))
-    return True
+        if _builds_on(parent, node, kind):
+            node = parent
+            continue
+        return False
+
+
+def _is_character(subscript: cst.Subscript) -> bool:
+    return len(subscript.slice) == 1 and type(subscript.slice[0].slice) is cst.Index \
+        and type(subscript.slice[0].slice.value) is cst.Integer
+
+
+def _builds_on(parent, node, kind) -> bool:
+    """Is ``parent`` an expression made of ``node`` that keeps choosing: a key built from it
+    (``"d" + name``, ``f"d{name}"``, ``str(l)``) or a part of a test (a comparison,
+    ``and``/``or``/``not``, ``name.startswith``)?"""
+    if kind is cst.BinaryOperation:
+        return type(parent.operator) is cst.Add
+    if kind in (cst.FormattedStringExpression, cst.FormattedString, cst.ComparisonTarget, cst.Comparison,
+                cst.BooleanOperation):
+        return True
+    if kind is cst.UnaryOperation:
+        return type(parent.operator) is cst.Not
+    if kind is cst.Arg:
+        return True  # (the call it is an argument of is judged next)
+    if kind is cst.Call:
+        if node is parent.func:
+            return type(node) is cst.Attribute and node.attr.value in _TEXT_TESTS  # ``name.startswith("W")``
+        return type(parent.func) is cst.Name and parent.func.value == "str" and len(parent.args) == 1
+    if kind is cst.Attribute:
+        return node is parent.value and parent.attr.value in _TEXT_TESTS
+    return False
 
 
 def _decided(test: cst.BaseExpression, targets: frozenset) -> bool:

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import libcst as cst
 
-from ..domain.dims import AnyDim, Dim, dim_eq, unknown
+from ..domain.dims import AnyDim, Dim, UnknownDim, dim_eq, unknown
 from ..domain.shapes import SCALAR, UNKNOWN_SHAPE, Shape, shapes_same
 
 
@@ -322,8 +322,29 @@ def is_constant(value: Value) -> bool:
 
 
 def list_item(value: Value) -> Value:
-    """An element of a list, as far as it is known."""
-    return value.item if isinstance(value, ListValue) and value.item is not None else UNKNOWN
+    """An element of a list, as far as it is known. A size unknown in it is a fresh unknown at each
+    read: elements that differ were joined into one unknown, which must not tie two reads
+    together (``dims[0]`` and ``dims[1]`` of ``[3, 5]`` are not one size, and learning that one of
+    them is 3 says nothing of the other)."""
+    if not isinstance(value, ListValue) or value.item is None:
+        return UNKNOWN
+    return with_fresh_unknowns(value.item)
+
+
+def with_fresh_unknowns(value: Value) -> Value:
+    """``value`` with each unnamed unknown size (``UnknownDim`` made without a key) a new one."""
+    if isinstance(value, IntValue) and _unnamed_unknown(value.dim):
+        return replace(value, dim=unknown())
+    if isinstance(value, ArrayValue) and value.shape.dims is not None and any(map(_unnamed_unknown, value.shape.dims)):
+        return replace(value, shape=Shape(tuple(unknown() if _unnamed_unknown(d) else d for d in value.shape.dims)))
+    if isinstance(value, TupleValue):
+        items = tuple(with_fresh_unknowns(item) for item in value.items)
+        return value if all(a is b for a, b in zip(items, value.items)) else replace(value, items=items)
+    return value
+
+
+def _unnamed_unknown(dim: AnyDim) -> bool:
+    return isinstance(dim, UnknownDim) and not isinstance(dim.ident, tuple)
 
 
 def as_array(value: Value) -> Optional[ArrayValue]:
