@@ -11,7 +11,10 @@ from .shapes import SCALAR, UNKNOWN_SHAPE, Shape, ShapeError, shape_of
 
 @dataclass(frozen=True)
 class IntIndex:
-    """A single integer: drops the axis (an advanced index of shape ``()`` beside array indices)."""
+    """A single integer: drops the axis (an advanced index of shape ``()`` beside array indices).
+    ``value``: the integer, when the code gives it (``DIMS[l]`` in a loop over ``(1, 2)``)."""
+
+    value: Optional[AnyDim] = None
 
 
 @dataclass(frozen=True)

@@ -333,7 +333,7 @@ class ExpressionEvaluator:
                 return self.call_library(frame, node, base.qualname, SUBSCRIPTS, args, {})
         items = [self.index_item(element.slice, frame) for element in node.slice]
         if isinstance(base, StrValue):
-            return character(base, node)
+            return character(base, node, items)
         if isinstance(base, TupleValue):
             return tuple_subscript(base, node, items)
         if isinstance(base, DictValue):
@@ -452,7 +452,7 @@ def tuple_subscript(base: TupleValue, node: cst.Subscript, items) -> Value:
         return UNKNOWN
     element = node.slice[0].slice
     if isinstance(element, cst.Index):
-        index = _literal_index(element.value)
+        index = _known_index(element, items[0])
         if index is not None and -len(base.items) <= index < len(base.items):
             return base.items[index]
         return UNKNOWN
@@ -465,13 +465,29 @@ def tuple_subscript(base: TupleValue, node: cst.Subscript, items) -> Value:
     return UNKNOWN
 
 
-def character(base: StrValue, node: cst.Subscript) -> Value:
-    """``name[0]`` of a known string, at a literal index (a test on a key: ``name[0] == "W"``)."""
+def character(base: StrValue, node: cst.Subscript, items) -> Value:
+    """``name[0]`` or ``name[1:]`` of a known string, at a known index or literal bounds (a test
+    on a key: ``name[0] == "W"``; a key built from another: ``"b" + key[1:]``)."""
     element = node.slice[0].slice if len(node.slice) == 1 else None
-    index = _literal_index(element.value) if type(element) is cst.Index else None
+    if type(element) is cst.Slice and element.step is None:
+        lower = _literal_index(element.lower) if element.lower else None
+        upper = _literal_index(element.upper) if element.upper else None
+        if (element.lower and lower is None) or (element.upper and upper is None):
+            return UNKNOWN
+        return StrValue(base.text[lower:upper])
+    index = _known_index(element, items[0]) if type(element) is cst.Index else None
     if index is None or not -len(base.text) <= index < len(base.text):
         return UNKNOWN
     return StrValue(base.text[index])
+
+
+def _known_index(element: cst.Index, item) -> Optional[int]:
+    """The integer of ``x[i]``: a literal, or an int the analysis knows (``ops.IntIndex.value``)."""
+    literal = _literal_index(element.value)
+    if literal is not None:
+        return literal
+    value = getattr(item, "value", None) if isinstance(item, ops.IntIndex) else None
+    return value.coeff if isinstance(value, Dim) and value.is_const else None
 
 
 def _literal_index(node: cst.BaseExpression) -> Optional[int]:

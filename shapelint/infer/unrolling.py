@@ -161,8 +161,8 @@ def _use_of_item(use: cst.Name, parents: dict, tracked: frozenset, bindings: set
             return False
         if kind is cst.Index and node is parent.value:
             return ()  # ``params[name]``: an entry chosen
-        if kind is cst.Subscript and node is parent.value and _is_character(parent):
-            node = parent  # ``name[0]``: a character of it, as good as it
+        if kind is cst.Subscript and node is parent.value and _is_part(parent):
+            node = parent  # ``name[0]``, ``key[1:]``: a part of it, as good as it
             continue
         if kind is cst.Assign and node is parent.value:
             if all(type(target.target) is cst.Name for target in parent.targets):
@@ -175,17 +175,23 @@ def _use_of_item(use: cst.Name, parents: dict, tracked: frozenset, bindings: set
         return False
 
 
-def _is_character(subscript: cst.Subscript) -> bool:
-    return len(subscript.slice) == 1 and type(subscript.slice[0].slice) is cst.Index \
-        and type(subscript.slice[0].slice.value) is cst.Integer
+def _is_part(subscript: cst.Subscript) -> bool:
+    """``x[0]`` or ``x[1:]``: literal integers (what ``expressions.character`` knows of a string)."""
+    if len(subscript.slice) != 1:
+        return False
+    element = subscript.slice[0].slice
+    if type(element) is cst.Index:
+        return type(element.value) is cst.Integer
+    return type(element) is cst.Slice and element.step is None and all(
+        bound is None or type(bound) is cst.Integer for bound in (element.lower, element.upper))
 
 
 def _builds_on(parent, node, kind) -> bool:
     """Is ``parent`` an expression made of ``node`` that keeps choosing: a key built from it
-    (``"d" + name``, ``f"d{name}"``, ``str(l)``) or a part of a test (a comparison,
+    (``"d" + name``, ``f"d{name}"``, ``str(l)``, ``l - 1``) or a part of a test (a comparison,
     ``and``/``or``/``not``, ``name.startswith``)?"""
     if kind is cst.BinaryOperation:
-        return type(parent.operator) is cst.Add
+        return type(parent.operator) in (cst.Add, cst.Subtract)  # ``"W" + str(l)``, ``DIMS[l - 1]``
     if kind in (cst.FormattedStringExpression, cst.FormattedString, cst.ComparisonTarget, cst.Comparison,
                 cst.BooleanOperation):
         return True

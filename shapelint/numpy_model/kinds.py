@@ -124,7 +124,7 @@ def index_for(node: cst.BaseExpression, value: Value) -> object:
     if isinstance(value, NoneValue):
         return ops.NewAxis()
     if isinstance(value, IntValue):
-        return ops.IntIndex()
+        return ops.IntIndex(value.dim)
     if isinstance(value, TupleValue) and value.mutable:  # a list literal: ``X[[0, 2, 5]]``
         if all(isinstance(item, IntValue) for item in value.items):
             return ops.ArrayIndex(Shape((const(len(value.items)),)))
