@@ -387,7 +387,12 @@ def _accept_loop(listener: socket.socket, path: str, idle_timeout: float, lock) 
                     served += 1
                     last_run = time.monotonic()
                     report_read, report_write = os.pipe()
-                    worker = os.fork()
+                    try:
+                        worker = os.fork()
+                    except OSError:  # (no process to be had: the client is told by the connection's close)
+                        os.close(report_read)
+                        os.close(report_write)
+                        raise
                     if worker == 0:
                         signal.set_wakeup_fd(-1)
                         os.close(report_read)
