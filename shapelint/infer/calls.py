@@ -1,11 +1,14 @@
 """Evaluation of calls: numpy functions and methods, builtins, the module's own functions."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import libcst as cst
 
 from ..domain.dims import const, unknown
 from ..numpy_model import properties, registry
 from .frame import Frame
+from .mutation import READING_CALLS, forget_arguments
 from .values import (
     SCALAR_NUMBER,
     UNKNOWN,
@@ -96,7 +99,10 @@ class CallEvaluator:
         if isinstance(func, PartialValue):
             return self.call_partial(frame, node, func, args, kwargs)
         if func is UNKNOWN and type(node.func) is cst.Name and not frame.is_bound(node.func.value):
+            if node.func.value not in READING_CALLS:
+                forget_arguments(args, kwargs, frame)
             return self.call_builtin(frame, node, node.func.value, args)
+        forget_arguments(args, kwargs, frame)  # a call not followed may change what it is given
         return UNKNOWN
 
     def instantiate(self, frame: Frame, node: cst.Call, cls: UserClass, args, kwargs) -> Value:
@@ -135,6 +141,7 @@ class CallEvaluator:
             method = receiver.cls.methods.get(func.name)
             if method is not None:
                 return self.call_user(method, [(node.func, receiver)] + args, kwargs, frame, node)
+        forget_arguments(args, kwargs, frame)
         return UNKNOWN
 
     def call_builtin(self, frame: Frame, node: cst.Call, name: str, args) -> Value:
@@ -165,7 +172,7 @@ class CallEvaluator:
         if name in ("tuple", "list") and values and isinstance(values[0], TupleValue):
             return values[0]
         if name == "dict" and _one_plain_argument(node) and isinstance(values[0], DictValue):
-            return values[0]  # a copy (``parameters = dict(parameters)``): dicts are held as values, as ``.copy()``
+            return replace(values[0])  # a copy (``parameters = dict(parameters)``): equal, another object
         if name in _NO_RESULT_BUILTINS:
             return NoneValue()
         return UNKNOWN

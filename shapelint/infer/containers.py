@@ -6,11 +6,13 @@ A dict is held as a value: writing a key rebinds the name to a dict with that en
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 import libcst as cst
 
 from .frame import Frame
+from .mutation import forget_holders
 from .imports import dotted
 from ..domain.dims import Dim
 from .values import UNKNOWN, DictValue, Instance, IntValue, LambdaValue, PartialValue, StrValue, Value
@@ -83,6 +85,7 @@ class ContainerEvaluator:
         if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
             key = string_key(self.evaluate(target.slice[0].slice.value, frame))
         self.rebind(target.value, container.with_entry(key, value), frame)
+        forget_holders(container, frame, spare=_holder_name(target.value))  # ``store = params``: params changed too
         return True
 
     def rebind(self, holder: cst.BaseExpression, value: Value, frame: Frame) -> None:
@@ -99,9 +102,10 @@ class ContainerEvaluator:
             default = args[1][1] if len(args) > 1 else UNKNOWN
             return found if found is not UNKNOWN else default
         if name == "copy":
-            return receiver
+            return replace(receiver)  # equal, but another object: changing one leaves the other
         if name not in _READ_ONLY_METHODS and isinstance(node.func, cst.Attribute):
             self.rebind(node.func.value, DictValue((), complete=False), frame)  # update, pop, setdefault...
+            forget_holders(receiver, frame, spare=_holder_name(node.func.value))
         return UNKNOWN
 
     def eval_Lambda(self, node: cst.Lambda, frame: Frame) -> Value:
@@ -131,6 +135,15 @@ class ContainerEvaluator:
 
     def call_partial(self, frame: Frame, node: cst.Call, function: PartialValue, args, kwargs) -> Value:
         return self.call_value(frame, node, function.func, list(function.args) + list(args), {**dict(function.kwargs), **kwargs})
+
+
+def _holder_name(holder: cst.BaseExpression) -> str:
+    """How ``forget_holders`` names the holder a change was made through."""
+    if isinstance(holder, cst.Name):
+        return holder.value
+    if isinstance(holder, cst.Attribute) and isinstance(holder.value, cst.Name) and holder.value.value == "self":
+        return f"self.{holder.attr.value}"
+    return ""
 
 
 def is_partial(node: cst.BaseExpression, frame: Frame) -> bool:

@@ -17,6 +17,7 @@ from .declarations import annotation_shape, docstring_declarations
 from .imports import dotted, nested_statements
 from .events import Declared
 from .frame import CallSite, Frame
+from .mutation import forget_holders, is_container, parameters_changed
 from ..domain.shapes import Shape, shapes_eq
 from .values import UNKNOWN, Assumed, DictValue, LambdaValue, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
@@ -148,6 +149,7 @@ class FunctionAnalyzer:
 
         The run reports what it sees, under this call site (once per distinct arguments,
         ``MAX_CALL_DEPTH`` calls deep), when the caller's own run reports."""
+        self.forget_changed_arguments(function, args, kwargs, caller)
         if caller.depth >= MAX_CALL_DEPTH or function in self.active_calls:
             return UNKNOWN
         if not function.external:  # every call site is checked against the declarations, even a repeated one
@@ -176,6 +178,18 @@ class FunctionAnalyzer:
         result = summarize_returns(frame)
         self.summaries[key] = (result, emit)
         return result
+
+    def forget_changed_arguments(self, function: UserFunction, args, kwargs, caller: Frame) -> None:
+        """A container handed to a function that may change it (``mutation.parameters_changed``)
+        is, for the caller, one whose entries are no longer known."""
+        changed = self.changed_parameters.get(id(function.node))
+        if changed is None or changed[0] is not function.node:
+            changed = self.changed_parameters[id(function.node)] = (function.node, parameters_changed(function.node))
+        if not changed[1]:
+            return
+        for name, (_, value) in arguments_by_parameter(function, args, kwargs).items():
+            if name in changed[1] and is_container(value):
+                forget_holders(value, caller)
 
     def written_in_its_file(self, function: UserFunction) -> dict:
         """Another file's function run as written, once: the events it saw there with every shape

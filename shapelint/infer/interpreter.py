@@ -83,6 +83,7 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
         self._loop_judge = None
         self.foreign_written: dict = {}  # id(another file's FunctionDef) -> what its as-written run saw
         self.frozen_list_names: dict = {}  # id(module) -> (module, its names ``unrolling.frozen_list_names`` finds)
+        self.changed_parameters: dict = {}  # id(function node) -> (node, ``mutation.parameters_changed``)
 
     @property
     def loop_judge(self):

@@ -31,6 +31,7 @@ from .values import (
     UNKNOWN,
     ArrayValue,
     DictValue,
+    Instance,
     NoneValue,
     IntValue,
     IterValue,
@@ -460,7 +461,9 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             elif target.attr.value == "shape":
                 self.set_shape(target, value, frame, value_node)
             else:
-                self.evaluate(target.value, frame)
+                owner = self.evaluate(target.value, frame)
+                if isinstance(owner, Instance):  # ``decoder.W = encoder.W.T`` in a helper: forgotten, not taken
+                    owner.attributes[target.attr.value] = UNKNOWN  # (one object here may be two in Python)
         elif isinstance(target, cst.Subscript):
             if not self.store_item(target, value, frame):
                 self.evaluate(target, frame)

@@ -1,0 +1,83 @@
+"""Containers changed where the analysis does not follow the change: forget what they held.
+
+A dict or list is held as a value (``parameters["W1"]`` a known entry), and a write through a
+name rebinds that name alone. Python changes the one object, seen through every name that holds
+it: ``store = params; store["W1"] = store["W1"].T`` transposes ``params["W1"]`` too, and so does
+a helper ``flip(params, "W1")`` that writes ``d[key] = d[key].T``. Taking the old entry for the
+new one would claim that NumPy raises where it does not. So, where such a change is possible, the
+other holders forget the entries: a dict becomes one whose entries are unknown, a list unknown.
+The analysis shares values that Python does not (two calls' results from one summary), so the
+forgetting may reach a container Python kept apart: that costs findings, never a false one.
+"""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..cst_walk import code_children
+from .frame import Frame
+from .values import UNKNOWN, DictValue, ListValue, TupleValue, Value
+
+_MUTATING_METHODS = frozenset({"update", "pop", "popitem", "setdefault", "clear", "append", "extend",
+                               "insert", "remove", "sort", "reverse", "__setitem__", "__delitem__"})
+# calls that read what they are given: passing a container to them changes nothing
+READING_CALLS = frozenset({"len", "print", "repr", "str", "sorted", "list", "dict", "tuple", "set", "iter",
+                            "enumerate", "zip", "sum", "min", "max", "any", "all", "isinstance", "id", "hash",
+                            "reveal_shape"})
+
+
+def is_container(value: Value) -> bool:
+    return isinstance(value, (DictValue, ListValue)) or (isinstance(value, TupleValue) and value.mutable)
+
+
+def forgotten(value: Value) -> Value:
+    """What a changed container is known to hold afterwards: nothing of its entries."""
+    return DictValue((), complete=False) if isinstance(value, DictValue) else UNKNOWN
+
+
+def forget_holders(container: Value, frame: Frame, spare: str = "") -> None:
+    """Every name of ``frame`` and attribute of its ``self`` holding ``container`` (the very
+    object) forgets its entries, but ``spare`` (the name the change was made through)."""
+    for name, value in list(frame.env.items()):
+        if value is container and name != spare:
+            frame.env[name] = forgotten(container)
+    if frame.instance is not None:
+        for name, value in list(frame.instance.attributes.items()):
+            if value is container and f"self.{name}" != spare:
+                frame.instance.attributes[name] = forgotten(container)
+
+
+def forget_arguments(args, kwargs, frame: Frame) -> None:
+    """The containers handed to a call the analysis does not follow (another library's function,
+    a method of an unknown object): it may change them."""
+    for _, value in list(args) + list(kwargs.values()):
+        if is_container(value):
+            forget_holders(value, frame)
+
+
+def parameters_changed(function: cst.FunctionDef) -> frozenset:
+    """The parameters whose container the function may change: it writes an item through the
+    name (``d[k] = ...``, ``d[k] += ...``, ``del d[k]``), calls a changing method on it
+    (``d.update(...)``), or hands the name itself to a call that is not a plain reading one.
+    Nested functions count (a closure can change it too)."""
+    params = function.params
+    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    changed: set = set()
+    stack: list = [function.body]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind in (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del):
+            target = node.target
+            if type(target) is cst.Subscript and type(target.value) is cst.Name:
+                changed.add(target.value.value)
+            elif type(target) in (cst.Tuple, cst.List):
+                changed.update(element.value.value.value for element in target.elements
+                               if type(element.value) is cst.Subscript and type(element.value.value) is cst.Name)
+        elif kind is cst.Call:
+            func = node.func
+            if type(func) is cst.Attribute and type(func.value) is cst.Name and func.attr.value in _MUTATING_METHODS:
+                changed.add(func.value.value)
+            if not (type(func) is cst.Name and func.value in READING_CALLS):
+                changed.update(arg.value.value for arg in node.args if type(arg.value) is cst.Name)
+        stack.extend(code_children(node))
+    return frozenset(changed & names)
