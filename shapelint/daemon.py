@@ -472,15 +472,18 @@ class _ToKeep:
         try:
             report = json.loads(data) if data else {}
             self.reused += int(report.get("reused", 0))
-            looked_up = [name for name in report.get("looked_up", ()) if isinstance(name, str)]
+            looked_up = [name for name, seconds in report.get("looked_up", ())
+                         if isinstance(name, str) and float(seconds) <= retained.MAX_PARSE_SECONDS]
         except (ValueError, TypeError, AttributeError):
             return
         self.paths = [name for name in self.paths if name not in looked_up] + looked_up
         del self.paths[:-retained.MAX_REPORTED]  # the runs' latest files, if they come faster than they parse
 
     def keep_one(self) -> None:
-        retained.hold(self.paths.pop(0))
-        gc.collect()
+        from .runner import collected_once
+
+        with collected_once():  # (as for a lint: a tree has no cycles for the collector to find)
+            retained.hold(self.paths.pop(0))
         gc.freeze()  # the runs forked next neither scan nor copy the kept trees
 
 

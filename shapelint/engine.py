@@ -74,7 +74,8 @@ def parse(source: bytes | str, path: str) -> tuple[Optional[cst.Module], Optiona
     if reused is not None:
         return reused, None
     try:
-        return parse_module(source), None
+        with retained.timing(path):
+            return parse_module(source), None
     except cst.ParserSyntaxError as exc:
         return None, syntax_finding(source, path, exc)
     except TooComplex as exc:

@@ -9,27 +9,30 @@ edit touched are parsed again and the module is assembled from the rest, which i
 against the engine's own parse), so findings cannot differ: only the time to them does. A
 1,000-line file edited in one function: 0.09 s of parsing becomes ~0.005 s.
 
-As it ends, the run tells the daemon which files it looked up (``looked_up``); the daemon then
-reads those files from disk and parses them while no request waits (``hold``), within limits on
-each file's size and on all the lines it keeps (the most recently linted are kept). Outside the
-daemon nothing is kept and ``parsed`` answers None at once.
+As it ends, the run tells the daemon which files it looked up and how long each took to parse
+(``looked_up``); the daemon then reads those that parsed quickly (``MAX_PARSE_SECONDS``: its own
+parse holds up any request that arrives meanwhile) from disk and parses them while no request
+waits (``hold``), within limits on each file's size and on all the source it keeps (the most
+recently linted are kept). Outside the daemon nothing is kept and ``parsed`` answers None at once.
 
 Only text the engine would read the same way is taken: UTF-8 bytes with no byte-order mark and no
-coding declaration, one kind of line ending and no form feed (``chunks.chunkable``); code too
-deeply nested for libcst (``complexity``) is left to the engine's parse, which says so.
+coding declaration, one kind of line ending, no form feed and nothing libcst renders otherwise
+than written (``chunks.chunkable``); code too deeply nested for libcst (``complexity``) is left
+to the engine's parse, which says so.
 """
 from __future__ import annotations
 
 import os
+import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
 import libcst as cst
 
-MAX_FILE_LINES = 3_000  # a larger file is not kept: its first parse (~0.3 s) would hold up the daemon's next request
-MAX_FILE_BYTES = 300_000  # (told by its size before it is read)
-MAX_LINES = 20_000  # all files kept together: about 7.5 KB of tree per line, 150 MB at most
+MAX_PARSE_SECONDS = 0.2  # a file whose parse took the run longer is not kept: the daemon's parse of it holds up requests
+MAX_FILE_BYTES = 150_000  # (told by its size before it is read)
+MAX_BYTES = 1_500_000  # of source, all files kept together: 40-100 bytes of tree per byte, 150 MB at most
 MAX_REPORTED = 64  # files one run reports as looked up
 
 
@@ -38,8 +41,8 @@ class _Held:
 
     def __init__(self) -> None:
         self.documents: "OrderedDict[str, object]" = OrderedDict()  # real path -> server.incremental.Document
-        self.lines: dict[str, int] = {}
-        self.looked_up: list[str] = []
+        self.sizes: dict[str, tuple[int, int]] = {}  # real path -> (bytes, lines) kept
+        self.looked_up: dict[str, float] = {}  # real path -> CPU seconds its parse took this run
         self.reused = 0  # lints that parsed only what changed (for ``shapelint daemon status`` and the tests)
 
 
@@ -66,7 +69,7 @@ def parsed(source: bytes | str, path: str) -> Optional[cst.Module]:
         return None
     name = key(path)
     if name not in _held.looked_up and len(_held.looked_up) < MAX_REPORTED:
-        _held.looked_up.append(name)  # kept after this run, or brought up to date
+        _held.looked_up[name] = 0.0  # kept after this run, or brought up to date (``timing`` says how long it took)
     document = _held.documents.get(name)
     if document is None:
         return None
@@ -77,11 +80,25 @@ def parsed(source: bytes | str, path: str) -> Optional[cst.Module]:
 
     if too_complex(source) is not None:  # the engine's parse says why, with its SL000
         return None
-    with _document_parsing():
+    with _document_parsing(), timing(path):
         module, _failure, _layout = document.parse(text, path)
     if module is not None and document.stats.mode != "full":
         _held.reused += 1
     return module
+
+
+@contextmanager
+def timing(path: str) -> Iterator[None]:
+    """Note how long parsing ``path`` took this run (the daemon keeps only files quick to parse)."""
+    if _held is None or _inside or key(path) not in _held.looked_up:
+        yield
+        return
+    start = time.process_time()
+    try:
+        yield
+    finally:
+        name = key(path)
+        _held.looked_up[name] = max(_held.looked_up[name], time.process_time() - start)
 
 
 @contextmanager
@@ -111,8 +128,9 @@ def _as_engine_reads(source: bytes | str) -> Optional[str]:
     return text
 
 
-def looked_up() -> list[str]:
-    return list(_held.looked_up) if _held is not None else []
+def looked_up() -> list[tuple[str, float]]:
+    """(real path, CPU seconds of its parse) of each file this process looked up."""
+    return list(_held.looked_up.items()) if _held is not None else []
 
 
 def reused() -> int:
@@ -135,7 +153,7 @@ def hold(path: str) -> bool:
     except OSError:
         return _forget(path)
     text = _as_engine_reads(source)
-    if text is None or text.count("\n") >= MAX_FILE_LINES:
+    if text is None:
         return _forget(path)
     document = _held.documents.pop(path, None) or Document()
     from .engine import on_large_stack  # libcst recurses as deep as the code nests
@@ -148,17 +166,16 @@ def hold(path: str) -> bool:
     if module is None or not document.chunks:
         return _forget(path)
     _held.documents[path] = document
-    _held.lines[path] = len(document.lines)
-    while sum(_held.lines.values()) > MAX_LINES and len(_held.documents) > 1:
-        oldest = next(iter(_held.documents))
-        _forget(oldest)
+    _held.sizes[path] = (len(source), len(document.lines))
+    while sum(size for size, _ in _held.sizes.values()) > MAX_BYTES and len(_held.documents) > 1:
+        _forget(next(iter(_held.documents)))  # the least recently linted
     return True
 
 
 def _forget(path: str) -> bool:
     if _held is not None:
         _held.documents.pop(path, None)
-        _held.lines.pop(path, None)
+        _held.sizes.pop(path, None)
     return False
 
 
@@ -166,4 +183,4 @@ def held_files() -> tuple[int, int]:
     """(files, lines) kept."""
     if _held is None:
         return 0, 0
-    return len(_held.documents), sum(_held.lines.values())
+    return len(_held.documents), sum(lines for _, lines in _held.sizes.values())

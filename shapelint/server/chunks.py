@@ -30,10 +30,19 @@ def split_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
+# Lines libcst does not render as written, so that a statement's code does not tell where its
+# lines are: a line of only a backslash (dropped; after a ``def`` the next statement even moves
+# into it), a comment ending in a backslash (the module's trailing newline), and ``match``
+# statements (their indent is kept apart from the blocks').
+_MISRENDERED = re.compile(r"^[ \t]*\\\r?$|#[^\r\n]*\\\r?$|^[ \t]*match\b[^=\r\n]*:[ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+
+
 def chunkable(text: str) -> bool:
     """Whether the text may be kept in chunks (else it is parsed whole, as the engine does)."""
     if "\f" in text or "\0" in text or text.startswith("\ufeff"):
         return False  # libcst drops form feeds (engine.realign); NUL and BOM: the engine's own words
+    if ("\\" in text or "match" in text) and _MISRENDERED.search(text):
+        return False
     if "\r" in text:  # one kind of line end only: libcst's default newline is the first one's
         return text.count("\r\n") == text.count("\r") == text.count("\n")
     return True

@@ -25,7 +25,10 @@ Why the assembled module is the whole text's parse:
 
 Where that cannot be promised the whole text is parsed as the engine parses it: a form feed,
 mixed line endings, a byte-order mark, NUL, deep brackets, the first lint of a document, a
-text that never parsed, a change of the file's default indent. A region that does not parse is
+text that never parsed, a change of the file's default indent, and code libcst does not render
+as written (a line of only a backslash, a ``match``: ``chunks._MISRENDERED``; and any text or
+region whose rendering differs from it, checked on each parse), since the chunks' lines are
+counted from their rendering. A region that does not parse is
 extended by a chunk, then to the end of the file; if that fails the file does not parse (the
 text before the region is complete statements) and the finding is the engine's own, from
 CPython's parser. The last text that parsed stays the base for the next edit, so typing through
@@ -102,6 +105,9 @@ class Document:
             self.reset()
         if module is None or not keep:
             return module, failure, None  # a text that does not parse leaves the last one that did as the base
+        if module.code != source:  # (see chunks._MISRENDERED): the whole text, parsed whole, every time
+            self.reset()
+            return module, None, None
         lines = split_lines(source)
         indent = module.default_indent if any(_first_block(s) is not None for s in module.body) else DEFAULT_INDENT
         try:
@@ -137,6 +143,8 @@ class Document:
             self.stats = Stats("region", end - start + 1)
             try:
                 parsed = parse_module(text)  # refuses code too deeply nested (complexity)
+                if parsed.code != text:  # what the statements' code says of their lines would be wrong
+                    raise Fallback("libcst does not render the region as written")
                 if not at_end:
                     parsed = _without_sentinel(parsed)
             except cst.ParserSyntaxError as exc:
