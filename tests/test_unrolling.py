@@ -95,3 +95,12 @@ def test_the_item_may_only_choose_entries_keys_and_decided_branches() -> None:
     assert not _decided("    name = name.upper()\n")
     assert not _decided("    key = 'd' + name\n    key = make(key)\n")  # a key rebound to something else
     assert not _decided("    x = [p for p in params if p == name]\n")  # a comprehension's test
+
+
+def test_orderings_on_like_constants_are_decided() -> None:
+    from shapelint.infer.unrolling import constant_test
+
+    assert _decided("    if name > 'V':\n        pass\n")
+    assert constant_test(">", 2, 1) is True and constant_test("<=", 2, 1) is False
+    assert constant_test("<", "W1", "b1") is True
+    assert constant_test("<", 1, "b1") is None  # Python raises: left undecided

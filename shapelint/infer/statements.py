@@ -522,7 +522,8 @@ def always_leaves(suite, leaving: tuple = None) -> bool:
     return False
 
 
-_CONSTANT_TESTS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in"}
+_CONSTANT_TESTS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in",
+                   cst.LessThan: "<", cst.GreaterThan: ">", cst.LessThanEqual: "<=", cst.GreaterThanEqual: ">="}
 
 
 def _one_plain(call: cst.Call) -> bool:

@@ -101,7 +101,9 @@ def _safe_uses(node: cst.CSTNode, kind: type) -> list:
     return []
 
 
-_DECIDED_OPERATORS = frozenset({cst.Equal, cst.NotEqual, cst.In, cst.NotIn})
+_DECIDED_OPERATORS = frozenset({cst.Equal, cst.NotEqual, cst.In, cst.NotIn,
+                                cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual})
+_ORDERINGS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
 _TEXT_TESTS = frozenset({"startswith", "endswith"})
 _DECIDED_BRANCHES = frozenset({cst.If, cst.IfExp})  # the interpreter runs only the branch a decided test takes
 _UNDECIDED_BRANCHES = frozenset({cst.While, cst.CompIf})  # their bodies run whatever the test says
@@ -258,6 +260,10 @@ def constant_test(operator: str, left: object, right: object) -> Optional[bool]:
         return None
     if operator in ("==", "!="):
         return (left == right) == (operator == "==")
+    if operator in _ORDERINGS:  # ``if l > 1:`` on a layer number; only like with like (``1 < "a"`` raises)
+        if not (type(left) is type(right) and type(left) in (int, str)):
+            return None
+        return _ORDERINGS[operator](left, right)
     if operator in ("in", "not in"):
         if isinstance(right, str) and not isinstance(left, str):
             return None  # ``1 in "W1"`` raises
