@@ -104,3 +104,9 @@ def test_orderings_on_like_constants_are_decided() -> None:
     assert constant_test(">", 2, 1) is True and constant_test("<=", 2, 1) is False
     assert constant_test("<", "W1", "b1") is True
     assert constant_test("<", 1, "b1") is None  # Python raises: left undecided
+
+
+def test_keys_formatted_from_the_item_are_choices() -> None:
+    assert _decided("    x = params['W%s' % name] + params['{}b'.format(name)] + params[f'{name:>3}']\n")
+    assert not _decided("    x = params[template % name]\n")  # a template the analysis may not know
+    assert not _decided("    x = params[prefix.format(name)]\n")

@@ -35,7 +35,7 @@ from .values import (
     basis_of,
     resting_on,
 )
-from .containers import formatted, is_partial
+from .containers import format_called, formatted, is_partial
 from .imports import dotted
 from ..numpy_model.kinds import objects, objects_requested
 
@@ -137,6 +137,8 @@ class CallEvaluator:
             return self.call_library(frame, node, func.name, registry.GENERATOR_METHODS, args, kwargs)
         if isinstance(receiver, DictValue):
             return self.call_dict_method(frame, node, receiver, func.name, args)
+        if isinstance(receiver, StrValue) and func.name == "format":
+            return format_called(receiver, args, kwargs)  # ``"W{}".format(l)``
         if isinstance(receiver, Instance):
             method = receiver.cls.methods.get(func.name)
             if method is not None:

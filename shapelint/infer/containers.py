@@ -13,6 +13,7 @@ import libcst as cst
 
 from .frame import Frame
 from .mutation import forget_holders
+from .unrolling import python_constant
 from .imports import dotted
 from ..domain.dims import Dim
 from .values import UNKNOWN, DictValue, Instance, IntValue, LambdaValue, PartialValue, StrValue, Value
@@ -32,6 +33,45 @@ def formatted(value: Value) -> Optional[str]:
     if isinstance(value, IntValue) and isinstance(value.dim, Dim) and value.dim.is_const:
         return str(value.dim.coeff)
     return None
+
+
+def percent_formatted(template: StrValue, value: Value) -> Value:
+    """``"W%d" % l`` with known values: the key it builds; unknown otherwise (or where Python raises)."""
+    arguments = python_constant(value)
+    if arguments is None:
+        return UNKNOWN
+    try:
+        return StrValue(template.text % arguments)
+    except (TypeError, ValueError, KeyError, OverflowError):
+        return UNKNOWN
+
+
+def format_called(template: StrValue, args, kwargs) -> Value:
+    """``"W{}".format(l)`` with known values: the key it builds; unknown otherwise."""
+    positional = [python_constant(value) for _, value in args]
+    named = {name: python_constant(value) for name, (_, value) in kwargs.items()}
+    if any(value is None for value in [*positional, *named.values()]):
+        return UNKNOWN
+    try:
+        return StrValue(template.text.format(*positional, **named))
+    except (IndexError, KeyError, ValueError, AttributeError, TypeError):
+        return UNKNOWN
+
+
+def _with_spec(value: Value, spec) -> Optional[str]:
+    """``f"{l:d}"``, ``f"{l:02d}"``: a literal format spec (libcst's sequence of parts) applied to
+    a known value."""
+    if spec is None:
+        return formatted(value)
+    if not all(isinstance(part, cst.FormattedStringText) for part in spec):
+        return None
+    known = python_constant(value)
+    if known is None or isinstance(known, tuple):
+        return None
+    try:
+        return format(known, "".join(part.value for part in spec))
+    except (TypeError, ValueError):
+        return None
 
 
 class ContainerEvaluator:
@@ -55,7 +95,8 @@ class ContainerEvaluator:
 
     def eval_FormattedString(self, node: cst.FormattedString, frame: Frame) -> Value:
         """``f"d{name}"``: known text only when every part is (``name`` from an unrolled loop; a
-        plain ``{...}`` of a known string or int, no conversion, format spec or ``=``)."""
+        ``{...}`` of a known string or int, with no conversion or ``=``, and a literal format spec
+        if any: ``f"W{l:d}"``)."""
         text: list = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
@@ -64,8 +105,8 @@ class ContainerEvaluator:
                 elif text is not None:
                     text.append(part.value.replace("{{", "{").replace("}}", "}"))
                 continue
-            shown = formatted(self.evaluate(part.expression, frame))
-            if text is None or shown is None or part.conversion is not None or part.format_spec is not None or part.equal is not None:
+            shown = _with_spec(self.evaluate(part.expression, frame), part.format_spec)
+            if text is None or shown is None or part.conversion is not None or part.equal is not None:
                 return UNKNOWN
             text.append(shown)
         return StrValue("".join(text)) if text is not None else UNKNOWN

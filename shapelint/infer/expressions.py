@@ -18,6 +18,7 @@ from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .project import LazyImport, UserModule
 from ..numpy_model.kinds import ObjectArray
+from .containers import percent_formatted
 from .values import (
     FALSE,
     SCALAR_NUMBER,
@@ -180,6 +181,8 @@ class ExpressionEvaluator:
             return TupleValue(left.items + right.items, left.is_shape or right.is_shape)
         if isinstance(left, StrValue) and isinstance(right, StrValue) and op == "+":
             return StrValue(left.text + right.text)  # ``"d" + name``: a key an unrolled loop builds
+        if isinstance(left, StrValue) and op == "%":
+            return percent_formatted(left, right)  # ``"W%d" % l``
         return self.elementwise(frame, node, op, (node.left, left), (node.right, right))
 
     def eval_ListComp(self, node: cst.ListComp, frame: Frame) -> Value:
@@ -299,7 +302,7 @@ class ExpressionEvaluator:
             return UNKNOWN
         if isinstance(base, UserClass):
             return base.methods.get(name, UNKNOWN)
-        if isinstance(base, (GeneratorValue, DictValue)):
+        if isinstance(base, (GeneratorValue, DictValue)) or (isinstance(base, StrValue) and name == "format"):
             return MethodValue(base, name)
         if isinstance(base, UserModule):
             return base.attribute(name)

@@ -193,6 +193,8 @@ def _builds_on(parent, node, kind) -> bool:
     (``"d" + name``, ``f"d{name}"``, ``str(l)``, ``l - 1``) or a part of a test (a comparison,
     ``and``/``or``/``not``, ``name.startswith``)?"""
     if kind is cst.BinaryOperation:
+        if type(parent.operator) is cst.Modulo:  # ``"W%d" % l``
+            return node is parent.right and type(parent.left) is cst.SimpleString
         return type(parent.operator) in (cst.Add, cst.Subtract)  # ``"W" + str(l)``, ``DIMS[l - 1]``
     if kind in (cst.FormattedStringExpression, cst.FormattedString, cst.ComparisonTarget, cst.Comparison,
                 cst.BooleanOperation):
@@ -204,6 +206,8 @@ def _builds_on(parent, node, kind) -> bool:
     if kind is cst.Call:
         if node is parent.func:
             return type(node) is cst.Attribute and node.attr.value in _TEXT_TESTS  # ``name.startswith("W")``
+        if type(parent.func) is cst.Attribute and parent.func.attr.value == "format":  # ``"W{}".format(l)``
+            return type(parent.func.value) is cst.SimpleString
         return type(parent.func) is cst.Name and parent.func.value == "str" and len(parent.args) == 1
     if kind is cst.Attribute:
         return node is parent.value and parent.attr.value in _TEXT_TESTS
