@@ -169,3 +169,13 @@ def test_the_daemon_takes_each_runs_report_and_ignores_one_it_cannot_read():
     assert to_keep.paths == ["/a.py", "/b.py", "/c.py"] and to_keep.reused == 3  # not the file slow to parse
     to_keep.take(_report(('{"looked_up": [%s]}' % ", ".join(f'["/{n}.py", 0]' for n in range(100))).encode()))
     assert to_keep.paths == [f"/{n}.py" for n in range(100 - retained.MAX_REPORTED, 100)]  # the latest
+
+
+@pytest.mark.parametrize("text", ["match (y := g()):\n  case 1:\n      y = 1\n", "match (\n    x\n):\n  case 1:\n      y = 1\n"])
+def test_any_match_statement_is_parsed_whole(kept, tmp_path, text):
+    """Helper 27's fuzz: a ``match`` with a walrus or over several lines slipped past a stricter
+    pattern, and its blocks' indent came out otherwise than in a whole parse."""
+    target = tmp_path / "m.py"
+    target.write_text(text)
+    kept.hold(os.path.realpath(target))
+    assert kept.parsed(text.replace("y = 1", "y = 2").encode(), str(target)) is None

@@ -34,7 +34,10 @@ def split_lines(text: str) -> list[str]:
 # lines are: a line of only a backslash (dropped; after a ``def`` the next statement even moves
 # into it), a comment ending in a backslash (the module's trailing newline), and ``match``
 # statements (their indent is kept apart from the blocks').
-_MISRENDERED = re.compile(r"^[ \t]*\\\r?$|#[^\r\n]*\\\r?$|^[ \t]*match\b[^=\r\n]*:[ \t]*(?:#[^\r\n]*)?\r?$", re.M)
+_MISRENDERED = re.compile(r"^[ \t]*\\\r?$|#[^\r\n]*\\\r?$|^[ \t]*match\b(?![ \t]*=[^=])", re.M)
+# (a ``match`` statement is told loosely, by a line that starts with the word and is no plain
+# ``match = ...``: ``match (y := g()):`` and ``match (\n x\n):`` are statements too; a line that
+# only looks like one costs a whole parse, nothing else)
 
 
 def chunkable(text: str) -> bool:
