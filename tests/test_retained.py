@@ -179,3 +179,15 @@ def test_any_match_statement_is_parsed_whole(kept, tmp_path, text):
     target.write_text(text)
     kept.hold(os.path.realpath(target))
     assert kept.parsed(text.replace("y = 1", "y = 2").encode(), str(target)) is None
+
+
+def test_a_kept_file_reports_the_time_its_parse_took_too(kept, tmp_path):
+    """Helper 27: a kept file edited into text slow to parse reported 0 s (the timing sat inside
+    the Document's parse, where it notes nothing), so the daemon kept it again and stalled."""
+    target = tmp_path / "m.py"
+    target.write_text("x = 1\n")
+    assert kept.hold(os.path.realpath(target))
+    slow = ("def f():\n" + "    y = [1, 2, 3]\n" * 3000).encode()
+    assert kept.parsed(slow, str(target)) is not None
+    (name, seconds), = kept.looked_up()
+    assert name == os.path.realpath(target) and seconds > 0.01
