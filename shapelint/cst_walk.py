@@ -1,4 +1,4 @@
-"""Walking libcst trees quickly."""
+"""Walking libcst trees quickly, and the few questions about nodes that many modules ask."""
 from __future__ import annotations
 
 import dataclasses
@@ -51,3 +51,24 @@ def _children_in(node: cst.CSTNode, names: tuple[str, ...]):
                     yield item
         elif _is_node(kind):
             yield value
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every Name read in an expression (attribute names excluded)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is cst.Name:
+            found.add(current.value)
+        elif kind is cst.Attribute:
+            stack.append(current.value)
+        else:
+            stack.extend(code_children(current))
+    return found
+
+
+def one_plain_argument(call: cst.Call) -> bool:
+    """``f(x)``: one positional argument, no keywords, no ``*``/``**``."""
+    return len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import libcst as cst
 
+from ..cst_walk import one_plain_argument
 from ..domain.dims import const, unknown
 from ..numpy_model import properties, registry
 from .frame import Frame
@@ -165,7 +166,7 @@ class CallEvaluator:
             return IterValue(TupleValue(tuple(element_of(v) for v in values)))
         if name == "float":
             return SCALAR_NUMBER
-        if name == "str" and _one_plain_argument(node) and formatted(values[0]) is not None:
+        if name == "str" and one_plain_argument(node) and formatted(values[0]) is not None:
             return StrValue(formatted(values[0]))  # ``"W" + str(l)`` with ``l`` a known int: a key
         if name == "int":
             return values[0] if values and isinstance(values[0], IntValue) else IntValue(unknown())
@@ -173,16 +174,11 @@ class CallEvaluator:
             return values[0]
         if name in ("tuple", "list") and values and isinstance(values[0], TupleValue):
             return values[0]
-        if name == "dict" and _one_plain_argument(node) and isinstance(values[0], DictValue):
+        if name == "dict" and one_plain_argument(node) and isinstance(values[0], DictValue):
             return replace(values[0])  # a copy (``parameters = dict(parameters)``): equal, another object
         if name in _NO_RESULT_BUILTINS:
             return NoneValue()
         return UNKNOWN
-
-
-def _one_plain_argument(node: cst.Call) -> bool:
-    """``f(x)``: one positional argument, no keywords, no ``*``/``**``."""
-    return len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
 
 
 def record_fields(node: cst.ClassDef) -> list[str]:

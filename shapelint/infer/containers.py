@@ -15,8 +15,7 @@ from .frame import Frame
 from .mutation import forget_holders
 from .unrolling import python_constant
 from .imports import dotted
-from ..domain.dims import Dim
-from .values import UNKNOWN, DictValue, Instance, IntValue, LambdaValue, PartialValue, StrValue, Value
+from .values import UNKNOWN, DictValue, Instance, LambdaValue, PartialValue, StrValue, Value
 
 _READ_ONLY_METHODS = {"keys", "values", "items", "__contains__"}
 MAX_LAMBDA_DEPTH = 8  # a lambda that calls itself through its arguments ends here
@@ -26,13 +25,16 @@ def string_key(value: Value) -> Optional[str]:
     return value.text if isinstance(value, StrValue) else None
 
 
-def formatted(value: Value) -> Optional[str]:
-    """What ``f"{value}"`` shows, for a known string or int (None otherwise)."""
-    if isinstance(value, StrValue):
-        return value.text
-    if isinstance(value, IntValue) and isinstance(value.dim, Dim) and value.dim.is_const:
-        return str(value.dim.coeff)
-    return None
+def formatted(value: Value, spec: str = "") -> Optional[str]:
+    """What ``f"{value:spec}"`` shows, for a known string or int (None otherwise, or where
+    Python would raise)."""
+    known = python_constant(value)
+    if known is None or isinstance(known, tuple):
+        return None
+    try:
+        return format(known, spec)
+    except (TypeError, ValueError):
+        return None
 
 
 def percent_formatted(template: StrValue, value: Value) -> Value:
@@ -59,19 +61,12 @@ def format_called(template: StrValue, args, kwargs) -> Value:
 
 
 def _with_spec(value: Value, spec) -> Optional[str]:
-    """``f"{l:d}"``, ``f"{l:02d}"``: a literal format spec (libcst's sequence of parts) applied to
-    a known value."""
+    """``f"{l:d}"``, ``f"{l:02d}"``: a literal format spec (libcst's sequence of parts), if any."""
     if spec is None:
         return formatted(value)
     if not all(isinstance(part, cst.FormattedStringText) for part in spec):
         return None
-    known = python_constant(value)
-    if known is None or isinstance(known, tuple):
-        return None
-    try:
-        return format(known, "".join(part.value for part in spec))
-    except (TypeError, ValueError):
-        return None
+    return formatted(value, "".join(part.value for part in spec))
 
 
 class ContainerEvaluator:

@@ -8,6 +8,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import unknown
 from ..domain.shapes import Shape, attempt, shape_of
+from ..cst_walk import one_plain_argument
 from ..literals import integer_literal
 from ..numpy_model.registry import dims_of
 from .declarations import annotation_shape, trailing_comment_shape
@@ -417,7 +418,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             if len(test.comparisons) != 1 or operator is None:
                 return None
             left, right = test.left, test.comparisons[0].comparator
-        elif type(test.func) is cst.Attribute and test.func.attr.value in ("startswith", "endswith") and _one_plain(test):
+        elif type(test.func) is cst.Attribute and test.func.attr.value in ("startswith", "endswith") and one_plain_argument(test):
             operator, left, right = test.func.attr.value, test.func.value, test.args[0].value
         else:
             return None
@@ -524,10 +525,6 @@ def always_leaves(suite, leaving: tuple = None) -> bool:
 
 _CONSTANT_TESTS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in",
                    cst.LessThan: "<", cst.GreaterThan: ">", cst.LessThanEqual: "<=", cst.GreaterThanEqual: ">="}
-
-
-def _one_plain(call: cst.Call) -> bool:
-    return len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star
 
 
 def _binary_of(operator) -> type:

@@ -14,7 +14,7 @@ from typing import Optional
 
 import libcst as cst
 
-from ..cst_walk import code_children
+from ..cst_walk import code_children, names_in
 from ..domain.dims import Dim
 from .values import IntValue, ListValue, StrValue, TupleValue, Value, is_constant
 
@@ -130,7 +130,7 @@ def branches_decided(node: cst.For) -> bool:
         for child in code_children(current):
             parents[child] = current
             stack.append(child)
-    tracked = set(_names_in(node.target))
+    tracked = names_in(node.target)
     bindings: set = set()  # the assignments that bind a key built from it
     while True:
         derived: set = set()
@@ -220,7 +220,7 @@ def _decided(test: cst.BaseExpression, targets: frozenset) -> bool:
         return _decided(test.expression, targets)
     if kind is cst.BooleanOperation:
         return _decided(test.left, targets) and _decided(test.right, targets)
-    if not targets & frozenset(_names_in(test)):
+    if not targets & names_in(test):
         return True
     if kind is cst.Comparison and len(test.comparisons) == 1 and type(test.comparisons[0].operator) in _DECIDED_OPERATORS:
         return all(_is_item_or_literal(side, targets) for side in (test.left, test.comparisons[0].comparator))
@@ -242,19 +242,6 @@ def _is_literal(node: cst.BaseExpression) -> bool:
     if type(node) in (cst.SimpleString, cst.Integer):
         return True
     return type(node) in (cst.Tuple, cst.List) and all(_is_literal(element.value) for element in node.elements)
-
-
-def _names_in(node: cst.CSTNode) -> list:
-    found, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        if type(current) is cst.Name:
-            found.append(current.value)
-        elif type(current) is cst.Attribute:
-            stack.append(current.value)
-        elif type(current) not in _SCOPES:
-            stack.extend(code_children(current))
-    return found
 
 
 def constant_test(operator: str, left: object, right: object) -> Optional[bool]:

@@ -35,7 +35,7 @@ from typing import Callable, Optional
 
 import libcst as cst
 
-from ..cst_walk import code_children
+from ..cst_walk import code_children, one_plain_argument
 
 from ..domain.dims import Dim, label
 from ..domain.shapes import Shape
@@ -307,7 +307,7 @@ def _scalar_builtin(call) -> bool:
 def _is_call(node, name: str) -> bool:
     return (
         isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == name
-        and len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star
+        and one_plain_argument(node)
     )
 
 

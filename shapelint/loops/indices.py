@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from ..cst_walk import code_children
+from ..cst_walk import names_in  # noqa: F401 - the loop modules import it from here
 
 VAR = "var"        # exactly ``i``: the axis is dropped
 VSLICE = "vslice"  # ``i:i + 1``: the axis is kept, size 1
@@ -28,22 +28,6 @@ class Comp:
     kind: str
     var: Optional[str] = None  # for VAR / VSLICE
     is_slice: bool = False     # a FREE slice keeps its axis; a FREE index drops it
-
-
-def names_in(node: cst.CSTNode) -> set[str]:
-    """Every Name read in an expression (attribute names excluded)."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind is cst.Name:
-            found.add(current.value)
-        elif kind is cst.Attribute:
-            stack.append(current.value)
-        else:
-            stack.extend(code_children(current))
-    return found
 
 
 def classify(element: cst.SubscriptElement, loop_vars: Iterable[str], tainted: frozenset = frozenset()) -> Comp:
