@@ -6,7 +6,7 @@ from itertools import combinations
 from typing import Callable, Iterator, Optional
 
 from ..domain import ops
-from ..domain.dims import dim_eq, is_known, is_one, known_to_differ
+from ..domain.dims import Dim, dim_eq, is_known, is_one, known_to_differ
 from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
 from ..infer.events import Declared, Elementwise, Inplace
 from ..infer.values import ArrayValue, Reduction
@@ -55,9 +55,14 @@ def symbol_clash(a: Shape, b: Shape):
 
 
 def unless_equal(value: Shape, target: Shape) -> str:
-    """`` unless m == 1``: the sizes named apart whose equality would let ``value`` broadcast into ``target``."""
-    pairs = [f"{x} == {y}" for x, y in clashes(value, target)]
+    """`` unless m == 1``: the sizes named apart whose equality would let ``value`` broadcast into
+    ``target``; two numbers are never equal (nothing to add: NumPy raises)."""
+    pairs = [f"{x} == {y}" for x, y in clashes(value, target) if not (_number(x) and _number(y))]
     return " unless " + " and ".join(pairs) if pairs else ""
+
+
+def _number(dim) -> bool:
+    return isinstance(dim, Dim) and dim.is_const
 
 
 def unless_same(value: Shape, target: Shape) -> str:
@@ -190,7 +195,7 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 if event.error is None and event.result is not None and shapes_same(event.result, target):
                     happened = "each value lands on the wrong axis"
                 elif event.error is None:
-                    happened += unless_equal(event.value.shape, target) or unless_same(event.value.shape, target)
+                    happened += (unless_equal if clashes(event.value.shape, target) else unless_same)(event.value.shape, target)
                 happened += ctx.assumptions(event.value, event.target)
                 return Meeting(red, event.value, event.target_node, what, happened, refit, target, other_axis(red, refits))
     elif isinstance(event, Declared):
