@@ -9,7 +9,9 @@ Whole processes, as a user runs them (start-up and worker processes included):
 - **warm**: the same command again on that cache (nothing changed: every file from the cache);
 - **bare parse**: one process that reads the same files (``shapelint check --show-files``) and
   ``libcst.parse_module``\\ s each, timed around the parsing loop only (no start-up, no import
-  of libcst: the baseline is as cheap as it gets);
+  of libcst: the baseline is as cheap as it gets; the goal is judged on it), and the same
+  process timed whole, from its start (Python's, ``import libcst``, reading the files), as the
+  cold run is timed: the ratio to it is printed beside, to show what start-up weighs;
 - **one file**: ``shapelint check FILE --no-cache`` on a file of about 1,000 lines (by default
   the one ``scripts/bench_server.py`` edits: the e2e fixtures and reference_net one after
   another; ``--one-file`` to choose), the median of ``--latency-runs`` runs, beside the start-up
@@ -64,11 +66,11 @@ PARSER = r"""
 import json, sys, time
 from pathlib import Path
 import libcst as cst
-from shapelint.notebook import read_notebook
 sources = []
 for name in json.load(sys.stdin):
     data = Path(name).read_bytes()
     if name.endswith(".ipynb"):
+        from shapelint.notebook import read_notebook
         try:
             data = read_notebook(data).source
         except Exception:
@@ -253,12 +255,13 @@ def whole_processes(args, env: dict) -> int:
     print(machine())
     print(f"{' '.join(args.paths)}: {len(files)} files, {lines:,} lines; jobs: {args.jobs or f'default ({os.cpu_count()})'}; "
           f"{args.rounds} rounds (medians); load {load()} at the start")
-    parse, cold, warm = [], [], []
+    parse, parse_process, cold, warm = [], [], [], []
     findings = None
     for _ in range(args.rounds):
-        _, _, out = run([sys.executable, "-c", PARSER], stdin=json.dumps(files).encode(), env=env)
+        wall, cpu, out = run([sys.executable, "-c", PARSER], stdin=json.dumps(files).encode(), env=env)
         measured = json.loads(out)
         parse.append((measured["wall"], measured["cpu"]))
+        parse_process.append((wall, cpu))
         directory = tempfile.mkdtemp(prefix="shapelint-bench-")
         try:
             command = SHAPELINT + ["check", *args.paths, "--quiet", "--exit-zero", "--output-format", "concise",
@@ -280,14 +283,18 @@ def whole_processes(args, env: dict) -> int:
         return statistics.median(x[index] / y[index] for x, y in zip(a, b))
 
     print(f"{'':24}{'wall':>9}{'CPU':>9}")
-    print(f"{'bare libcst parse':24}{median(parse, 0):8.2f}s{median(parse, 1):8.2f}s   one process, parsing only")
+    print(f"{'bare libcst parse':24}{median(parse, 0):8.2f}s{median(parse, 1):8.2f}s   one process, timed around its parsing loop only")
+    print(f"{'  as a whole process':24}{median(parse_process, 0):8.2f}s{median(parse_process, 1):8.2f}s   "
+          f"the same process from its start: Python, `import libcst`, reading the files (as the cold run is timed)")
     print(f"{'cold (no cache)':24}{median(cold, 0):8.2f}s{median(cold, 1):8.2f}s   "
-          f"{ratio(cold, parse, 0):.2f}x wall, {ratio(cold, parse, 1):.2f}x CPU of the bare parse; {findings} findings")
+          f"{ratio(cold, parse, 0):.2f}x wall, {ratio(cold, parse, 1):.2f}x CPU of the bare parse "
+          f"({ratio(cold, parse_process, 1):.2f}x CPU of the whole parsing process); {findings} findings")
     print(f"{'warm (all cached)':24}{median(warm, 0):8.2f}s{median(warm, 1):8.2f}s   "
           f"{ratio(warm, cold, 0):.1%} wall, {ratio(warm, cold, 1):.1%} CPU of the cold run")
     print(f"{'  per round':24}CPU ratios cold/parse: {' '.join(f'{c[1] / p[1]:.2f}' for c, p in zip(cold, parse))}"
           f" (parse CPU {' '.join(f'{p[1]:.2f}' for p in parse)}; cold {' '.join(f'{c[1]:.2f}' for c in cold)})")
     cpu_ratio, warm_ratio = ratio(cold, parse, 1), ratio(warm, cold, 0)
+    process_ratio = ratio(cold, parse_process, 1)
     one_file = None
     if args.latency_runs:
         target, scratch = args.one_file, None
@@ -316,7 +323,8 @@ def whole_processes(args, env: dict) -> int:
               f"the daemon has kept the file's tree; one line changed since its last run "
               f"({reused} of {args.latency_runs} lints reused the tree)")
     print(f"load {load()} at the end")
-    verdicts = [f"cold CPU <= {GOAL_CPU}x parse: {'yes' if cpu_ratio <= GOAL_CPU else 'no'} ({cpu_ratio:.2f}x)",
+    verdicts = [f"cold CPU <= {GOAL_CPU}x parse: {'yes' if cpu_ratio <= GOAL_CPU else 'no'} ({cpu_ratio:.2f}x the parsing loop; "
+                f"{process_ratio:.2f}x the whole parsing process)",
                 f"warm <= {GOAL_WARM:.0%} of cold: {'yes' if warm_ratio <= GOAL_WARM else 'no'} ({warm_ratio:.1%})"]
     if one_file is not None:
         verdicts.append(f"one file <= {GOAL_ONE_FILE} s: {'yes' if one_file <= GOAL_ONE_FILE else 'no'} "
