@@ -32,6 +32,7 @@ from .values import (
     UNKNOWN,
     ArrayValue,
     DictValue,
+    FunctionValue,
     Instance,
     NoneValue,
     IntValue,
@@ -384,10 +385,12 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             if type(test.operator) is cst.And:
                 return False if False in (left, right) else True if left is True and right is True else None
             return True if True in (left, right) else False if left is False and right is False else None
-        if frame.unrolled > 1 and type(test) in (cst.Comparison, cst.Call):
-            outcome = self.constant_outcome(test, frame)  # ``name == "b1"`` on an unrolled loop's item
+        if type(test) in (cst.Comparison, cst.Call):
+            outcome = self.constant_outcome(test, frame)  # ``name == "b1"`` on an unrolled loop's item, ``seasons > 0``
             if outcome is not None:
                 return outcome
+        if type(test) is cst.Call and one_plain_argument(test):
+            return self.isscalar_outcome(test, frame)
         guard = rank_guard(test)
         if guard is not None:  # ``x.ndim > 1`` where x's rank is known
             value = self.evaluate(guard[0], frame)
@@ -410,9 +413,12 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         return is_none if isinstance(comparison.operator, cst.Is) else not is_none
 
     def constant_outcome(self, test, frame: Frame) -> Optional[bool]:
-        """``name == "b1"``, ``"W" in name``, ``name.startswith("W")`` on the constants an unrolled
-        loop binds (``unrolling.branches_decided``); None unless both sides are constants. Only in
-        unrolled loops: elsewhere deciding them is a change no one asked of this code yet."""
+        """``name == "b1"``, ``"W" in name``, ``name.startswith("W")``, ``seasons > 0`` on known
+        constants (the items an unrolled loop binds, ``unrolling.branches_decided``; a call's
+        arguments and defaults); None unless both sides are constants. Deciding matters for
+        precision: the branch Python skips is not run (``if seasons > 0:`` holding
+        ``reshape(-1, seasons - 1)``, which would raise, with ``seasons=0``), and what follows the
+        ``if`` holds what the branch taken left."""
         if type(test) is cst.Comparison:
             operator = _CONSTANT_TESTS.get(type(test.comparisons[0].operator))
             if len(test.comparisons) != 1 or operator is None:
@@ -422,7 +428,24 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             operator, left, right = test.func.attr.value, test.func.value, test.args[0].value
         else:
             return None
-        return constant_test(operator, python_constant(self.evaluate(left, frame)), python_constant(self.evaluate(right, frame)))
+        left_value, right_value = self.evaluate(left, frame), self.evaluate(right, frame)
+        if operator in ("==", "!=") and (_is_list(left_value) or _is_list(right_value)):
+            return None  # a list is never equal to a tuple, though ``python_constant`` gives both as tuples
+        return constant_test(operator, python_constant(left_value), python_constant(right_value))
+
+    def isscalar_outcome(self, test: cst.Call, frame: Frame) -> Optional[bool]:
+        """``np.isscalar(alpha)``: True for a Python number, False for an array of known rank >= 1
+        (what the code gives, not a declaration); None otherwise (a 0-d array is no scalar, a NumPy
+        scalar is). statsmodels' ``fit_regularized`` indexes ``alpha[:, None]`` only when it is not."""
+        func = self.evaluate(test.func, frame)
+        if not (isinstance(func, FunctionValue) and func.qualname == "numpy.isscalar"):
+            return None
+        value = self.evaluate(test.args[0].value, frame)
+        if isinstance(value, IntValue) or (isinstance(value, ArrayValue) and value.python_number):
+            return True
+        if isinstance(value, ArrayValue) and value.shape.known_rank and value.shape.rank >= 1 and not value.basis:
+            return False
+        return None
 
     def distrust_rank(self, guard, frame: Frame, branch_taken: bool) -> None:
         """``if y.ndim == 2:`` where y is known rank-1: in the branch the code says otherwise,
@@ -525,6 +548,10 @@ def always_leaves(suite, leaving: tuple = None) -> bool:
 
 _CONSTANT_TESTS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in",
                    cst.LessThan: "<", cst.GreaterThan: ">", cst.LessThanEqual: "<=", cst.GreaterThanEqual: ">="}
+
+
+def _is_list(value: Value) -> bool:
+    return isinstance(value, ListValue) or (isinstance(value, TupleValue) and value.mutable)
 
 
 def _binary_of(operator) -> type:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..domain import ops
-from ..domain.dims import Dim
+from ..domain.dims import Dim, const
 from ..domain.shapes import ShapeError, shape_of, size, unknown_of_rank
 from ..infer.values import UNKNOWN, ArrayValue, IntValue, NoneValue, TupleValue, Value
 from .kinds import same_kind
@@ -117,6 +117,25 @@ def same_shape(ctx: CallContext) -> Value:
 
 describe("ravel", "flatten", "transpose", "swapaxes", "squeeze", "repeat", "copy", prefix=None, method=True, pure=True)
 describe("fill", prefix=None, method=True, in_place=True)
+
+
+@function("size")
+def size_of(ctx: CallContext) -> Value:
+    """``np.size(a)``, as ``a.size``: a known number when every size of ``a`` is (``k_sample =
+    np.size(prop)`` then decides ``if k_sample == 1:``). With an axis: unknown."""
+    source = ctx.array(0, "a")
+    if source is None or ctx.has(1, "axis"):
+        return UNKNOWN
+    return IntValue(size(source.shape))
+
+
+@function("ndim")
+def ndim_of(ctx: CallContext) -> Value:
+    """``np.ndim(a)``, as ``a.ndim``."""
+    source = ctx.array(0, "a")
+    if source is None or source.shape.dims is None:
+        return UNKNOWN
+    return IntValue(const(len(source.shape.dims)))
 
 
 @function("item", "tolist", prefix=None, method=True, properties={"pure"})
