@@ -172,8 +172,10 @@ class CallEvaluator:
             return values[0] if values and isinstance(values[0], IntValue) else IntValue(unknown())
         if name == "abs" and values and isinstance(values[0], (ArrayValue, IntValue)):
             return values[0]
-        if name in ("tuple", "list") and values and isinstance(values[0], TupleValue):
+        if name == "tuple" and values and isinstance(values[0], TupleValue) and not values[0].mutable:
             return values[0]
+        if name in ("tuple", "list") and values and isinstance(values[0], TupleValue):
+            return TupleValue(values[0].items, mutable=name == "list")  # a new sequence: ``shape = list(a.shape)`` can change
         if name == "dict" and one_plain_argument(node) and isinstance(values[0], DictValue):
             return replace(values[0])  # a copy (``parameters = dict(parameters)``): equal, another object
         if name in _NO_RESULT_BUILTINS:

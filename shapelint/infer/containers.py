@@ -15,7 +15,7 @@ from .frame import Frame
 from .mutation import forget_holders
 from .unrolling import python_constant
 from .imports import dotted
-from .values import UNKNOWN, DictValue, Instance, LambdaValue, PartialValue, StrValue, Value
+from .values import UNKNOWN, DictValue, Instance, LambdaValue, ListValue, PartialValue, StrValue, TupleValue, Value, join, stored
 
 _READ_ONLY_METHODS = {"keys", "values", "items", "__contains__"}
 MAX_LAMBDA_DEPTH = 8  # a lambda that calls itself through its arguments ends here
@@ -115,6 +115,9 @@ class ContainerEvaluator:
         """``d[key] = value`` on a dict held by a name or ``self.attr``: rebind it with the entry.
         False when the target is not such a dict (then it is an array element)."""
         container = self.evaluate(target.value, frame)
+        if isinstance(container, ListValue) or (isinstance(container, TupleValue) and container.mutable):
+            self.store_list_item(target, container, value, frame)
+            return True
         if not isinstance(container, DictValue):
             return False
         key = None
@@ -123,6 +126,18 @@ class ContainerEvaluator:
         self.rebind(target.value, container.with_entry(key, value), frame)
         forget_holders(container, frame, spare=_holder_name(target.value))  # ``store = params``: params changed too
         return True
+
+    def store_list_item(self, target: cst.Subscript, container: Value, value: Value, frame: Frame) -> None:
+        """``shape[axis] = 1`` on a list: which element changed is not followed, so the list then
+        holds elements like its old ones or like the new one, in an order no longer known (kept
+        as it was, ``a_sum.shape = shape`` would reshape by the old sizes: a false "NumPy raises")."""
+        for element in target.slice:
+            if isinstance(element.slice, cst.Index):
+                self.evaluate(element.slice.value, frame)
+        old = stored(container)
+        item = stored(value) if old.item is None else join(old.item, stored(value))
+        self.rebind(target.value, ListValue(item), frame)
+        forget_holders(container, frame, spare=_holder_name(target.value))
 
     def rebind(self, holder: cst.BaseExpression, value: Value, frame: Frame) -> None:
         if isinstance(holder, cst.Name):
