@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Callable, Iterator, Optional
 
+import libcst as cst
+
 from ..domain import ops
 from ..domain.dims import Dim, dim_eq, is_known, is_one, known_to_differ
 from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
@@ -158,6 +160,8 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
             red = mine.reduction
             if red is None or other.shape.rank not in (len(red.source), mine.shape.rank):
                 continue
+            if event.error is None and new_axis_written(other_node):
+                continue  # ``freq_col * freq_row[:, None]``: an outer product, written as one
             target = other.shape
             square_ok = shapes_same(target, red.source)
 
@@ -210,6 +214,25 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 what = f"is declared {event.declared} by its {event.source}"
                 return Meeting(red, event.value, None, what, "the declaration does not hold", refit)
     return None
+
+
+def new_axis_written(node) -> bool:
+    """``v[:, None]``, ``v[np.newaxis, :]``, ``np.expand_dims(v, 1)``: an axis the code adds on
+    purpose. A reduction's result meeting it makes the outer product or sum it was written for
+    (the expected counts of a contingency table, ``col * row[:, None]``), not a lost axis."""
+    if isinstance(node, cst.Subscript):
+        return any(isinstance(element.slice, cst.Index) and _is_new_axis(element.slice.value) for element in node.slice)
+    if isinstance(node, cst.Call):
+        func = node.func
+        return (isinstance(func, cst.Attribute) and func.attr.value == "expand_dims") or (
+            isinstance(func, cst.Name) and func.value == "expand_dims")
+    return False
+
+
+def _is_new_axis(expression) -> bool:
+    if isinstance(expression, cst.Name):
+        return expression.value == "None"
+    return isinstance(expression, cst.Attribute) and expression.attr.value == "newaxis"
 
 
 def other_axis(reduction: Reduction, refits: list[Refit]) -> Optional[Refit]:
