@@ -153,6 +153,7 @@ def lint_parsed(source: bytes | str, path: str, module: cst.Module, ctx: RuleCon
     try:
         analysis = analyze(module, path)
         ctx.stale_declarations = frozenset(analysis.stale_declarations)
+        ctx.guards = analysis.guards
         answers = Answers()
         reports, failures = judge(analysis, ctx, rules, answers)
         if ctx.lines_were_missing():

@@ -33,6 +33,7 @@ from .values import (
     DictValue,
     LambdaValue,
     PartialValue,
+    method_kind,
     basis_of,
     resting_on,
 )
@@ -143,7 +144,9 @@ class CallEvaluator:
         if isinstance(receiver, Instance):
             method = receiver.cls.methods.get(func.name)
             if method is not None:
-                return self.call_user(method, [(node.func, receiver)] + args, kwargs, frame, node)
+                kind = method_kind(method)  # a static method takes no receiver; a class method, the class
+                bound = [] if kind == "staticmethod" else [(node.func, receiver.cls if kind == "classmethod" else receiver)]
+                return self.call_user(method, bound + args, kwargs, frame, node)
         forget_arguments(args, kwargs, frame)
         return UNKNOWN
 

@@ -37,9 +37,12 @@ from .values import (
     Assumed,
     DictValue,
     Expanded,
+    PartialValue,
     UserClass,
+    UserFunction,
     Value,
     inherited_from,
+    method_kind,
     as_array,
     join,
     ListValue,
@@ -145,10 +148,14 @@ class ExpressionEvaluator:
 
     def eval_IfExp(self, node: cst.IfExp, frame: Frame) -> Value:
         self.evaluate(node.test, frame)
-        decided = self.known_outcome(node.test, frame) if frame.unrolled > 1 else None
-        if decided is not None:  # ``1 if name[0] == "W" else 0`` in an unrolled loop: one side runs
+        decided = self.known_outcome(node.test, frame)
+        if decided is not None:  # ``x[:n] if x.ndim == 1 else x[:, :n]`` on a known rank: one side runs
             return self.evaluate(node.body if decided else node.orelse, frame)
-        return join(self.evaluate(node.body, frame), self.evaluate(node.orelse, frame))
+        outer_guards, frame.guards = frame.guards, frame.guards + (node.test,)  # neither side is sure to run
+        try:
+            return join(self.evaluate(node.body, frame), self.evaluate(node.orelse, frame))
+        finally:
+            frame.guards = outer_guards
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         value = self.evaluate(node.expression, frame)
@@ -301,7 +308,10 @@ class ExpressionEvaluator:
                 return MethodValue(base, name)
             return UNKNOWN
         if isinstance(base, UserClass):
-            return base.methods.get(name, UNKNOWN)
+            method = base.methods.get(name, UNKNOWN)
+            if isinstance(method, UserFunction) and method_kind(method) == "classmethod":
+                return PartialValue(method, ((node.value, base),))  # ``BSpline.design_matrix(x, t, k)``: cls is BSpline
+            return method
         if isinstance(base, (GeneratorValue, DictValue)) or (isinstance(base, StrValue) and name == "format"):
             return MethodValue(base, name)
         if isinstance(base, UserModule):

@@ -39,6 +39,9 @@ class Frame:
     ran_loop: bool = False  # this run went through a loop or a comprehension (its own, not a callee's)
     module: Optional[object] = None  # the cst.Module whose code this runs (its functions' too)
     unrolled: int = 1  # how many times the enclosing unrolled loops run this code (``unrolling``)
+    guards: tuple = ()  # the tests of the undecided branches this code runs in (``guards``)
+    handled: bool = False  # inside ``try:`` whose handler takes NumPy's errors, or ``with pytest.raises(...)``
+    derived: dict = field(default_factory=dict)  # name -> the names its last assignment read (``flag = x.ndim == 3``)
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

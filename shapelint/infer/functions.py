@@ -52,7 +52,8 @@ class FunctionAnalyzer:
             instance = self.owned(Instance(cls))
             self.guarded(init, lambda: self.analyze_function(init, instance))
             initial = {name: value for name, value in instance.attributes.items() if not isinstance(value, NoneValue)}
-            cls.attributes = {name: UNKNOWN if name in reassigned else value for name, value in instance.attributes.items()}
+            cls.attributes = {name: UNKNOWN if name in reassigned or is_placeholder(value) else value
+                              for name, value in instance.attributes.items()}
         seen: dict[str, Value] = {}  # what methods analysed so far set, joined
         for name, method in cls.methods.items():
             if name == "__init__":
@@ -164,6 +165,7 @@ class FunctionAnalyzer:
         self.summaries[key] = (UNKNOWN, emit)
         instance = args[0][1] if function.owner is not None and args and isinstance(args[0][1], Instance) else None
         frame = self.function_frame(function, emit=emit, instance=instance, depth=caller.depth + 1)
+        frame.handled = caller.handled  # called inside ``try: ... except ValueError:``: expected there too
         if emit and function.external and caller.context is not None and caller.context.foreign:
             frame.context = caller.context  # deeper in the other file: still reported at this file's call
         elif emit:
@@ -248,7 +250,7 @@ class FunctionAnalyzer:
         """The call's arguments; a parameter the call leaves out has its default (``activation=np.tanh``)."""
         given = {param.name.value for param, _ in zip(list(function.node.params.posonly_params) + list(function.node.params.params), args)} | set(kwargs)
         for param in all_parameters(function.node):
-            if param.default is not None and param.name.value not in given and frame.env.get(param.name.value, UNKNOWN) is UNKNOWN:
+            if param.default is not None and param.name.value not in given:  # what Python binds, whatever a docstring says
                 frame.env[param.name.value] = stored(self.evaluate(param.default, frame))
         positional = list(function.node.params.posonly_params) + list(function.node.params.params)
         for param, (_, value) in zip(positional, args):
@@ -410,3 +412,9 @@ def value_key(value: Value, outermost: bool = True):
         return (type(value).__name__, id(value.node))
     return (type(value).__name__, None)
 
+
+def is_placeholder(value: Value) -> bool:
+    """An empty array set in ``__init__`` (``self._moments = np.empty((0,))``): a place kept for
+    what a subclass or a later call puts there, not the shape the other methods see."""
+    return isinstance(value, ArrayValue) and value.shape.dims is not None and any(
+        isinstance(d, Dim) and d.is_const and d.coeff == 0 for d in value.shape.dims)

@@ -19,6 +19,7 @@ from .expressions import ExpressionEvaluator
 from .facts import FactLearner
 from .project import ProjectImports
 from .frame import Frame
+from .guards import record as record_guards
 from .functions import FunctionAnalyzer, parameter_names
 from .imports import imports_foreign_arrays
 from .statements import StatementExecutor
@@ -39,6 +40,7 @@ class Analysis:
     errors: list[InternalError] = field(default_factory=list)
     stale_declarations: set = field(default_factory=set)  # ParameterDeclarations a caller contradicts
     contexts: dict = field(default_factory=dict)  # id(event) -> the CallSite it was seen under
+    guards: dict = field(default_factory=dict)  # id(event) -> (data names its undecided branches test, error handled?) (``guards``)
     seen_values: list = field(default_factory=list)  # (expression, value) as written: coverage
     parameters: dict = field(default_factory=dict)  # FunctionDef -> {parameter: got an array shape?}
     context_assignments: list = field(default_factory=list)  # (Name, value, CallSite)
@@ -99,6 +101,8 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
     def emit(self, frame: Frame, event: Event) -> None:
         if not frame.emit or (isinstance(event, Loop) and (frame.compiled or frame.first_pass)):
             return
+        if frame.guards or frame.handled:
+            record_guards(self.analysis, event, frame)
         if frame.written_only is not None:  # another file's function as written: note what it saw, report nothing
             known = all(array.shape.known_rank for array in event.arrays())
             frame.written_only[(id(event.node), type(event))] = known

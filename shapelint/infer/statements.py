@@ -8,7 +8,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import unknown
 from ..domain.shapes import Shape, attempt, shape_of
-from ..cst_walk import one_plain_argument
+from ..cst_walk import names_in, one_plain_argument
 from ..literals import integer_literal
 from ..numpy_model.registry import dims_of
 from .declarations import annotation_shape, trailing_comment_shape
@@ -18,6 +18,7 @@ from .expressions import _ELEMENTWISE_OPS, int_arithmetic
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from, dotted
 from .naming import SizeNaming, is_shape_attribute, target_name
+from .guards import expects_error, handler_takes_numpy_errors
 from .unrolling import (
     MAX_UNROLLED_RUNS,
     constant_items,
@@ -57,13 +58,17 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
     """Mixin of the interpreter: ``execute_block(statements, frame)``."""
 
     def execute_block(self, statements: Sequence[cst.BaseStatement], frame: Frame) -> None:
-        for statement in statements:
-            if frame.returned:
-                return
-            self.apply_comment_lines(statement.leading_lines, frame)
-            method = getattr(self, "exec_" + type(statement).__name__, None)
-            if method is not None:
-                method(statement, frame)
+        guards = frame.guards  # an ``if ...: return`` guards the rest of its block only
+        try:
+            for statement in statements:
+                if frame.returned:
+                    return
+                self.apply_comment_lines(statement.leading_lines, frame)
+                method = getattr(self, "exec_" + type(statement).__name__, None)
+                if method is not None:
+                    method(statement, frame)
+        finally:
+            frame.guards = guards
 
     def execute_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
         if isinstance(suite, cst.IndentedBlock):
@@ -89,6 +94,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         value = self.evaluate(node.value, frame)
         if len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
             value = self.name_size(frame, node.value, value, node.targets[0].target)
+            frame.derived[node.targets[0].target.value] = names_in(node.value)  # a test may read it (``guards``)
         for target in node.targets:
             self.bind(target.target, value, frame, node.value, declared, "shape comment")
 
@@ -149,6 +155,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
                 if dims is None:
                     return
                 value = self.evaluate(subject.value, frame)
+                if isinstance(value, Instance):
+                    return  # an object of the module's own classes: its ``shape`` is its own (a property)
                 array = value if isinstance(value, ArrayValue) else None
                 shape = shape_of(dims)
                 refined = self.declare(frame, subject.value, array, shape, "assert")
@@ -192,18 +200,24 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         guard = rank_guard(node.test)
         before = frame.env
         frame.env = dict(before)
-        self.distrust_rank(guard, frame, branch_taken=True)
-        self.learn_from_test(node.test, frame, holds=True)
-        self.execute_suite(node.body, frame)
-        body_env, body_returned, frame.returned = frame.env, frame.returned, False
-        frame.env = dict(before)
-        self.distrust_rank(guard, frame, branch_taken=False)
-        self.learn_from_test(node.test, frame, holds=False)
-        if node.orelse is not None:
-            if isinstance(node.orelse, cst.If):
-                self.exec_If(node.orelse, frame)
-            else:
-                self.execute_suite(node.orelse.body, frame)
+        outer_guards, frame.guards = frame.guards, frame.guards + (node.test,)  # neither branch is sure to run
+        try:
+            self.distrust_rank(guard, frame, branch_taken=True)
+            self.learn_from_test(node.test, frame, holds=True)
+            self.execute_suite(node.body, frame)
+            body_env, body_returned, frame.returned = frame.env, frame.returned, False
+            frame.env = dict(before)
+            self.distrust_rank(guard, frame, branch_taken=False)
+            self.learn_from_test(node.test, frame, holds=False)
+            if node.orelse is not None:
+                if isinstance(node.orelse, cst.If):
+                    self.exec_If(node.orelse, frame)
+                else:
+                    self.execute_suite(node.orelse.body, frame)
+        finally:
+            frame.guards = outer_guards
+        if always_leaves(node.body) or always_leaves(node.orelse):  # ``if b.size == 0: return``: what follows runs on the test
+            frame.guards = outer_guards + (node.test,)
         frame.returned = body_returned and frame.returned  # only if both paths return is the rest dead
         paths = [env for env, suite in ((body_env, node.body), (frame.env, node.orelse)) if not always_leaves(suite)]
         frame.env = join_envs(before, *paths) if paths else frame.env
@@ -276,7 +290,11 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 
     def exec_While(self, node: cst.While, frame: Frame) -> None:
         self.evaluate(node.test, frame)
-        self.run_loop(node, frame, lambda: None, UNKNOWN)
+        outer_guards, frame.guards = frame.guards, frame.guards + (node.test,)
+        try:
+            self.run_loop(node, frame, lambda: None, UNKNOWN)
+        finally:
+            frame.guards = outer_guards
 
     def run_loop(self, node, frame: Frame, bind_target, element: Value) -> None:
         """Judge the body with what holds on every iteration, not just the first.
@@ -326,7 +344,11 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         before = frame.env
         frame.env = dict(before)
         returned = frame.returned
-        self.execute_suite(node.body, frame)
+        handled, frame.handled = frame.handled, frame.handled or any(handler_takes_numpy_errors(h) for h in node.handlers)
+        try:
+            self.execute_suite(node.body, frame)  # an error the handlers take is expected there, not a bug
+        finally:
+            frame.handled = handled
         frame.returned = returned  # the body may raise before it returns: the handlers run
         if node.orelse is not None:
             self.execute_suite(node.orelse.body, frame)
@@ -348,7 +370,11 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             self.evaluate(item.item, frame)
             if item.asname is not None:
                 self.bind(item.asname.name, UNKNOWN, frame, None, False, "", record=False)
-        self.execute_suite(node.body, frame)
+        handled, frame.handled = frame.handled, frame.handled or any(expects_error(item) for item in node.items)
+        try:
+            self.execute_suite(node.body, frame)  # ``with pytest.raises(ValueError):``: the error is the point
+        finally:
+            frame.handled = handled
 
     def exec_FunctionDef(self, node: cst.FunctionDef, frame: Frame) -> None:
         for decorator in node.decorators:

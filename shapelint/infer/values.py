@@ -275,6 +275,16 @@ class UserFunction(Value):
     origin: str = ""        # that file's name, for messages
 
 
+def method_kind(function: UserFunction) -> str:
+    """``"classmethod"``, ``"staticmethod"`` or ``""``: what Python binds to its first parameter
+    when it is called through the class or an instance (the class, nothing, the instance)."""
+    for decorator in function.node.decorators:
+        name = decorator.decorator
+        if isinstance(name, cst.Name) and name.value in ("classmethod", "staticmethod"):
+            return name.value
+    return ""
+
+
 @dataclass(eq=False)
 class UserClass(Value):
     node: cst.ClassDef

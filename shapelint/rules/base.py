@@ -18,7 +18,8 @@ import libcst as cst
 from ..cst_walk import code_children
 from ..domain.shapes import Shape
 from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
-from ..infer.values import Assumed
+from ..infer.guards import unproven
+from ..infer.values import Assumed, ParameterDeclaration
 from ..positions import SourceLines, locate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,6 +67,7 @@ class RuleContext:
         self.unplaced_asks = 0  # how often a position was asked before its node was located (``engine.judge`` counts)
         self._parents: Optional[dict] = None
         self.stale_declarations: frozenset = frozenset()  # set by the engine from the analysis
+        self.guards: dict = {}  # the analysis's ``guards`` (set by the engine): where a raise is not proven
         self._first_reports: dict = {}
 
     def first_report_of(self, cause, node: cst.CSTNode) -> bool:
@@ -73,11 +75,19 @@ class RuleContext:
         cause, one finding: its fix at the cause mends every later symptom. Stable when judged again."""
         return self._first_reports.setdefault(cause, node) is node
 
+    def unproven(self, event) -> bool:
+        """Does ``event`` run under a test the analysis could not decide on the values it fails on,
+        or where its error is expected (``infer.guards``)? Then no rule claims that NumPy raises."""
+        return unproven(self.guards, event)
+
     def trusted(self, *arrays) -> bool:
-        """Do these arrays' shapes rest on no heuristic? Only then may a rule claim that NumPy
-        raises. (Events resting on a stale declaration or a silent expansion never reach the
+        """Do these arrays' shapes rest on no heuristic and no docstring? Only then may a rule
+        claim that NumPy raises. A docstring says loosely what a function accepts ("shape
+        (n_samples,)" where callers pass 2-D data, "A or B" read as A): it may shape a hint, never
+        that claim. (Events resting on a stale declaration or a silent expansion never reach the
         rules: the engine drops them.)"""
-        return not any(isinstance(source, Assumed) for array in arrays for source in getattr(array, "basis", ()))
+        return not any(isinstance(source, Assumed) or (isinstance(source, ParameterDeclaration) and source.source == "docstring")
+                       for array in arrays for source in getattr(array, "basis", ()))
 
     def assumptions(self, *arrays) -> str:
         """`` (if `lr` is a number)``: the heuristics a hint about these arrays rests on."""

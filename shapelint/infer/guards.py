@@ -1,0 +1,107 @@
+"""Which code runs only when a test the analysis cannot decide holds, or where an error is expected.
+
+A claim that NumPy raises needs the failing line to run with the shapes the analysis gives. Under
+an ``if`` it cannot decide, whose test reads the very values that fail (``if np.shape(b)[0] == 0:
+return``, ``if isinstance(knots, int):``, ``x[:n] if x.ndim == 1 else x[:, :n]``), the code
+itself says those values are not always what the analysis thinks: the branch may be dead for
+them. There the claim is not made. Nor where the code expects the error: inside ``try:`` whose
+handler takes it, inside ``with pytest.raises(...)``.
+
+While running, a frame keeps the tests of the undecided branches it is in (``Frame.guards``),
+whether an error is handled (``Frame.handled``, which a call passes on to the callee), and which
+names each assignment read (``Frame.derived``, so that ``flag = x.ndim == 3; if flag:`` reads
+``x``, and ``edges = np.array(bins)`` is ``bins``). An event that would raise there is noted
+(``Analysis.guards``); the rules that claim a raise ask ``unproven`` of it. An ``if`` that
+leaves (``if b.size == 0: return``) guards the rest of its block."""
+from __future__ import annotations
+
+import builtins
+
+import libcst as cst
+
+from ..cst_walk import names_in
+from .events import Failure, Inplace
+from .values import FunctionValue, ModuleValue, UserClass, UserFunction
+
+_BUILTINS = frozenset(dir(builtins))
+_CODE_VALUES = (FunctionValue, ModuleValue, UserClass, UserFunction)
+DERIVED_DEPTH = 3  # ``a = x.shape; b = len(a) == 3; if b:`` reads x
+# What NumPy raises, and what takes it (a bare ``except:`` takes it too).
+_HANDLED = frozenset({"ValueError", "IndexError", "TypeError", "Exception", "BaseException", "AxisError", "LinAlgError"})
+_EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assert_raises", "assert_raises_regex"})
+
+
+def guard_names(frame) -> frozenset:
+    """The data names the tests of ``frame.guards`` read, through the assignments that made them."""
+    found: set = set()
+    for test in frame.guards:
+        found |= _data_names(test, frame)
+    return frozenset(found)
+
+
+def _data_names(node: cst.CSTNode, frame) -> set:
+    """The names ``node`` reads that hold data, and those the assignments to them read, a few deep."""
+    found: set = set()
+    pending = [(name, 0) for name in names_in(node)]
+    while pending:
+        name, depth = pending.pop()
+        if name in found or _is_code(name, frame):
+            continue
+        found.add(name)
+        if depth < DERIVED_DEPTH:
+            pending.extend((source, depth + 1) for source in frame.derived.get(name, ()))
+    return found
+
+
+def _is_code(name: str, frame) -> bool:
+    """A module, function or class (``np``, ``isinstance``): reading it says nothing of the data."""
+    if not frame.is_bound(name):
+        return name in _BUILTINS
+    return isinstance(frame.lookup(name), _CODE_VALUES)
+
+
+def record(analysis, event, frame) -> None:
+    """Note an event that would raise where it is not proven to (``unproven``): its error is
+    expected there, or an undecided test reads what it fails on."""
+    if not _may_raise(event):
+        return
+    if frame.handled or (frame.guards and guard_names(frame) & _data_names(event.node, frame)):
+        analysis.guards[id(event)] = True
+
+
+def _may_raise(event) -> bool:
+    return isinstance(event, (Failure, Inplace)) or getattr(event, "error", None) is not None
+
+
+def unproven(guards: dict, event) -> bool:
+    """Does ``event`` run where the values it fails on may not be what the analysis thinks, or
+    where its error is expected?"""
+    return id(event) in guards
+
+
+def handler_takes_numpy_errors(handler: cst.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    for kind in kinds:
+        expression = kind.value if isinstance(kind, cst.Element) else kind
+        if _last_name(expression) in _HANDLED:
+            return True
+    return False
+
+
+def expects_error(item: cst.WithItem) -> bool:
+    """``with pytest.raises(ValueError):``, ``with self.assertRaises(IndexError):``."""
+    call = item.item
+    return isinstance(call, cst.Call) and _last_name(call.func) in _EXPECTING
+
+
+def _last_name(expression) -> str:
+    if isinstance(expression, cst.Name):
+        return expression.value
+    if isinstance(expression, cst.Attribute):
+        return expression.attr.value
+    return ""
+
+
+__all__ = ["expects_error", "guard_names", "handler_takes_numpy_errors", "record", "unproven"]
