@@ -89,8 +89,8 @@ HOLDERS = {
     "trailing comment": "def f(a, b):\n    x = a  # (3, 4)\n    y = b  # (5, 6)\n    return x + y\n",
     "comment line": "def f(a, b):\n    # x: (3, 4)\n    x = a\n    # y: (5, 6)\n    y = b\n    return x + y\n",
     "names in a comment line": "def f(a, b):\n    # x, z: (3, 4)\n    x = a\n    # y: (5, 6)\n    y = b\n    return x + y\n",
-    "docstring": 'def f(x, y):\n    """x: (3, 4)\n    y: (5, 6)\n    """\n    return x + y\n',
-    "numpydoc": 'def f(x, y):\n    """\n    Parameters\n    ----------\n    x : array\n        (3, 4) data.\n    y : array\n        (5, 6) data.\n    """\n    return x + y\n',
+    "docstring": 'def f(x):\n    """x: (n, m)\n    """\n    return x - x.sum(axis=1)\n',  # (a hint: no raise rests on a docstring)
+    "numpydoc": 'def f(x):\n    """\n    Parameters\n    ----------\n    x : array\n        (n, m) data.\n    """\n    return x - x.sum(axis=1)\n',
     "assert": "def f(x, y):\n    assert x.shape == (3, 4)\n    assert y.shape == (5, 6)\n    return x + y\n",
     "jaxtyping": 'from jaxtyping import Float\nfrom numpy.typing import NDArray\n\ndef f(x: Float[NDArray, "3 4"], y: Float[NDArray, "5 6"]):\n    return x + y\n',
     "jaxtyping, no numpy": 'from jaxtyping import Float\nfrom mytypes import ndarray\n\ndef f(x: Float[ndarray, "3 4"], y: Float[ndarray, "5 6"]):\n    return x + y\n',
