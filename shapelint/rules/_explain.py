@@ -162,6 +162,8 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 continue
             if event.error is None and new_axis_written(other_node):
                 continue  # ``freq_col * freq_row[:, None]``: an outer product, written as one
+            if transposed_source_lines_up(red, other_node, ctx):
+                continue  # ``(data.T - data.mean(axis=1)).T``: the per-row values meet the rows
             target = other.shape
             square_ok = shapes_same(target, red.source)
 
@@ -227,6 +229,29 @@ def new_axis_written(node) -> bool:
         return (isinstance(func, cst.Attribute) and func.attr.value == "expand_dims") or (
             isinstance(func, cst.Name) and func.value == "expand_dims")
     return False
+
+
+def transposed_source_lines_up(red: Reduction, other_node, ctx) -> bool:
+    """``data.T - np.median(data, axis=1)``: a 2-D array's reduction over its last axis meets that
+    array transposed, whose last axis is the one the reduction kept, so broadcasting lines the
+    values up right (astropy's ``biweight_midcovariance`` centres rows this way; ``keepdims``
+    there would break it)."""
+    if len(red.source) != 2 or tuple(axis % 2 for axis in red.axes) != (1,) or red.keepdims:
+        return False
+    if not (isinstance(other_node, cst.Attribute) and other_node.attr.value == "T"):
+        return False
+    source = _reduced_expression(red.node)
+    return source is not None and ctx.code(source) == ctx.code(other_node.value)
+
+
+def _reduced_expression(node):
+    """The array a reduction call reduces: ``np.median(data, ...)``'s ``data``, ``data.mean()``'s ``data``."""
+    if not isinstance(node, cst.Call):
+        return None
+    func = node.func
+    if isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value in ("np", "numpy")):
+        return func.value
+    return node.args[0].value if node.args and node.args[0].keyword is None else None
 
 
 def _is_new_axis(expression) -> bool:
