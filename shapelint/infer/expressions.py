@@ -1,7 +1,7 @@
 """Evaluation of expressions: names, literals, operators, attributes, subscripts."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from dataclasses import replace
 from typing import Optional
@@ -17,7 +17,7 @@ from ..numpy_model import properties
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
 from .project import LazyImport, UserModule
-from ..numpy_model.kinds import ObjectArray
+from ..numpy_model.kinds import ObjectArray, index_for
 from .containers import percent_formatted
 from .values import (
     FALSE,
@@ -65,7 +65,7 @@ _ELEMENTWISE_OPS = {
 }
 
 
-_EVAL_NAMES: dict = {}  # node type -> the name of its ``eval_`` method
+_UNSEEN = object()
 
 
 @lru_cache(maxsize=4096)
@@ -80,17 +80,22 @@ def _string_value(text: str):
 class ExpressionEvaluator:
     """Mixin of the interpreter: ``evaluate(node, frame) -> Value``."""
 
+    @cached_property
+    def evaluators(self) -> dict:
+        """Node type -> this class's ``eval_`` function for it (None: unmodelled). Looked up once
+        per type, not by name on every node; plain functions, so the interpreter holds no cycle."""
+        return {}
+
     def evaluate(self, node: cst.BaseExpression, frame: Frame) -> Value:
         kind = type(node)
-        name = _EVAL_NAMES.get(kind)
-        if name is None:
-            name = _EVAL_NAMES[kind] = "eval_" + kind.__name__
-        method = getattr(self, name, None)
+        method = self.evaluators.get(kind, _UNSEEN)
+        if method is _UNSEEN:
+            method = self.evaluators[kind] = getattr(type(self), "eval_" + kind.__name__, None)
         if method is None:
             self.evaluate_children(node, frame)
             return UNKNOWN
-        value = method(node, frame)
-        if frame.emit and type(node) in COUNTED:
+        value = method(self, node, frame)
+        if frame.emit and kind in _COUNTED_TYPES:
             self.analysis.seen_values.append((node, value))  # for ``shapelint coverage``: any run that knows it
         return value
 
@@ -377,9 +382,7 @@ class ExpressionEvaluator:
         expr = item.value
         if type(expr) is cst.Ellipsis:
             return ops.EllipsisIndex()
-        from ..numpy_model.kinds import index_for  # NumPy's reading of an index object
-
-        return index_for(expr, self.evaluate(expr, frame))
+        return index_for(expr, self.evaluate(expr, frame))  # NumPy's reading of an index object
 
     def slice_length(self, item: cst.Slice, frame: Frame):
         """None for ``:``; the kept size for ``i:i+1``, ``:k``, ``-k:`` and constant bounds."""
@@ -421,6 +424,7 @@ class ExpressionEvaluator:
 
 
 COUNTED = (cst.Name, cst.Attribute, cst.Subscript, cst.Call, cst.BinaryOperation)  # where an array can be
+_COUNTED_TYPES = frozenset(COUNTED)
 SCALING_OPS = ("*", "/")
 
 
