@@ -7,6 +7,7 @@ silent).
 """
 from __future__ import annotations
 
+import inspect
 from typing import Optional
 
 import libcst as cst
@@ -116,7 +117,7 @@ class FunctionAnalyzer:
         declared: dict[str, ArrayValue] = {}
         specs = self.docstring_specs.get(function.node)
         if specs is None:  # read once per function: a function is entered once per call
-            doc = function.node.get_docstring()
+            doc = docstring_of(function.node)
             specs = self.docstring_specs[function.node] = docstring_declarations(doc, {p.name.value for p in params}) if doc else {}
         if specs:
             for name, spec in specs.items():
@@ -361,6 +362,20 @@ def _small_statements(body: cst.BaseSuite):
             yield from current.body
         elif not isinstance(current, (cst.FunctionDef, cst.ClassDef)):
             stack.extend(nested_statements(current))
+
+
+def docstring_of(node: cst.FunctionDef) -> Optional[str]:
+    """``node.get_docstring()``; a plain triple-quoted one (no prefix, escape or carriage return,
+    so its text is what lies between the quotes) without libcst's ``literal_eval``, a compile each."""
+    body = node.body
+    first = body.body[0] if type(body) is cst.IndentedBlock and body.body else None
+    if type(first) is cst.SimpleStatementLine and first.body and type(first.body[0]) is cst.Expr:
+        string = first.body[0].value
+        if type(string) is cst.SimpleString:
+            text = string.value
+            if text[:3] in ('"""', "'''") and "\\" not in text and "\r" not in text:
+                return inspect.cleandoc(text[3:-3])
+    return node.get_docstring()
 
 
 def _is_int_annotation(node: cst.BaseExpression) -> bool:

@@ -8,7 +8,8 @@ or ``None`` for an unknown rank.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Union
+from functools import lru_cache
+from typing import Optional, Union
 
 DimToken = Union[str, int, None]
 ShapeSpec = Optional[list[DimToken]]
@@ -70,33 +71,36 @@ def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
     return tuple_dims(match.group(1))
 
 
-def comment_declarations(comment: str) -> Iterator[tuple[str, ShapeSpec]]:
+@lru_cache(maxsize=4096)
+def comment_declarations(comment: str) -> tuple[tuple[str, ShapeSpec], ...]:
     """Shapes a comment line declares for names in the body below it, or nothing.
 
     Grammar (the whole line, up to an optional second ``# ...`` comment, must fit):
     ``# NAMES: (DIMS)`` items separated by ``,`` or ``;``, where ``NAMES`` is one name or
     several joined by commas (``# means, variances: (k, d)`` gives both the shape ``(k, d)``).
     ``# X: (n, m), W: (h, n)``. Anything else (prose, arrows, a shape without a name) declares
-    nothing.
+    nothing. Read once per comment (a loop's body runs more than once, a function's once per
+    call): the specs are shared, and nobody changes one.
     """
     text = comment.lstrip("#").split("#", 1)[0].strip()
     found: list[tuple[str, ShapeSpec]] = []
     while text:
         item = _LINE_ITEM.match(text)
         if not item:
-            return
+            return ()
         spec = tuple_dims(item.group(2))
         if spec is False:
-            return
+            return ()
         found.extend((name.strip(), spec) for name in item.group("names").split(","))
         text = item.group("rest")
         if text and text[0] not in ",;":
-            return
+            return ()
         text = text[1:].strip()
-    yield from found
+    return tuple(found)
 
 
 _GOOGLE_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*\(([^()]*)\)\s*:\s*(.*)$")  # X (np.ndarray): ... shape (n, m)
+_FIRST_WORD = re.compile(r"\s*\*{0,2}(\w+)")  # the name of a line of each grammar
 _COURSE_LINE = re.compile(r"^\s*(\w+)\s+--\s+(.*)$")  # X -- input data of shape (n_x, m)
 _SHAPE_PHRASE = re.compile(r"\b(?:of\s+)?shape\s*[:=]?\s*" + _TUPLE, re.IGNORECASE)
 _NOT_AN_ARRAY = re.compile(
@@ -120,6 +124,9 @@ def docstring_declarations(doc: str, names: set[str]) -> dict[str, ShapeSpec]:
     found: dict[str, ShapeSpec] = {}
     lines = doc.splitlines()
     for index, line in enumerate(lines):
+        first = _FIRST_WORD.match(line)
+        if first is None or first.group(1) not in names:
+            continue  # what each grammar takes for the name is this word: not a parameter's
         name, kind, rest = _parameter_line(line)
         if name is None or name not in names or name in found:
             continue
