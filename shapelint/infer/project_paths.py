@@ -21,7 +21,8 @@ def _package_root(directory: str, probes: Optional[set] = None) -> str:
     return directory
 
 
-def resolve(importer: Optional[str], module: str, level: int, probes: Optional[set] = None) -> Optional[Path]:
+def resolve(importer: Optional[str], module: str, level: int, probes: Optional[set] = None,
+            real_importer: Optional[str] = None) -> Optional[Path]:
     """The file ``import module`` (``level`` dots) means for ``importer``; None when it is not a
     file of the importer's project (a library, a missing file, no importer path).
 
@@ -29,10 +30,11 @@ def resolve(importer: Optional[str], module: str, level: int, probes: Optional[s
     with ``probes``, every ``(path, is a file)`` asked on the way is added to it. While each of
     those answers the same, so does the import (``shapelint.cache`` asks them again: creating
     ``helper.py`` beside ``from helper import center``, or one that shadows the file found, is a
-    change to the importer). With ``os.path`` rather than ``pathlib``: it is on every import's path."""
+    change to the importer). With ``os.path`` rather than ``pathlib``: it is on every import's path.
+    ``real_importer``: the importer's ``os.path.realpath``, when the caller knows it already."""
     if not importer or importer == "-" or not module and not level:
         return None
-    here = os.path.dirname(os.path.realpath(importer))
+    here = os.path.dirname(real_importer or os.path.realpath(importer))
     if level:
         base = here
         for _ in range(level - 1):
