@@ -49,7 +49,10 @@ def forget_holders(container: Value, frame: Frame, spare: str = "") -> None:
 def forget_arguments(args, kwargs, frame: Frame) -> None:
     """The containers handed to a call the analysis does not follow (another library's function,
     a method of an unknown object): it may change them."""
-    for _, value in list(args) + list(kwargs.values()):
+    for _, value in args:
+        if is_container(value):
+            forget_holders(value, frame)
+    for _, value in kwargs.values():
         if is_container(value):
             forget_holders(value, frame)
 
