@@ -20,7 +20,7 @@ import libcst as cst
 from ..parsing import parse_module
 from .frame import Frame
 from .imports import dotted, is_foreign_array_library, numpy_qualname
-from .project_paths import package_root, resolve  # noqa: F401  (package_root re-exported)
+from .project_paths import FileAnswers, package_root, resolve  # noqa: F401  (package_root re-exported)
 from .values import UNKNOWN, UserClass, UserFunction, Value
 
 MAX_FILE_BYTES = 2_000_000  # a generated file that large is not worth parsing for summaries
@@ -78,9 +78,9 @@ class ProjectImports:
         answer = self.import_answers.get(key)
         if answer is None:
             probes: set = set()
-            real = self.real_path(self.path) if self.path else None
-            found = project_file(self.path, module, level, probes, real)
-            answer = self.import_answers[key] = (None if found is None or str(found) == real else found, frozenset(probes))
+            found = project_file(self.path, module, level, probes, self.file_answers)
+            itself = self.file_answers.realpath(self.path) if self.path else None
+            answer = self.import_answers[key] = (None if found is None or str(found) == itself else found, frozenset(probes))
         self.analysis.import_probes |= answer[1]
         return answer[0]
 
@@ -89,16 +89,9 @@ class ProjectImports:
         """(importer, module, level) -> (the file found or None, the probes the search made)."""
         return {}
 
-    def real_path(self, path: str) -> str:
-        """``os.path.realpath``, once per path in a run (each asks the file system at every level)."""
-        known = self.real_paths.get(path)
-        if known is None:
-            known = self.real_paths[path] = os.path.realpath(path)
-        return known
-
     @cached_property
-    def real_paths(self) -> dict:
-        return {}
+    def file_answers(self) -> FileAnswers:
+        return FileAnswers()
 
     def resolve_lazy(self, value: LazyImport) -> Value:
         env = self.load_module(Path(value.path))
@@ -180,13 +173,13 @@ class ProjectImports:
 
 
 def project_file(importer: Optional[str], module: str, level: int, probes: Optional[set] = None,
-                 real_importer: Optional[str] = None) -> Optional[Path]:
+                 answers: Optional[FileAnswers] = None) -> Optional[Path]:
     """The project file ``import module`` names in ``importer`` (perhaps ``importer`` itself);
     never NumPy or another array library. It depends only on the importer's directory and the
     files there (``probes`` records which: see ``project_paths.resolve``)."""
     if level == 0 and (numpy_qualname(module) or is_foreign_array_library(module)):
         return None
-    return resolve(importer, module, level, probes, real_importer)
+    return resolve(importer, module, level, probes, answers)
 
 
 def is_main_guard(statement: cst.CSTNode) -> bool:
