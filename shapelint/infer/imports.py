@@ -45,8 +45,11 @@ def imported_modules(node: cst.Import | cst.ImportFrom) -> list[str]:
     return [dotted(node.module) or ""]
 
 
+_FOREIGN_PACKAGES = tuple(lib + "." for lib in sorted(FOREIGN_ARRAY_LIBRARIES))
+
+
 def is_foreign_array_library(module: str) -> bool:
-    return any(module == lib or module.startswith(lib + ".") for lib in FOREIGN_ARRAY_LIBRARIES)
+    return module in FOREIGN_ARRAY_LIBRARIES or module.startswith(_FOREIGN_PACKAGES)
 
 
 def imports_foreign_arrays(module: cst.Module) -> bool:
