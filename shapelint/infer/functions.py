@@ -184,7 +184,10 @@ class FunctionAnalyzer:
 
     def forget_changed_arguments(self, function: UserFunction, args, kwargs, caller: Frame) -> None:
         """A container handed to a function that may change it (``mutation.parameters_changed``)
-        is, for the caller, one whose entries are no longer known."""
+        is, for the caller, one whose entries are no longer known. (Most calls hand none: the
+        body's walk is then not needed.)"""
+        if not any(is_container(value) for _, value in args) and not any(is_container(value) for _, value in kwargs.values()):
+            return
         changed = self.changed_parameters.get(id(function.node))
         if changed is None or changed[0] is not function.node:
             changed = self.changed_parameters[id(function.node)] = (function.node, parameters_changed(function.node))
@@ -365,8 +368,8 @@ def _small_statements(body: cst.BaseSuite):
 
 
 def docstring_of(node: cst.FunctionDef) -> Optional[str]:
-    """``node.get_docstring()``; a plain triple-quoted one (no prefix, escape or carriage return,
-    so its text is what lies between the quotes) without libcst's ``literal_eval``, a compile each."""
+    """``node.get_docstring()``; a plain or raw triple-quoted one (no escapes, no carriage return:
+    its text is what lies between the quotes) without libcst's ``literal_eval``, a compile each."""
     body = node.body
     first = body.body[0] if type(body) is cst.IndentedBlock and body.body else None
     if type(first) is cst.SimpleStatementLine and first.body and type(first.body[0]) is cst.Expr:
@@ -375,6 +378,8 @@ def docstring_of(node: cst.FunctionDef) -> Optional[str]:
             text = string.value
             if text[:3] in ('"""', "'''") and "\\" not in text and "\r" not in text:
                 return inspect.cleandoc(text[3:-3])
+            if text[:4] in ('r"""', "r'''", 'R"""', "R'''") and "\r" not in text:  # raw: backslashes are text
+                return inspect.cleandoc(text[4:-3])
     return node.get_docstring()
 
 
