@@ -368,18 +368,25 @@ def _small_statements(body: cst.BaseSuite):
 
 
 def docstring_of(node: cst.FunctionDef) -> Optional[str]:
-    """``node.get_docstring()``; a plain or raw triple-quoted one (no escapes, no carriage return:
-    its text is what lies between the quotes) without libcst's ``literal_eval``, a compile each."""
+    """``node.get_docstring()``, which asks libcst's abstract classes (slow isinstance misses) even
+    of a body that starts with code, and compiles each string (``literal_eval``). Here a body that
+    starts with code has none, and a plain or raw triple-quoted string (no escapes, no carriage
+    return: its text is what lies between the quotes) is read directly; libcst reads the rest."""
     body = node.body
-    first = body.body[0] if type(body) is cst.IndentedBlock and body.body else None
-    if type(first) is cst.SimpleStatementLine and first.body and type(first.body[0]) is cst.Expr:
-        string = first.body[0].value
-        if type(string) is cst.SimpleString:
-            text = string.value
-            if text[:3] in ('"""', "'''") and "\\" not in text and "\r" not in text:
-                return inspect.cleandoc(text[3:-3])
-            if text[:4] in ('r"""', "r'''", 'R"""', "R'''") and "\r" not in text:  # raw: backslashes are text
-                return inspect.cleandoc(text[4:-3])
+    if type(body) is not cst.IndentedBlock:
+        return node.get_docstring()
+    first = body.body[0] if body.body else None
+    if type(first) is not cst.SimpleStatementLine or not first.body or type(first.body[0]) is not cst.Expr:
+        return None
+    string = first.body[0].value
+    if type(string) is cst.SimpleString:
+        text = string.value
+        if text[:3] in ('"""', "'''") and "\\" not in text and "\r" not in text:
+            return inspect.cleandoc(text[3:-3])
+        if text[:4] in ('r"""', "r'''", 'R"""', "R'''") and "\r" not in text:  # raw: backslashes are text
+            return inspect.cleandoc(text[4:-3])
+    elif type(string) is not cst.ConcatenatedString:
+        return None
     return node.get_docstring()
 
 
