@@ -76,7 +76,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             for statement in statements:
                 if frame.returned:
                     return
-                self.apply_comment_lines(statement.leading_lines, frame)
+                if statement.leading_lines:  # (most statements have none: no call)
+                    self.apply_comment_lines(statement.leading_lines, frame)
                 method = self.executors.get(type(statement), _UNSEEN)
                 if method is _UNSEEN:
                     method = self.executor(type(statement))
@@ -88,7 +89,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
     def execute_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
         if type(suite) is cst.IndentedBlock:  # (isinstance on libcst's classes is slow when it misses)
             self.execute_block(suite.body, frame)
-            self.apply_comment_lines(suite.footer, frame)
+            if suite.footer:
+                self.apply_comment_lines(suite.footer, frame)
         else:
             self.exec_SimpleStatementLine(suite, frame)
 
