@@ -24,27 +24,40 @@ class _NodeTypes(dict):
 
 
 _IS_NODE = _NodeTypes()
-_DIRECT: dict[type, Callable] = {}  # node type -> the function listing its children
-_CODE: dict[type, Callable] = {}  # node type -> the function listing its children that are code
+
+
+def _is_code_field(name: str) -> bool:
+    return name not in LAYOUT_FIELDS and not name.startswith("whitespace")
+
+
+class _ChildrenFunctions(dict):
+    """node type -> the function listing its children in the fields ``keep`` accepts, written once
+    per type (``_children_function``)."""
+
+    def __init__(self, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def __missing__(self, kind: type) -> Callable:
+        found = self[kind] = _children_function(kind, self.keep)
+        return found
+
+
+DIRECT_CHILDREN = _ChildrenFunctions(lambda name: True)
+# The hottest walks, which know a node's type already, call ``CODE_CHILDREN[kind](node)``.
+CODE_CHILDREN = _ChildrenFunctions(_is_code_field)
 
 
 def direct_children(node: cst.CSTNode) -> list:
     """A node's children read straight from its fields: libcst's ``children`` visits to find them,
     which costs as much as a parse on a big file."""
-    children = _DIRECT.get(type(node))
-    if children is None:
-        children = _DIRECT[type(node)] = _children_function(type(node), lambda name: True)
-    return children(node)
+    return DIRECT_CHILDREN[type(node)](node)
 
 
 def code_children(node: cst.CSTNode) -> list:
     """``direct_children`` without the layout (``LAYOUT_FIELDS``, ``whitespace_*``): what walks
     that look at code, not at spaces or comments, need; they visit a third of the nodes."""
-    children = _CODE.get(type(node))
-    if children is None:
-        children = _CODE[type(node)] = _children_function(
-            type(node), lambda name: name not in LAYOUT_FIELDS and not name.startswith("whitespace"))
-    return children(node)
+    return CODE_CHILDREN[type(node)](node)
 
 
 def _children_function(kind: type, keep: Callable[[str], bool]) -> Callable:
@@ -98,7 +111,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
         elif kind is cst.Attribute:
             stack.append(current.value)
         else:
-            stack.extend(code_children(current))
+            stack.extend(CODE_CHILDREN[kind](current))
     return found
 
 

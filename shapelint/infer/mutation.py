@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..cst_walk import code_children
+from ..cst_walk import CODE_CHILDREN
 from .frame import Frame
 from .values import UNKNOWN, DictValue, ListValue, TupleValue, Value
 
@@ -82,5 +82,5 @@ def parameters_changed(function: cst.FunctionDef) -> frozenset:
                 changed.add(func.value.value)
             if not (type(func) is cst.Name and func.value in READING_CALLS):
                 changed.update(arg.value.value for arg in node.args if type(arg.value) is cst.Name)
-        stack.extend(code_children(node))
+        stack.extend(CODE_CHILDREN[kind](node))
     return frozenset(changed & names)
