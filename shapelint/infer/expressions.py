@@ -12,7 +12,7 @@ from ..domain import ops
 from ..domain.dims import Dim, UnknownDim, const, dim_add, dim_mul, dim_sub, is_one, unknown
 from ..domain.shapes import SCALAR, Shape, ShapeError, attempt, shapes_same, size
 from ..cst_walk import code_children
-from ..literals import integer_literal
+from ..literals import integer_literal, plain_string_value
 from ..numpy_model import properties
 from .events import Elementwise, Failure, Loop, Matmul, Transpose
 from .frame import Frame
@@ -85,13 +85,11 @@ def _unmodelled(interpreter: "ExpressionEvaluator", node: cst.CSTNode, frame: Fr
     return UNKNOWN
 
 
-@lru_cache(maxsize=4096)
 def _string_value(text: str):
-    """What a string literal spells: plain quotes without escapes are read directly (libcst's
-    ``evaluated_value`` compiles each one, ~35 us), the rest as libcst reads them."""
-    if text[:1] in ("'", '"') and "\\" not in text and text[:3] not in ("'\'\'", '\"\"\"'):
-        return text[1:-1]
-    return cst.SimpleString(text).evaluated_value
+    """What a string literal spells: one without escapes is read directly
+    (``literals.plain_string_value``), the rest as libcst reads them."""
+    found = plain_string_value(text)
+    return found if found is not None else cst.SimpleString(text).evaluated_value
 
 
 class ExpressionEvaluator:

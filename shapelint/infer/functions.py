@@ -14,6 +14,7 @@ import libcst as cst
 
 
 from ..domain.dims import Dim, dim_eq, sym
+from ..literals import plain_string_value
 from .declarations import annotation_shape, docstring_declarations
 from .imports import dotted, nested_statements
 from .events import Declared
@@ -370,8 +371,8 @@ def _small_statements(body: cst.BaseSuite):
 def docstring_of(node: cst.FunctionDef) -> Optional[str]:
     """``node.get_docstring()``, which asks libcst's abstract classes (slow isinstance misses) even
     of a body that starts with code, and compiles each string (``literal_eval``). Here a body that
-    starts with code has none, and a plain or raw triple-quoted string (no escapes, no carriage
-    return: its text is what lies between the quotes) is read directly; libcst reads the rest."""
+    starts with code has none, and a string without escapes is read directly
+    (``literals.plain_string_value``); libcst reads the rest."""
     body = node.body
     if type(body) is not cst.IndentedBlock:
         return node.get_docstring()
@@ -380,11 +381,9 @@ def docstring_of(node: cst.FunctionDef) -> Optional[str]:
         return None
     string = first.body[0].value
     if type(string) is cst.SimpleString:
-        text = string.value
-        if text[:3] in ('"""', "'''") and "\\" not in text and "\r" not in text:
-            return inspect.cleandoc(text[3:-3])
-        if text[:4] in ('r"""', "r'''", 'R"""', "R'''") and "\r" not in text:  # raw: backslashes are text
-            return inspect.cleandoc(text[4:-3])
+        text = plain_string_value(string.value)
+        if text is not None:
+            return inspect.cleandoc(text)
     elif type(string) is not cst.ConcatenatedString:
         return None
     return node.get_docstring()
