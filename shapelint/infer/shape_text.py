@@ -55,8 +55,10 @@ def tuple_dims(inner: str) -> ShapeSpec | bool:
     return parse_dims(inner)
 
 
+@lru_cache(maxsize=4096)
 def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
     """The shape a trailing comment declares for what the line binds; False when it declares none.
+    Read once per comment text (as ``comment_declarations``).
 
     Grammar: ``# (DIMS)`` or ``# shape (DIMS)`` / ``# shape: (DIMS)`` / ``# shape=(DIMS)``,
     optionally followed by prose or another ``# ...`` comment. A comment that holds a second

@@ -97,14 +97,15 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
     # --- simple statements --------------------------------------------------------------
 
     def exec_SimpleStatementLine(self, line, frame: Frame) -> None:
-        comment = line.trailing_whitespace.comment if hasattr(line, "trailing_whitespace") else None
+        trailing = getattr(line, "trailing_whitespace", None)
+        comment = trailing.comment if trailing is not None else None
         declared = trailing_comment_shape(comment.value) if comment is not None else False
         for small in line.body:
             method = self.executors.get(type(small), _UNSEEN)
             if method is _UNSEEN:
                 method = self.executor(type(small))
             if method is not None:
-                method(self, small, frame, declared if declared is not False else False)
+                method(self, small, frame, declared)
 
     def exec_Expr(self, node: cst.Expr, frame: Frame, declared=False) -> None:
         self.evaluate(node.value, frame)
