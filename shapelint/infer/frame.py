@@ -94,6 +94,12 @@ def _join_two(before: dict[str, Value], names: set[str], first: dict[str, Value]
     """``join_envs`` of two paths (an ``if`` and its ``else``, a loop's entry and its body's end:
     most joins) without the loop over paths."""
     merged: dict[str, Value] = {}
+    if first is before:  # a loop's: what held before it, and what its body left
+        for name in names:
+            a = before.get(name, _MISSING)
+            b = second.get(name, a)
+            merged[name] = b if a is _MISSING or b is a else join(a, b)
+        return merged
     for name in names:
         old = before.get(name, _MISSING)
         a = first.get(name, old)
