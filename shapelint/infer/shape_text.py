@@ -102,6 +102,9 @@ def comment_declarations(comment: str) -> tuple[tuple[str, ShapeSpec], ...]:
 
 
 _GOOGLE_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*\(([^()]*)\)\s*:\s*(.*)$")  # X (np.ndarray): ... shape (n, m)
+_A_CHOICE = re.compile(r"\bor\b")  # ``ndarray or list``
+_TUPLE_THEN_REST = re.compile(r"\s*" + _TUPLE + r"(.*)$")
+_LEADING_TUPLE = re.compile(r"\s*" + _TUPLE + r"\s*(?:$|[,;.]|\w)")  # (compiled once: ``re.match`` on a string looks it up each call)
 _FIRST_WORD = re.compile(r"\s*\*{0,2}(\w+)")  # the name of a line of each grammar
 _COURSE_LINE = re.compile(r"^\s*(\w+)\s+--\s+(.*)$")  # X -- input data of shape (n_x, m)
 _SHAPE_PHRASE = re.compile(r"\b(?:of\s+)?shape\s*[:=]?\s*" + _TUPLE, re.IGNORECASE)
@@ -132,7 +135,7 @@ def docstring_declarations(doc: str, names: set[str]) -> dict[str, ShapeSpec]:
         name, kind, rest = _parameter_line(line)
         if name is None or name not in names or name in found:
             continue
-        if _NOT_AN_ARRAY.search(kind) or re.search(r"\bor\b", kind):
+        if _NOT_AN_ARRAY.search(kind) or _A_CHOICE.search(kind):
             continue
         spec = _shape_in(rest)
         if spec is False and kind is not None:
@@ -154,7 +157,7 @@ def _parameter_line(line: str) -> tuple[Optional[str], str, str]:
     if match:
         rest = match.group(2)
         if rest.lstrip().startswith("("):
-            leading = re.match(r"\s*" + _TUPLE + r"(.*)$", rest)
+            leading = _TUPLE_THEN_REST.match(rest)
             return match.group(1), leading.group(2) if leading else rest, rest
         return match.group(1), rest, rest
     return None, "", ""
@@ -162,7 +165,7 @@ def _parameter_line(line: str) -> tuple[Optional[str], str, str]:
 
 def _shape_in(text: str) -> ShapeSpec | bool:
     """``(n, m)`` at the start of ``text``, or after "shape"; False when there is none."""
-    leading = re.match(r"\s*" + _TUPLE + r"\s*(?:$|[,;.]|\w)", text)
+    leading = _LEADING_TUPLE.match(text)
     if leading:
         return tuple_dims(leading.group(1))
     phrase = _SHAPE_PHRASE.search(text)
