@@ -1,56 +1,102 @@
 """Walking libcst trees quickly, and the few questions about nodes that many modules ask."""
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
+import typing
+from typing import Callable
 
 import libcst as cst
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_CODE_FIELDS: dict[type, tuple[str, ...]] = {}
 # Fields that only ever hold layout: spaces, comments, brackets, punctuation (two thirds of a tree's nodes).
 LAYOUT_FIELDS = frozenset({
     "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "semicolon", "dot", "equal", "colon",
     "leading_lines", "lines_after_decorators", "trailing_whitespace", "header", "footer",
 })
-_IS_NODE: dict[type, bool] = {}  # type -> is it a CSTNode (an ABC: isinstance on it is slow)
 
 
-def _is_node(kind: type) -> bool:
-    found = _IS_NODE.get(kind)
-    if found is None:
-        found = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
-    return found
+class _NodeTypes(dict):
+    """type -> is it a CSTNode, asked once per type (an ABC: isinstance on it is slow)."""
+
+    def __missing__(self, kind: type) -> bool:
+        found = self[kind] = issubclass(kind, cst.CSTNode)
+        return found
 
 
-def direct_children(node: cst.CSTNode):
+_IS_NODE = _NodeTypes()
+
+
+def _is_code_field(name: str) -> bool:
+    return name not in LAYOUT_FIELDS and not name.startswith("whitespace")
+
+
+class _ChildrenFunctions(dict):
+    """node type -> the function listing its children in the fields ``keep`` accepts, written once
+    per type (``_children_function``)."""
+
+    def __init__(self, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def __missing__(self, kind: type) -> Callable:
+        found = self[kind] = _children_function(kind, self.keep)
+        return found
+
+
+DIRECT_CHILDREN = _ChildrenFunctions(lambda name: True)
+# The hottest walks, which know a node's type already, call ``CODE_CHILDREN[kind](node)``.
+CODE_CHILDREN = _ChildrenFunctions(_is_code_field)
+
+
+def direct_children(node: cst.CSTNode) -> list:
     """A node's children read straight from its fields: libcst's ``children`` visits to find them,
     which costs as much as a parse on a big file."""
-    names = _FIELDS.get(type(node))
-    if names is None:
-        names = _FIELDS[type(node)] = tuple(f.name for f in dataclasses.fields(node))
-    return _children_in(node, names)
+    return DIRECT_CHILDREN[type(node)](node)
 
 
-def code_children(node: cst.CSTNode):
+def code_children(node: cst.CSTNode) -> list:
     """``direct_children`` without the layout (``LAYOUT_FIELDS``, ``whitespace_*``): what walks
     that look at code, not at spaces or comments, need; they visit a third of the nodes."""
-    names = _CODE_FIELDS.get(type(node))
-    if names is None:
-        names = _CODE_FIELDS[type(node)] = tuple(
-            f.name for f in dataclasses.fields(node) if f.name not in LAYOUT_FIELDS and not f.name.startswith("whitespace"))
-    return _children_in(node, names)
+    return CODE_CHILDREN[type(node)](node)
 
 
-def _children_in(node: cst.CSTNode, names: tuple[str, ...]):
-    for name in names:
-        value = getattr(node, name)
-        kind = type(value)
-        if kind is list or kind is tuple:
-            for item in value:
-                if _is_node(type(item)):
-                    yield item
-        elif _is_node(kind):
-            yield value
+def _children_function(kind: type, keep: Callable[[str], bool]) -> Callable:
+    """A function written for ``kind`` that lists the children in the fields ``keep`` accepts, in
+    field order: it reads each field by name once, extends with a field declared a sequence of
+    nodes, and leaves out fields declared to hold text or flags (``Name.value``, ``Param.star``).
+    Twice as fast as reading the fields by name in a loop and asking each value what it is; the
+    hot walks extend their stacks with its list."""
+    lines = ["def children(node):", "    found = []"]
+    for field in dataclasses.fields(kind):
+        if not keep(field.name) or _never_a_node(field.type):
+            continue
+        lines.append(f"    value = node.{field.name}")
+        if _is_sequence(field.type):
+            lines.append("    found.extend(value)")
+        elif _may_be_sequence(field.type):  # ``ImportFrom.names``: aliases, or ``*``
+            lines.append("    if type(value) is list or type(value) is tuple: found.extend(value)")
+            lines.append("    elif is_node[type(value)]: found.append(value)")
+        else:
+            lines.append("    if is_node[type(value)]: found.append(value)")
+    lines.append("    return found")
+    namespace: dict = {"is_node": _IS_NODE}
+    exec("\n".join(lines), namespace)  # noqa: S102 - code made from the dataclass's own field names
+    return namespace["children"]
+
+
+def _never_a_node(annotation) -> bool:
+    """A field declared to hold text, a flag or nothing: reading it can never find a child."""
+    if typing.get_origin(annotation) is typing.Union:
+        return all(_never_a_node(arg) for arg in typing.get_args(annotation))
+    return annotation in (str, bool, type(None), cst.MaybeSentinel) or typing.get_origin(annotation) is typing.Literal
+
+
+def _is_sequence(annotation) -> bool:
+    return typing.get_origin(annotation) is collections.abc.Sequence
+
+
+def _may_be_sequence(annotation) -> bool:
+    return typing.get_origin(annotation) is typing.Union and any(_is_sequence(arg) for arg in typing.get_args(annotation))
 
 
 def names_in(node: cst.CSTNode) -> set[str]:
@@ -65,7 +111,7 @@ def names_in(node: cst.CSTNode) -> set[str]:
         elif kind is cst.Attribute:
             stack.append(current.value)
         else:
-            stack.extend(code_children(current))
+            stack.extend(CODE_CHILDREN[kind](current))
     return found
 
 

@@ -60,8 +60,18 @@ class UnknownDim:
 AnyDim = Dim | UnknownDim
 
 
+_SMALL_CONSTS: dict[int, Dim] = {}  # a Dim is immutable: the sizes code writes most are made once
+_SMALL = range(-64, 4097)
+
+
 def const(value: int) -> Dim:
-    return Dim(int(value))
+    number = int(value)
+    if number not in _SMALL:
+        return Dim(number)
+    found = _SMALL_CONSTS.get(number)
+    if found is None:
+        found = _SMALL_CONSTS[number] = Dim(number)
+    return found
 
 
 def sym(name: str) -> Dim:

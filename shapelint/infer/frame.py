@@ -74,6 +74,8 @@ def join_envs(before: dict[str, Value], *paths: dict[str, Value]) -> dict[str, V
     names: set[str] = set(before)
     for path in paths:
         names.update(path)
+    if len(paths) == 2:
+        return _join_two(before, names, *paths)
     merged: dict[str, Value] = {}
     for name in names:
         # A name unbound before and on some path would raise there; judge by the paths that bind it.
@@ -85,4 +87,25 @@ def join_envs(before: dict[str, Value], *paths: dict[str, Value]) -> dict[str, V
                 continue
             result = value if result is _MISSING else join(result, value)
         merged[name] = result
+    return merged
+
+
+def _join_two(before: dict[str, Value], names: set[str], first: dict[str, Value], second: dict[str, Value]) -> dict[str, Value]:
+    """``join_envs`` of two paths (an ``if`` and its ``else``, a loop's entry and its body's end:
+    most joins) without the loop over paths."""
+    merged: dict[str, Value] = {}
+    if first is before:  # a loop's: what held before it, and what its body left
+        for name in names:
+            a = before.get(name, _MISSING)
+            b = second.get(name, a)
+            merged[name] = b if a is _MISSING or b is a else join(a, b)
+        return merged
+    for name in names:
+        old = before.get(name, _MISSING)
+        a = first.get(name, old)
+        b = second.get(name, old)
+        if a is _MISSING or b is _MISSING or a is b:
+            merged[name] = b if a is _MISSING else a
+        else:
+            merged[name] = join(a, b)
     return merged

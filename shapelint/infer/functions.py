@@ -7,12 +7,14 @@ silent).
 """
 from __future__ import annotations
 
+import inspect
 from typing import Optional
 
 import libcst as cst
 
 
 from ..domain.dims import Dim, dim_eq, sym
+from ..literals import plain_string_value
 from .declarations import annotation_shape, docstring_declarations
 from .imports import dotted, nested_statements
 from .events import Declared
@@ -116,7 +118,7 @@ class FunctionAnalyzer:
         declared: dict[str, ArrayValue] = {}
         specs = self.docstring_specs.get(function.node)
         if specs is None:  # read once per function: a function is entered once per call
-            doc = function.node.get_docstring()
+            doc = docstring_of(function.node)
             specs = self.docstring_specs[function.node] = docstring_declarations(doc, {p.name.value for p in params}) if doc else {}
         if specs:
             for name, spec in specs.items():
@@ -183,7 +185,10 @@ class FunctionAnalyzer:
 
     def forget_changed_arguments(self, function: UserFunction, args, kwargs, caller: Frame) -> None:
         """A container handed to a function that may change it (``mutation.parameters_changed``)
-        is, for the caller, one whose entries are no longer known."""
+        is, for the caller, one whose entries are no longer known. (Most calls hand none: the
+        body's walk is then not needed.)"""
+        if not any(is_container(value) for _, value in args) and not any(is_container(value) for _, value in kwargs.values()):
+            return
         changed = self.changed_parameters.get(id(function.node))
         if changed is None or changed[0] is not function.node:
             changed = self.changed_parameters[id(function.node)] = (function.node, parameters_changed(function.node))
@@ -361,6 +366,27 @@ def _small_statements(body: cst.BaseSuite):
             yield from current.body
         elif not isinstance(current, (cst.FunctionDef, cst.ClassDef)):
             stack.extend(nested_statements(current))
+
+
+def docstring_of(node: cst.FunctionDef) -> Optional[str]:
+    """``node.get_docstring()``, which asks libcst's abstract classes (slow isinstance misses) even
+    of a body that starts with code, and compiles each string (``literal_eval``). Here a body that
+    starts with code has none, and a string without escapes is read directly
+    (``literals.plain_string_value``); libcst reads the rest."""
+    body = node.body
+    if type(body) is not cst.IndentedBlock:
+        return node.get_docstring()
+    first = body.body[0] if body.body else None
+    if type(first) is not cst.SimpleStatementLine or not first.body or type(first.body[0]) is not cst.Expr:
+        return None
+    string = first.body[0].value
+    if type(string) is cst.SimpleString:
+        text = plain_string_value(string.value)
+        if text is not None:
+            return inspect.cleandoc(text)
+    elif type(string) is not cst.ConcatenatedString:
+        return None
+    return node.get_docstring()
 
 
 def _is_int_annotation(node: cst.BaseExpression) -> bool:

@@ -45,8 +45,11 @@ def imported_modules(node: cst.Import | cst.ImportFrom) -> list[str]:
     return [dotted(node.module) or ""]
 
 
+_FOREIGN_PACKAGES = tuple(lib + "." for lib in sorted(FOREIGN_ARRAY_LIBRARIES))
+
+
 def is_foreign_array_library(module: str) -> bool:
-    return any(module == lib or module.startswith(lib + ".") for lib in FOREIGN_ARRAY_LIBRARIES)
+    return module in FOREIGN_ARRAY_LIBRARIES or module.startswith(_FOREIGN_PACKAGES)
 
 
 def imports_foreign_arrays(module: cst.Module) -> bool:
@@ -64,11 +67,26 @@ def imports_foreign_arrays(module: cst.Module) -> bool:
     return False
 
 
+_BLOCK_FIELDS: dict[type, tuple[tuple[str, ...], bool]] = {}  # node type -> (which of body/orelse/finalbody it has, has handlers)
+
+
+def _block_fields(kind: type) -> tuple[tuple[str, ...], bool]:
+    """Asked of the class once: ``getattr`` with a default on a node that lacks the field raises
+    and catches an AttributeError inside (a def has no ``orelse``, ``finalbody``, ``handlers``)."""
+    found = _BLOCK_FIELDS.get(kind)
+    if found is None:
+        found = _BLOCK_FIELDS[kind] = (tuple(name for name in ("body", "orelse", "finalbody") if hasattr(kind, name)),
+                                       hasattr(kind, "handlers"))
+    return found
+
+
 def nested_statements(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The statements of a compound statement's blocks (if/elif/else, for/while, try/except/finally,
     with, def, class)."""
-    blocks = [getattr(node, "body", None), getattr(node, "orelse", None), getattr(node, "finalbody", None)]
-    blocks += [handler.body for handler in getattr(node, "handlers", ())]
+    names, has_handlers = _block_fields(type(node))
+    blocks = [getattr(node, name) for name in names]
+    if has_handlers:
+        blocks += [handler.body for handler in node.handlers]
     found: list[cst.CSTNode] = []
     for block in blocks:
         if type(block) is cst.If:

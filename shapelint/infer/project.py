@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -19,7 +20,7 @@ import libcst as cst
 from ..parsing import parse_module
 from .frame import Frame
 from .imports import dotted, is_foreign_array_library, numpy_qualname
-from .project_paths import package_root, resolve  # noqa: F401  (package_root re-exported)
+from .project_paths import FileAnswers, package_root, resolve  # noqa: F401  (package_root re-exported)
 from .values import UNKNOWN, UserClass, UserFunction, Value
 
 MAX_FILE_BYTES = 2_000_000  # a generated file that large is not worth parsing for summaries
@@ -69,13 +70,28 @@ class ProjectImports:
     """Mixin of the interpreter: ``self.path`` is the linted file's path (or None)."""
 
     def user_module(self, module: str, level: int) -> Optional[Path]:
-        """The file of the project that ``import module`` names, if any."""
+        """The file of the project that ``import module`` names, if any: looked for once per run
+        and importer (a function's imports run on each call), what the search asked noted each time."""
         if getattr(self, "import_depth", 0) >= MAX_IMPORT_DEPTH:
             return None
-        found = project_file(self.path, module, level, self.analysis.import_probes)
-        if found is None or str(found) == (os.path.realpath(self.path) if self.path else None):
-            return None
-        return found
+        key = (self.path, module, level)
+        answer = self.import_answers.get(key)
+        if answer is None:
+            probes: set = set()
+            found = project_file(self.path, module, level, probes, self.file_answers)
+            itself = self.file_answers.realpath(self.path) if self.path else None
+            answer = self.import_answers[key] = (None if found is None or str(found) == itself else found, frozenset(probes))
+        self.analysis.import_probes |= answer[1]
+        return answer[0]
+
+    @cached_property
+    def import_answers(self) -> dict:
+        """(importer, module, level) -> (the file found or None, the probes the search made)."""
+        return {}
+
+    @cached_property
+    def file_answers(self) -> FileAnswers:
+        return FileAnswers()
 
     def resolve_lazy(self, value: LazyImport) -> Value:
         env = self.load_module(Path(value.path))
@@ -156,13 +172,14 @@ class ProjectImports:
                 env[alias.asname.name.value] = LazyImport(str(found), None)
 
 
-def project_file(importer: Optional[str], module: str, level: int, probes: Optional[set] = None) -> Optional[Path]:
+def project_file(importer: Optional[str], module: str, level: int, probes: Optional[set] = None,
+                 answers: Optional[FileAnswers] = None) -> Optional[Path]:
     """The project file ``import module`` names in ``importer`` (perhaps ``importer`` itself);
     never NumPy or another array library. It depends only on the importer's directory and the
     files there (``probes`` records which: see ``project_paths.resolve``)."""
     if level == 0 and (numpy_qualname(module) or is_foreign_array_library(module)):
         return None
-    return resolve(importer, module, level, probes)
+    return resolve(importer, module, level, probes, answers)
 
 
 def is_main_guard(statement: cst.CSTNode) -> bool:

@@ -8,7 +8,8 @@ or ``None`` for an unknown rank.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional, Union
+from functools import lru_cache
+from typing import Optional, Union
 
 DimToken = Union[str, int, None]
 ShapeSpec = Optional[list[DimToken]]
@@ -54,8 +55,10 @@ def tuple_dims(inner: str) -> ShapeSpec | bool:
     return parse_dims(inner)
 
 
+@lru_cache(maxsize=4096)
 def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
     """The shape a trailing comment declares for what the line binds; False when it declares none.
+    Read once per comment text (as ``comment_declarations``).
 
     Grammar: ``# (DIMS)`` or ``# shape (DIMS)`` / ``# shape: (DIMS)`` / ``# shape=(DIMS)``,
     optionally followed by prose or another ``# ...`` comment. A comment that holds a second
@@ -70,33 +73,39 @@ def trailing_comment_shape(comment: str) -> ShapeSpec | bool:
     return tuple_dims(match.group(1))
 
 
-def comment_declarations(comment: str) -> Iterator[tuple[str, ShapeSpec]]:
+@lru_cache(maxsize=4096)
+def comment_declarations(comment: str) -> tuple[tuple[str, ShapeSpec], ...]:
     """Shapes a comment line declares for names in the body below it, or nothing.
 
     Grammar (the whole line, up to an optional second ``# ...`` comment, must fit):
     ``# NAMES: (DIMS)`` items separated by ``,`` or ``;``, where ``NAMES`` is one name or
     several joined by commas (``# means, variances: (k, d)`` gives both the shape ``(k, d)``).
     ``# X: (n, m), W: (h, n)``. Anything else (prose, arrows, a shape without a name) declares
-    nothing.
+    nothing. Read once per comment (a loop's body runs more than once, a function's once per
+    call): the specs are shared, and nobody changes one.
     """
     text = comment.lstrip("#").split("#", 1)[0].strip()
     found: list[tuple[str, ShapeSpec]] = []
     while text:
         item = _LINE_ITEM.match(text)
         if not item:
-            return
+            return ()
         spec = tuple_dims(item.group(2))
         if spec is False:
-            return
+            return ()
         found.extend((name.strip(), spec) for name in item.group("names").split(","))
         text = item.group("rest")
         if text and text[0] not in ",;":
-            return
+            return ()
         text = text[1:].strip()
-    yield from found
+    return tuple(found)
 
 
 _GOOGLE_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*\(([^()]*)\)\s*:\s*(.*)$")  # X (np.ndarray): ... shape (n, m)
+_A_CHOICE = re.compile(r"\bor\b")  # ``ndarray or list``
+_TUPLE_THEN_REST = re.compile(r"\s*" + _TUPLE + r"(.*)$")
+_LEADING_TUPLE = re.compile(r"\s*" + _TUPLE + r"\s*(?:$|[,;.]|\w)")  # (compiled once: ``re.match`` on a string looks it up each call)
+_FIRST_WORD = re.compile(r"\s*\*{0,2}(\w+)")  # the name of a line of each grammar
 _COURSE_LINE = re.compile(r"^\s*(\w+)\s+--\s+(.*)$")  # X -- input data of shape (n_x, m)
 _SHAPE_PHRASE = re.compile(r"\b(?:of\s+)?shape\s*[:=]?\s*" + _TUPLE, re.IGNORECASE)
 _NOT_AN_ARRAY = re.compile(
@@ -120,10 +129,13 @@ def docstring_declarations(doc: str, names: set[str]) -> dict[str, ShapeSpec]:
     found: dict[str, ShapeSpec] = {}
     lines = doc.splitlines()
     for index, line in enumerate(lines):
+        first = _FIRST_WORD.match(line)
+        if first is None or first.group(1) not in names:
+            continue  # what each grammar takes for the name is this word: not a parameter's
         name, kind, rest = _parameter_line(line)
         if name is None or name not in names or name in found:
             continue
-        if _NOT_AN_ARRAY.search(kind) or re.search(r"\bor\b", kind):
+        if _NOT_AN_ARRAY.search(kind) or _A_CHOICE.search(kind):
             continue
         spec = _shape_in(rest)
         if spec is False and kind is not None:
@@ -145,7 +157,7 @@ def _parameter_line(line: str) -> tuple[Optional[str], str, str]:
     if match:
         rest = match.group(2)
         if rest.lstrip().startswith("("):
-            leading = re.match(r"\s*" + _TUPLE + r"(.*)$", rest)
+            leading = _TUPLE_THEN_REST.match(rest)
             return match.group(1), leading.group(2) if leading else rest, rest
         return match.group(1), rest, rest
     return None, "", ""
@@ -153,7 +165,7 @@ def _parameter_line(line: str) -> tuple[Optional[str], str, str]:
 
 def _shape_in(text: str) -> ShapeSpec | bool:
     """``(n, m)`` at the start of ``text``, or after "shape"; False when there is none."""
-    leading = re.match(r"\s*" + _TUPLE + r"\s*(?:$|[,;.]|\w)", text)
+    leading = _LEADING_TUPLE.match(text)
     if leading:
         return tuple_dims(leading.group(1))
     phrase = _SHAPE_PHRASE.search(text)

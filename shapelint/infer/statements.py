@@ -1,6 +1,7 @@
 """Execution of statements: bindings, control flow, declarations, asserts."""
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Optional, Sequence
 
 import libcst as cst
@@ -52,10 +53,22 @@ from .values import (
 
 
 MAX_WIDENED_LOOP_DEPTH = 2
+_UNSEEN = object()
 
 
 class StatementExecutor(SizeNaming, DeclarationApplier):
     """Mixin of the interpreter: ``execute_block(statements, frame)``."""
+
+    @cached_property
+    def executors(self) -> dict:
+        """Statement type -> this class's ``exec_`` function for it (None: nothing to run), looked
+        up once per type (as ``ExpressionEvaluator.evaluators``)."""
+        return {}
+
+    def executor(self, kind: type):
+        """The ``exec_`` function for a statement type, found by name once."""
+        method = self.executors[kind] = getattr(type(self), "exec_" + kind.__name__, None)
+        return method
 
     def execute_block(self, statements: Sequence[cst.BaseStatement], frame: Frame) -> None:
         guards = frame.guards  # an ``if ...: return`` guards the rest of its block only
@@ -63,29 +76,36 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             for statement in statements:
                 if frame.returned:
                     return
-                self.apply_comment_lines(statement.leading_lines, frame)
-                method = getattr(self, "exec_" + type(statement).__name__, None)
+                if statement.leading_lines:  # (most statements have none: no call)
+                    self.apply_comment_lines(statement.leading_lines, frame)
+                method = self.executors.get(type(statement), _UNSEEN)
+                if method is _UNSEEN:
+                    method = self.executor(type(statement))
                 if method is not None:
-                    method(statement, frame)
+                    method(self, statement, frame)
         finally:
             frame.guards = guards
 
     def execute_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
-        if isinstance(suite, cst.IndentedBlock):
+        if type(suite) is cst.IndentedBlock:  # (isinstance on libcst's classes is slow when it misses)
             self.execute_block(suite.body, frame)
-            self.apply_comment_lines(suite.footer, frame)
+            if suite.footer:
+                self.apply_comment_lines(suite.footer, frame)
         else:
             self.exec_SimpleStatementLine(suite, frame)
 
     # --- simple statements --------------------------------------------------------------
 
     def exec_SimpleStatementLine(self, line, frame: Frame) -> None:
-        comment = line.trailing_whitespace.comment if hasattr(line, "trailing_whitespace") else None
+        trailing = getattr(line, "trailing_whitespace", None)
+        comment = trailing.comment if trailing is not None else None
         declared = trailing_comment_shape(comment.value) if comment is not None else False
         for small in line.body:
-            method = getattr(self, "exec_" + type(small).__name__, None)
+            method = self.executors.get(type(small), _UNSEEN)
+            if method is _UNSEEN:
+                method = self.executor(type(small))
             if method is not None:
-                method(small, frame, declared if declared is not False else False)
+                method(self, small, frame, declared)
 
     def exec_Expr(self, node: cst.Expr, frame: Frame, declared=False) -> None:
         self.evaluate(node.value, frame)

@@ -14,7 +14,7 @@ from typing import Optional
 
 import libcst as cst
 
-from ..cst_walk import code_children, names_in
+from ..cst_walk import CODE_CHILDREN, code_children, names_in
 from ..domain.dims import Dim
 from .values import IntValue, ListValue, StrValue, TupleValue, Value, is_constant
 
@@ -81,9 +81,13 @@ def frozen_list_names(module: cst.Module) -> frozenset:
         if kind is cst.Arg:
             stack.append(node.value)  # ``f(keys=...)``: neither
             continue
-        safe.update(id(name) for name in _safe_uses(node, kind))
-        stack.extend(code_children(node))
+        if kind in _USING_KINDS:
+            safe.update(id(name) for name in _safe_uses(node, kind))
+        stack.extend(CODE_CHILDREN[kind](node))
     return frozenset(name for name, nodes in uses.items() if all(id(n) in safe for n in nodes))
+
+
+_USING_KINDS = frozenset({cst.Assign, cst.AnnAssign, cst.For, cst.CompFor, cst.Call, cst.Comparison})  # what _safe_uses looks at
 
 
 def _safe_uses(node: cst.CSTNode, kind: type) -> list:

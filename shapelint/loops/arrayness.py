@@ -31,11 +31,12 @@ may be a list. Findings that rest on such shapes say so
 """
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Callable, Optional
 
 import libcst as cst
 
-from ..cst_walk import code_children, one_plain_argument
+from ..cst_walk import CODE_CHILDREN, one_plain_argument
 
 from ..domain.dims import Dim, label
 from ..domain.shapes import Shape
@@ -197,7 +198,7 @@ class _Uses:
                 name = node.args[0].value.value
                 if name in elements:
                     self.record(elements[name]).container = True  # ``len(row)``: rows of what?
-            stack.extend((child, node) for child in code_children(node))
+            stack.extend(zip(CODE_CHILDREN[kind](node), repeat(node)))
 
     def subscript(self, node: cst.Subscript, parent, parents: dict, var, trip) -> None:
         record = self.record(node.value.value)

@@ -14,6 +14,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import const, unknown
 from ..domain.shapes import Shape
+from ..literals import string_value
 from ..infer.values import ArrayValue, IntValue, NoneValue, TupleValue, Value
 
 
@@ -63,8 +64,9 @@ def holds_non_numbers(dtype: cst.BaseExpression) -> bool:
         return dtype.value not in _NUMBER_DTYPES
     if isinstance(dtype, cst.Attribute):
         return dtype.attr.value not in _NUMBER_DTYPES
-    if isinstance(dtype, cst.SimpleString) and isinstance(dtype.evaluated_value, str):
-        text = dtype.evaluated_value.lstrip("<>=|")
+    value = string_value(dtype) if isinstance(dtype, cst.SimpleString) else None
+    if isinstance(value, str):
+        text = value.lstrip("<>=|")
         if text in _NUMBER_DTYPES:
             return False
         return not (text[:1] and text[0] in _NUMBER_CODES and (text[1:].isdigit() or not text[1:]))
@@ -153,7 +155,8 @@ def as_dtype(value: Value, node: cst.BaseExpression) -> Value:
     any other dtype a plain array."""
     name = node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else None
     if isinstance(node, cst.SimpleString):
-        name = node.evaluated_value if isinstance(node.evaluated_value, str) else None
+        text = string_value(node)
+        name = text if isinstance(text, str) else None
     if name in _INTEGER_TYPES:
         return integers(value)
     if name in _BOOL_TYPES:
