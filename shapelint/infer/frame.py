@@ -41,7 +41,7 @@ class Frame:
     unrolled: int = 1  # how many times the enclosing unrolled loops run this code (``unrolling``)
     guards: tuple = ()  # the tests of the undecided branches this code runs in (``guards``)
     handled: bool = False  # inside ``try:`` whose handler takes NumPy's errors, or ``with pytest.raises(...)``
-    derived: dict = field(default_factory=dict)  # name -> the names its last assignment read (``flag = x.ndim == 3``)
+    derived: dict = field(default_factory=dict)  # name -> the expression last assigned to it (``flag = x.ndim == 3``)
 
     def lookup(self, name: str) -> Value:
         if name in self.env:

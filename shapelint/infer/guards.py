@@ -49,7 +49,9 @@ def _data_names(node: cst.CSTNode, frame) -> set:
             continue
         found.add(name)
         if depth < DERIVED_DEPTH:
-            pending.extend((source, depth + 1) for source in frame.derived.get(name, ()))
+            made_from = frame.derived.get(name)
+            if made_from is not None:
+                pending.extend((source, depth + 1) for source in names_in(made_from))
     return found
 
 

@@ -9,7 +9,7 @@ import libcst as cst
 from ..domain import ops
 from ..domain.dims import unknown
 from ..domain.shapes import Shape, attempt, shape_of
-from ..cst_walk import names_in, one_plain_argument
+from ..cst_walk import one_plain_argument
 from ..literals import integer_literal
 from ..numpy_model.registry import dims_of
 from .declarations import annotation_shape, trailing_comment_shape
@@ -114,7 +114,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         value = self.evaluate(node.value, frame)
         if len(node.targets) == 1 and type(node.targets[0].target) is cst.Name:
             value = self.name_size(frame, node.value, value, node.targets[0].target)
-            frame.derived[node.targets[0].target.value] = names_in(node.value)  # a test may read it (``guards``)
+            frame.derived[node.targets[0].target.value] = node.value  # what a test reads through it (``guards``)
         for target in node.targets:
             self.bind(target.target, value, frame, node.value, declared, "shape comment")
 
