@@ -168,12 +168,12 @@ class FunctionAnalyzer:
         instance = args[0][1] if function.owner is not None and args and isinstance(args[0][1], Instance) else None
         frame = self.function_frame(function, emit=emit, instance=instance, depth=caller.depth + 1)
         frame.handled = caller.handled  # called inside ``try: ... except ValueError:``: expected there too
-        if emit and function.external and caller.context is not None and caller.context.foreign:
-            frame.context = caller.context  # deeper in the other file: still reported at this file's call
+        if emit and caller.context is not None and caller.context.foreign:
+            frame.context = caller.context  # deeper in the other file (its own helpers too): still reported at this file's call
         elif emit:
             frame.context = call_site(call, caller, function, args, kwargs)
-        if emit and function.external:
-            self.written_in_its_file(function)
+        if emit and (function.external or (frame.context is not None and frame.context.foreign)):
+            self.written_in_its_file(function)  # what that file's own lint sees is not reported again here
         self.bind_declared_parameters(function, frame)
         self.bind_arguments(function, frame, args, kwargs)
         self.record_parameters(frame, function)
