@@ -160,7 +160,7 @@ def plain_body(verdict: Verdict, entry: dict) -> bool:
     from ..infer.values import UserFunction
     from .effects import qualname
     from .indices import names_in
-    from .scan import READ
+    from .scan import READ, WRITE
 
     if verdict.header.elements:
         return False
@@ -168,6 +168,8 @@ def plain_body(verdict: Verdict, entry: dict) -> bool:
     scan = verdict.scan
     tainted = scan.tainted
     for access in scan.accesses:
+        if access.kind == WRITE and _fills_trailing_axes(access, var):
+            return False  # ``out[i, j, :] = v[i, j]``: on whole arrays ``v[:, j]`` would meet the last axis, not the first
         if access.kind != READ:
             continue
         for level in access.levels:
@@ -188,6 +190,8 @@ def plain_body(verdict: Verdict, entry: dict) -> bool:
     in_index = 0
     total = 0
     for node in _walk(verdict.node.body):
+        if _pairs_iterations(node, var, tainted):
+            return False  # ``x_i.T @ C @ x_i``: one product per iteration; on whole arrays, one matrix product
         if isinstance(node, cst.Name) and node.value == var:
             total += 1
         elif isinstance(node, cst.Subscript):
@@ -206,6 +210,43 @@ def plain_body(verdict: Verdict, entry: dict) -> bool:
             if isinstance(node.func, cst.Attribute) and name is None and node.func.attr.value not in ("item", "dot", "append"):
                 return False
     return in_index == total
+
+
+def _fills_trailing_axes(access, var: str) -> bool:
+    """A write whose loop axis comes before a slice (``out[i, :]``, ``out[i, j, :]``): the value
+    written each iteration fills the axes after it, which a value computed on whole arrays would
+    meet from the right instead."""
+    for level in access.levels:
+        comps = classify_level(level, (var,))
+        position = next((k for k, c in enumerate(comps) if c.var == var), None)
+        if position is not None and any(c.is_slice for c in comps[position + 1:]):
+            return True
+    return False
+
+
+_PRODUCTS = frozenset({"dot", "matmul", "inner", "vdot"})
+
+
+def _pairs_iterations(node: cst.CSTNode, var: str, tainted) -> bool:
+    """A matrix product both of whose sides change with the loop variable (``x_i.T @ C @ x_i``,
+    ``np.dot(np.dot(v[:, i], C), v[:, i])``): each iteration contracts its own slices, which the same
+    product on whole arrays would mix across iterations."""
+    from .indices import names_in
+
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.MatrixMultiply):
+        sides = [node.left, node.right]
+    elif isinstance(node, cst.Call):
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name not in _PRODUCTS:
+            return False
+        sides = [arg.value for arg in node.args[:2]]
+        if isinstance(func, cst.Attribute) and name == "dot" and len(node.args) == 1:
+            sides = [func.value, node.args[0].value]  # ``a.dot(b)``
+    else:
+        return False
+    varying = {var} | set(tainted)
+    return len(sides) == 2 and all(names_in(side) & varying for side in sides)
 
 
 def _elementwise_read(access, count: int, entry: dict) -> bool:
