@@ -196,7 +196,11 @@ class ExpressionEvaluator:
 
     def eval_BooleanOperation(self, node: cst.BooleanOperation, frame: Frame) -> Value:
         self.evaluate(node.left, frame)
-        self.evaluate(node.right, frame)
+        outer_guards, frame.guards = frame.guards, frame.guards + (node.left,)  # ``b.size and b.T @ X``: runs only as the left says
+        try:
+            self.evaluate(node.right, frame)
+        finally:
+            frame.guards = outer_guards
         return UNKNOWN
 
     # --- operators --------------------------------------------------------------

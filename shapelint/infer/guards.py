@@ -2,7 +2,8 @@
 
 A claim that NumPy raises needs the failing line to run with the shapes the analysis gives. Under
 an ``if`` it cannot decide, whose test reads the very values that fail (``if np.shape(b)[0] == 0:
-return``, ``if isinstance(knots, int):``, ``x[:n] if x.ndim == 1 else x[:, :n]``), the code
+return``, ``if isinstance(knots, int):``, ``x[:n] if x.ndim == 1 else x[:, :n]``, the right side of
+``b.size > 0 and b.T @ X``), the code
 itself says those values are not always what the analysis thinks: the branch may be dead for
 them. There the claim is not made. Nor where the code expects the error: inside ``try:`` whose
 handler takes it, inside ``with pytest.raises(...)``.
