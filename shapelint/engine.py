@@ -153,7 +153,7 @@ def lint_parsed(source: bytes | str, path: str, module: cst.Module, ctx: RuleCon
     try:
         analysis = analyze(module, path)
         ctx.stale_declarations = frozenset(analysis.stale_declarations)
-        ctx.guards = analysis.guards
+        ctx.unproven_events = analysis.unproven
         answers = Answers()
         reports, failures = judge(analysis, ctx, rules, answers)
         if ctx.lines_were_missing():

@@ -12,7 +12,7 @@ While running, a frame keeps the tests of the undecided branches it is in (``Fra
 whether an error is handled (``Frame.handled``, which a call passes on to the callee), and which
 names each assignment read (``Frame.derived``, so that ``flag = x.ndim == 3; if flag:`` reads
 ``x``, and ``edges = np.array(bins)`` is ``bins``). An event that would raise there is noted
-(``Analysis.guards``); the rules that claim a raise ask ``unproven`` of it. An ``if`` that
+(``Analysis.unproven``); the rules that claim a raise ask ``RuleContext.unproven`` of it. An ``if`` that
 leaves (``if b.size == 0: return``) guards the rest of its block."""
 from __future__ import annotations
 
@@ -64,22 +64,16 @@ def _is_code(name: str, frame) -> bool:
 
 
 def record(analysis, event, frame) -> None:
-    """Note an event that would raise where it is not proven to (``unproven``): its error is
+    """Note an event that would raise where that is not proven (``Analysis.unproven``): its error is
     expected there, or an undecided test reads what it fails on."""
     if not _may_raise(event):
         return
     if frame.handled or (frame.guards and guard_names(frame) & _data_names(event.node, frame)):
-        analysis.guards[id(event)] = True
+        analysis.unproven.add(id(event))
 
 
 def _may_raise(event) -> bool:
     return isinstance(event, (Failure, Inplace)) or getattr(event, "error", None) is not None
-
-
-def unproven(guards: dict, event) -> bool:
-    """Does ``event`` run where the values it fails on may not be what the analysis thinks, or
-    where its error is expected?"""
-    return id(event) in guards
 
 
 def handler_takes_numpy_errors(handler: cst.ExceptHandler) -> bool:
@@ -107,4 +101,4 @@ def _last_name(expression) -> str:
     return ""
 
 
-__all__ = ["expects_error", "guard_names", "handler_takes_numpy_errors", "record", "unproven"]
+__all__ = ["expects_error", "guard_names", "handler_takes_numpy_errors", "record"]

@@ -40,7 +40,7 @@ class Analysis:
     errors: list[InternalError] = field(default_factory=list)
     stale_declarations: set = field(default_factory=set)  # ParameterDeclarations a caller contradicts
     contexts: dict = field(default_factory=dict)  # id(event) -> the CallSite it was seen under
-    guards: dict = field(default_factory=dict)  # id(event) -> (data names its undecided branches test, error handled?) (``guards``)
+    unproven: set = field(default_factory=set)  # id() of the events that would raise where that is not proven (``guards``)
     seen_values: list = field(default_factory=list)  # (expression, value) as written: coverage
     parameters: dict = field(default_factory=dict)  # FunctionDef -> {parameter: got an array shape?}
     context_assignments: list = field(default_factory=list)  # (Name, value, CallSite)

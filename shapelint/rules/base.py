@@ -18,7 +18,6 @@ import libcst as cst
 from ..cst_walk import code_children
 from ..domain.shapes import Shape
 from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
-from ..infer.guards import unproven
 from ..infer.values import Assumed, ParameterDeclaration
 from ..positions import SourceLines, locate
 
@@ -67,7 +66,7 @@ class RuleContext:
         self.unplaced_asks = 0  # how often a position was asked before its node was located (``engine.judge`` counts)
         self._parents: Optional[dict] = None
         self.stale_declarations: frozenset = frozenset()  # set by the engine from the analysis
-        self.guards: dict = {}  # the analysis's ``guards`` (set by the engine): where a raise is not proven
+        self.unproven_events: set = set()  # the analysis's ``unproven`` (set by the engine): where a raise is not proven
         self._first_reports: dict = {}
 
     def first_report_of(self, cause, node: cst.CSTNode) -> bool:
@@ -78,7 +77,7 @@ class RuleContext:
     def unproven(self, event) -> bool:
         """Does ``event`` run under a test the analysis could not decide on the values it fails on,
         or where its error is expected (``infer.guards``)? Then no rule claims that NumPy raises."""
-        return unproven(self.guards, event)
+        return id(event) in self.unproven_events
 
     def trusted(self, *arrays) -> bool:
         """Do these arrays' shapes rest on no heuristic and no docstring? Only then may a rule
