@@ -9,7 +9,7 @@ from ..cst_walk import one_plain_argument
 from ..domain.dims import const, unknown
 from ..numpy_model import properties, registry
 from .frame import Frame
-from .mutation import READING_CALLS, forget_arguments
+from .mutation import READING_CALLS, forget_arguments, forget_holders
 from .values import (
     SCALAR_NUMBER,
     UNKNOWN,
@@ -39,7 +39,7 @@ from .values import (
 )
 from .containers import format_called, formatted, is_partial
 from .imports import dotted
-from ..numpy_model.kinds import objects, objects_requested
+from ..numpy_model.kinds import axes_may_be_added, objects, objects_requested
 
 _NO_RESULT_BUILTINS = {"print", "setattr", "delattr", "exec"}
 
@@ -123,8 +123,8 @@ class CallEvaluator:
     def call_library(self, frame: Frame, node, name: str, table, args, kwargs) -> Value:
         """A NumPy handler's result rests on whatever its array arguments rest on."""
         handler = table.get(name)
-        if handler is None:
-            return UNKNOWN
+        if handler is None or (kwargs and axes_may_be_added(kwargs)):
+            return UNKNOWN  # (a sub-array ``dtype=`` adds its own axes to whatever shape the call gives)
         result = handler(registry.CallContext(self, frame, node, name, args, kwargs))
         if kwargs and objects_requested(kwargs):
             result = objects(result)
@@ -134,6 +134,10 @@ class CallEvaluator:
         receiver = func.receiver
         if isinstance(receiver, ArrayValue):
             receiver_node = node.func.value if isinstance(node.func, cst.Attribute) else node.func
+            if func.name == "resize":  # ``a.resize((3, 4))`` reshapes ``a`` in place: its shape is no longer known
+                self.assign_expression(receiver_node, UNKNOWN, frame)
+                forget_holders(receiver, frame)
+                return NoneValue()
             return self.call_library(frame, node, func.name, registry.METHODS, [(receiver_node, receiver)] + args, kwargs)
         if isinstance(receiver, GeneratorValue):
             return self.call_library(frame, node, func.name, registry.GENERATOR_METHODS, args, kwargs)

@@ -19,7 +19,7 @@ from .declarations import annotation_shape, docstring_declarations
 from .imports import dotted, nested_statements
 from .events import Declared
 from .frame import CallSite, Frame
-from .mutation import forget_holders, is_container, parameters_changed
+from .mutation import forget_holders, is_container, names_rebound_outside, parameters_changed, parameters_reshaped
 from ..domain.shapes import Shape, shapes_eq
 from .values import UNKNOWN, Assumed, DictValue, LambdaValue, FunctionValue, ModuleValue, ParameterDeclaration, ArrayValue, Instance, IntValue, NoneValue, TupleValue, UserClass, UserFunction, Value, join, stored
 
@@ -187,6 +187,8 @@ class FunctionAnalyzer:
         """A container handed to a function that may change it (``mutation.parameters_changed``)
         is, for the caller, one whose entries are no longer known. (Most calls hand none: the
         body's walk is then not needed.)"""
+        self.forget_reshaped_arguments(function, args, kwargs, caller)
+        self.forget_rebound_names(function, caller)
         if not any(is_container(value) for _, value in args) and not any(is_container(value) for _, value in kwargs.values()):
             return
         changed = self.changed_parameters.get(id(function.node))
@@ -196,6 +198,31 @@ class FunctionAnalyzer:
             return
         for name, (_, value) in arguments_by_parameter(function, args, kwargs).items():
             if name in changed[1] and is_container(value):
+                forget_holders(value, caller)
+
+    def forget_rebound_names(self, function: UserFunction, caller: Frame) -> None:
+        """Names the function rebinds in the module or its enclosing function (``global``,
+        ``nonlocal``) hold, for the caller, what it no longer knows."""
+        found = self.rebound_names.get(id(function.node))
+        if found is None or found[0] is not function.node:
+            found = self.rebound_names[id(function.node)] = (function.node, names_rebound_outside(function.node))
+        for name in found[1]:
+            for scope in (caller.env, caller.globals, function.closure.env):
+                if scope is not None and name in scope:
+                    scope[name] = UNKNOWN
+
+    def forget_reshaped_arguments(self, function: UserFunction, args, kwargs, caller: Frame) -> None:
+        """An array handed to a function that reshapes it in place (``mutation.parameters_reshaped``)
+        has, for the caller, a shape no longer known."""
+        if not any(isinstance(value, ArrayValue) for _, value in [*args, *kwargs.values()]):
+            return
+        found = self.reshaped_parameters.get(id(function.node))
+        if found is None or found[0] is not function.node:
+            found = self.reshaped_parameters[id(function.node)] = (function.node, parameters_reshaped(function.node))
+        if not found[1]:
+            return
+        for name, (_, value) in arguments_by_parameter(function, args, kwargs).items():
+            if name in found[1] and isinstance(value, ArrayValue):
                 forget_holders(value, caller)
 
     def written_in_its_file(self, function: UserFunction) -> dict:

@@ -86,6 +86,8 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
         self.foreign_written: dict = {}  # id(another file's FunctionDef) -> what its as-written run saw
         self.frozen_list_names: dict = {}  # id(module) -> (module, its names ``unrolling.frozen_list_names`` finds)
         self.changed_parameters: dict = {}  # id(function node) -> (node, ``mutation.parameters_changed``)
+        self.reshaped_parameters: dict = {}  # id(function node) -> (node, ``mutation.parameters_reshaped``)
+        self.rebound_names: dict = {}  # id(function node) -> (node, ``mutation.names_rebound_outside``)
 
     @property
     def loop_judge(self):

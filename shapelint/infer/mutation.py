@@ -86,3 +86,43 @@ def parameters_changed(function: cst.FunctionDef) -> frozenset:
                 changed.update(arg.value.value for arg in node.args if type(arg.value) is cst.Name)
         stack.extend(CODE_CHILDREN[kind](node))
     return frozenset(changed & names)
+
+
+def parameters_reshaped(function: cst.FunctionDef) -> frozenset:
+    """The parameters whose array the function reshapes in place (``x.shape = (n, -1)``,
+    ``x.resize(...)``): the caller's array is that array, and its shape is then no longer known."""
+    params = function.params
+    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    reshaped: set = set()
+    stack: list = [function.body]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.Name:
+            continue
+        if kind is cst.AssignTarget:
+            target = node.target
+            if type(target) is cst.Attribute and target.attr.value == "shape" and type(target.value) is cst.Name:
+                reshaped.add(target.value.value)
+        elif kind is cst.Call:
+            func = node.func
+            if type(func) is cst.Attribute and func.attr.value == "resize" and type(func.value) is cst.Name:
+                reshaped.add(func.value.value)
+        stack.extend(CODE_CHILDREN[kind](node))
+    return frozenset(reshaped & names)
+
+
+def names_rebound_outside(function: cst.FunctionDef) -> frozenset:
+    """The names the function declares ``global`` or ``nonlocal``: calling it may rebind them in
+    the module or the enclosing function (``configure(4)`` setting ``WEIGHTS = np.ones(n)``)."""
+    found: set = set()
+    stack: list = [function.body]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.Name:
+            continue
+        if kind in (cst.Global, cst.Nonlocal):
+            found.update(item.name.value for item in node.names)
+        stack.extend(CODE_CHILDREN[kind](node))
+    return frozenset(found)

@@ -73,6 +73,28 @@ def holds_non_numbers(dtype: cst.BaseExpression) -> bool:
     return True
 
 
+def may_add_axes(dtype: cst.BaseExpression) -> bool:
+    """Is this ``dtype`` written as a sub-array type, whose shape NumPy appends to the array's
+    (``np.zeros(5, dtype=(float, (2, 3)))`` is (5, 2, 3); ``"(3,)f8"``; ``np.dtype((float, (2,)))``)?
+    A name is taken for a plain type (``dtype=dtype``, ``X.dtype``: an array's own dtype never
+    is one); a sub-array type bound to a variable first is not seen."""
+    if isinstance(dtype, (cst.Tuple, cst.List)):
+        return True
+    if isinstance(dtype, cst.SimpleString):
+        value = string_value(dtype)
+        return not isinstance(value, str) or "(" in value
+    if isinstance(dtype, cst.Call) and isinstance(dtype.func, (cst.Name, cst.Attribute)) and dtype.args:
+        name = dtype.func.value if isinstance(dtype.func, cst.Name) else dtype.func.attr.value
+        return name == "dtype" and may_add_axes(dtype.args[0].value)
+    return False
+
+
+def axes_may_be_added(kwargs: dict) -> bool:
+    """A ``dtype=`` among a call's keywords that may be a sub-array type (``may_add_axes``)."""
+    found = kwargs.get("dtype")
+    return found is not None and may_add_axes(found[0])
+
+
 def objects_requested(kwargs: dict) -> bool:
     """A ``dtype=`` among a call's keywords that may hold non-numbers (``holds_non_numbers``)."""
     found = kwargs.get("dtype")
