@@ -184,46 +184,36 @@ class FunctionAnalyzer:
         return result
 
     def forget_changed_arguments(self, function: UserFunction, args, kwargs, caller: Frame) -> None:
-        """A container handed to a function that may change it (``mutation.parameters_changed``)
-        is, for the caller, one whose entries are no longer known. (Most calls hand none: the
-        body's walk is then not needed.)"""
-        self.forget_reshaped_arguments(function, args, kwargs, caller)
-        self.forget_rebound_names(function, caller)
-        if not any(is_container(value) for _, value in args) and not any(is_container(value) for _, value in kwargs.values()):
-            return
-        changed = self.changed_parameters.get(id(function.node))
-        if changed is None or changed[0] is not function.node:
-            changed = self.changed_parameters[id(function.node)] = (function.node, parameters_changed(function.node))
-        if not changed[1]:
-            return
-        for name, (_, value) in arguments_by_parameter(function, args, kwargs).items():
-            if name in changed[1] and is_container(value):
-                forget_holders(value, caller)
-
-    def forget_rebound_names(self, function: UserFunction, caller: Frame) -> None:
-        """Names the function rebinds in the module or its enclosing function (``global``,
-        ``nonlocal``) hold, for the caller, what it no longer knows."""
-        found = self.rebound_names.get(id(function.node))
-        if found is None or found[0] is not function.node:
-            found = self.rebound_names[id(function.node)] = (function.node, names_rebound_outside(function.node))
-        for name in found[1]:
+        """What a call may change out of the caller's sight is, for the caller, no longer known: a
+        container the function changes (``mutation.parameters_changed``), an array it reshapes in
+        place (``mutation.parameters_reshaped``), a name it rebinds (``global``, ``nonlocal``)."""
+        self.forget_arguments_changed_by(function, args, kwargs, caller, self.changed_parameters, parameters_changed, is_container)
+        self.forget_arguments_changed_by(function, args, kwargs, caller, self.reshaped_parameters, parameters_reshaped, _is_array)
+        for name in self.of_function(self.rebound_names, function, names_rebound_outside):
             for scope in (caller.env, caller.globals, function.closure.env):
                 if scope is not None and name in scope:
                     scope[name] = UNKNOWN
 
-    def forget_reshaped_arguments(self, function: UserFunction, args, kwargs, caller: Frame) -> None:
-        """An array handed to a function that reshapes it in place (``mutation.parameters_reshaped``)
-        has, for the caller, a shape no longer known."""
-        if not any(isinstance(value, ArrayValue) for _, value in [*args, *kwargs.values()]):
+    def forget_arguments_changed_by(self, function: UserFunction, args, kwargs, caller: Frame, cache: dict, changed_by, affected) -> None:
+        """The arguments ``affected`` (containers, arrays) whose parameter ``changed_by`` names are
+        forgotten in the caller. Most calls hand none: the body's walk is then not needed."""
+        if not any(affected(value) for _, value in args) and not any(affected(value) for _, value in kwargs.values()):
             return
-        found = self.reshaped_parameters.get(id(function.node))
-        if found is None or found[0] is not function.node:
-            found = self.reshaped_parameters[id(function.node)] = (function.node, parameters_reshaped(function.node))
-        if not found[1]:
+        changed = self.of_function(cache, function, changed_by)
+        if not changed:
             return
         for name, (_, value) in arguments_by_parameter(function, args, kwargs).items():
-            if name in found[1] and isinstance(value, ArrayValue):
+            if name in changed and affected(value):
                 forget_holders(value, caller)
+
+    @staticmethod
+    def of_function(cache: dict, function: UserFunction, compute) -> frozenset:
+        """``compute(function.node)``, once per function (keyed by the node's id, the node kept so
+        that a reused id is told apart)."""
+        found = cache.get(id(function.node))
+        if found is None or found[0] is not function.node:
+            found = cache[id(function.node)] = (function.node, compute(function.node))
+        return found[1]
 
     def written_in_its_file(self, function: UserFunction) -> dict:
         """Another file's function run as written, once: the events it saw there with every shape
@@ -471,3 +461,7 @@ def is_placeholder(value: Value) -> bool:
     what a subclass or a later call puts there, not the shape the other methods see."""
     return isinstance(value, ArrayValue) and value.shape.dims is not None and any(
         isinstance(d, Dim) and d.is_const and d.coeff == 0 for d in value.shape.dims)
+
+
+def _is_array(value: Value) -> bool:
+    return isinstance(value, ArrayValue)

@@ -62,15 +62,9 @@ def parameters_changed(function: cst.FunctionDef) -> frozenset:
     name (``d[k] = ...``, ``d[k] += ...``, ``del d[k]``), calls a changing method on it
     (``d.update(...)``), or hands the name itself to a call that is not a plain reading one.
     Nested functions count (a closure can change it too)."""
-    params = function.params
-    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
     changed: set = set()
-    stack: list = [function.body]
-    while stack:
-        node = stack.pop()
+    for node in _code_nodes(function.body):
         kind = type(node)
-        if kind is cst.Name:  # (a third of the nodes: no children)
-            continue
         if kind in (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del):
             target = node.target
             if type(target) is cst.Subscript and type(target.value) is cst.Name:
@@ -84,22 +78,15 @@ def parameters_changed(function: cst.FunctionDef) -> frozenset:
                 changed.add(func.value.value)
             if not (type(func) is cst.Name and func.value in READING_CALLS):
                 changed.update(arg.value.value for arg in node.args if type(arg.value) is cst.Name)
-        stack.extend(CODE_CHILDREN[kind](node))
-    return frozenset(changed & names)
+    return frozenset(changed & _parameter_names(function))
 
 
 def parameters_reshaped(function: cst.FunctionDef) -> frozenset:
     """The parameters whose array the function reshapes in place (``x.shape = (n, -1)``,
     ``x.resize(...)``): the caller's array is that array, and its shape is then no longer known."""
-    params = function.params
-    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
     reshaped: set = set()
-    stack: list = [function.body]
-    while stack:
-        node = stack.pop()
+    for node in _code_nodes(function.body):
         kind = type(node)
-        if kind is cst.Name:
-            continue
         if kind is cst.AssignTarget:
             target = node.target
             if type(target) is cst.Attribute and target.attr.value == "shape" and type(target.value) is cst.Name:
@@ -108,21 +95,28 @@ def parameters_reshaped(function: cst.FunctionDef) -> frozenset:
             func = node.func
             if type(func) is cst.Attribute and func.attr.value == "resize" and type(func.value) is cst.Name:
                 reshaped.add(func.value.value)
-        stack.extend(CODE_CHILDREN[kind](node))
-    return frozenset(reshaped & names)
+    return frozenset(reshaped & _parameter_names(function))
 
 
 def names_rebound_outside(function: cst.FunctionDef) -> frozenset:
     """The names the function declares ``global`` or ``nonlocal``: calling it may rebind them in
     the module or the enclosing function (``configure(4)`` setting ``WEIGHTS = np.ones(n)``)."""
-    found: set = set()
-    stack: list = [function.body]
+    return frozenset(item.name.value for node in _code_nodes(function.body)
+                     if type(node) in (cst.Global, cst.Nonlocal) for item in node.names)
+
+
+def _parameter_names(function: cst.FunctionDef) -> set:
+    params = function.params
+    return {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+
+
+def _code_nodes(root: cst.CSTNode):
+    """Every node of ``root``'s code but the names (a third of the nodes, with no children)."""
+    stack: list = [root]
     while stack:
         node = stack.pop()
         kind = type(node)
         if kind is cst.Name:
             continue
-        if kind in (cst.Global, cst.Nonlocal):
-            found.update(item.name.value for item in node.names)
+        yield node
         stack.extend(CODE_CHILDREN[kind](node))
-    return frozenset(found)
