@@ -115,6 +115,13 @@ def names_in(node: cst.CSTNode) -> set[str]:
     return found
 
 
+def is_new_axis(index: cst.BaseExpression) -> bool:
+    """``None`` or ``np.newaxis`` written as an index: an axis added on purpose."""
+    if isinstance(index, cst.Name):
+        return index.value == "None"
+    return isinstance(index, cst.Attribute) and index.attr.value == "newaxis"
+
+
 def one_plain_argument(call: cst.Call) -> bool:
     """``f(x)``: one positional argument, no keywords, no ``*``/``**``."""
     return len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star

@@ -12,10 +12,10 @@ from typing import Optional
 import libcst as cst
 
 from .frame import Frame
-from .mutation import forget_holders
+from .mutation import forget_holders, holder_name
 from .unrolling import python_constant
 from .imports import dotted
-from .values import UNKNOWN, DictValue, Instance, LambdaValue, ListValue, PartialValue, StrValue, TupleValue, Value, join, stored
+from .values import UNKNOWN, DictValue, Instance, LambdaValue, ListValue, PartialValue, StrValue, Value, is_list, join, stored
 
 _READ_ONLY_METHODS = {"keys", "values", "items", "__contains__"}
 MAX_LAMBDA_DEPTH = 8  # a lambda that calls itself through its arguments ends here
@@ -115,7 +115,7 @@ class ContainerEvaluator:
         """``d[key] = value`` on a dict held by a name or ``self.attr``: rebind it with the entry.
         False when the target is not such a dict (then it is an array element)."""
         container = self.evaluate(target.value, frame)
-        if isinstance(container, ListValue) or (isinstance(container, TupleValue) and container.mutable):
+        if is_list(container):
             self.store_list_item(target, container, value, frame)
             return True
         if not isinstance(container, DictValue):
@@ -124,7 +124,7 @@ class ContainerEvaluator:
         if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
             key = string_key(self.evaluate(target.slice[0].slice.value, frame))
         self.rebind(target.value, container.with_entry(key, value), frame)
-        forget_holders(container, frame, spare=_holder_name(target.value))  # ``store = params``: params changed too
+        forget_holders(container, frame, spare=holder_name(target.value))  # ``store = params``: params changed too
         return True
 
     def store_list_item(self, target: cst.Subscript, container: Value, value: Value, frame: Frame) -> None:
@@ -137,7 +137,7 @@ class ContainerEvaluator:
         old = stored(container)
         item = stored(value) if old.item is None else join(old.item, stored(value))
         self.rebind(target.value, ListValue(item), frame)
-        forget_holders(container, frame, spare=_holder_name(target.value))
+        forget_holders(container, frame, spare=holder_name(target.value))
 
     def rebind(self, holder: cst.BaseExpression, value: Value, frame: Frame) -> None:
         if isinstance(holder, cst.Name):
@@ -156,7 +156,7 @@ class ContainerEvaluator:
             return replace(receiver)  # equal, but another object: changing one leaves the other
         if name not in _READ_ONLY_METHODS and isinstance(node.func, cst.Attribute):
             self.rebind(node.func.value, DictValue((), complete=False), frame)  # update, pop, setdefault...
-            forget_holders(receiver, frame, spare=_holder_name(node.func.value))
+            forget_holders(receiver, frame, spare=holder_name(node.func.value))
         return UNKNOWN
 
     def eval_Lambda(self, node: cst.Lambda, frame: Frame) -> Value:
@@ -186,15 +186,6 @@ class ContainerEvaluator:
 
     def call_partial(self, frame: Frame, node: cst.Call, function: PartialValue, args, kwargs) -> Value:
         return self.call_value(frame, node, function.func, list(function.args) + list(args), {**dict(function.kwargs), **kwargs})
-
-
-def _holder_name(holder: cst.BaseExpression) -> str:
-    """How ``forget_holders`` names the holder a change was made through."""
-    if isinstance(holder, cst.Name):
-        return holder.value
-    if isinstance(holder, cst.Attribute) and isinstance(holder.value, cst.Name) and holder.value.value == "self":
-        return f"self.{holder.attr.value}"
-    return ""
 
 
 def is_partial(node: cst.BaseExpression, frame: Frame) -> bool:

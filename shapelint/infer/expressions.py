@@ -19,6 +19,7 @@ from .frame import Frame
 from .project import LazyImport, UserModule
 from ..numpy_model.kinds import ObjectArray, index_for
 from .containers import percent_formatted
+from .guards import GuardedBy
 from .values import (
     FALSE,
     SCALAR_NUMBER,
@@ -178,11 +179,8 @@ class ExpressionEvaluator:
         decided = self.known_outcome(node.test, frame)
         if decided is not None:  # ``x[:n] if x.ndim == 1 else x[:, :n]`` on a known rank: one side runs
             return self.evaluate(node.body if decided else node.orelse, frame)
-        outer_guards, frame.guards = frame.guards, frame.guards + (node.test,)  # neither side is sure to run
-        try:
+        with GuardedBy(frame, node.test):  # neither side is sure to run
             return join(self.evaluate(node.body, frame), self.evaluate(node.orelse, frame))
-        finally:
-            frame.guards = outer_guards
 
     def eval_UnaryOperation(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         value = self.evaluate(node.expression, frame)
@@ -196,11 +194,8 @@ class ExpressionEvaluator:
 
     def eval_BooleanOperation(self, node: cst.BooleanOperation, frame: Frame) -> Value:
         self.evaluate(node.left, frame)
-        outer_guards, frame.guards = frame.guards, frame.guards + (node.left,)  # ``b.size and b.T @ X``: runs only as the left says
-        try:
+        with GuardedBy(frame, node.left):  # ``b.size and b.T @ X``: the right side runs only as the left says
             self.evaluate(node.right, frame)
-        finally:
-            frame.guards = outer_guards
         return UNKNOWN
 
     # --- operators --------------------------------------------------------------

@@ -12,7 +12,7 @@ While running, a frame keeps the tests of the undecided branches it is in (``Fra
 whether an error is handled (``Frame.handled``, which a call passes on to the callee), and which
 names each assignment read (``Frame.derived``, so that ``flag = x.ndim == 3; if flag:`` reads
 ``x``, and ``edges = np.array(bins)`` is ``bins``). An event that would raise there is noted
-(``Analysis.unproven``); the rules that claim a raise ask ``RuleContext.unproven`` of it. An ``if`` that
+(``Analysis.unproven``); the rules that claim a raise ask ``RuleContext.raise_proven`` of it. An ``if`` that
 leaves (``if b.size == 0: return``) guards the rest of its block."""
 from __future__ import annotations
 
@@ -30,6 +30,40 @@ DERIVED_DEPTH = 3  # ``a = x.shape; b = len(a) == 3; if b:`` reads x
 # What NumPy raises, and what takes it (a bare ``except:`` takes it too).
 _HANDLED = frozenset({"ValueError", "IndexError", "TypeError", "Exception", "BaseException", "AxisError", "LinAlgError"})
 _EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assert_raises", "assert_raises_regex"})
+
+
+class GuardedBy:
+    """``with GuardedBy(frame, test):`` what runs inside does so only as ``test`` says (an undecided
+    branch, either side of a conditional expression, the right side of ``and``/``or``)."""
+
+    __slots__ = ("frame", "test", "outer")
+
+    def __init__(self, frame, test: cst.BaseExpression) -> None:
+        self.frame, self.test = frame, test
+
+    def __enter__(self) -> None:
+        self.outer = self.frame.guards
+        self.frame.guards = self.outer + (self.test,)
+
+    def __exit__(self, *exc) -> None:
+        self.frame.guards = self.outer
+
+
+class ErrorsExpected:
+    """``with ErrorsExpected(frame, expected):`` inside, when ``expected``, an error is the code's
+    own business (a ``try`` whose handler takes it, ``with pytest.raises(...)``)."""
+
+    __slots__ = ("frame", "expected", "outer")
+
+    def __init__(self, frame, expected: bool) -> None:
+        self.frame, self.expected = frame, expected
+
+    def __enter__(self) -> None:
+        self.outer = self.frame.handled
+        self.frame.handled = self.outer or self.expected
+
+    def __exit__(self, *exc) -> None:
+        self.frame.handled = self.outer
 
 
 def guard_names(frame) -> frozenset:

@@ -15,7 +15,7 @@ import libcst as cst
 
 from ..cst_walk import CODE_CHILDREN
 from .frame import Frame
-from .values import UNKNOWN, DictValue, ListValue, TupleValue, Value
+from .values import UNKNOWN, DictValue, Value, is_list
 
 _MUTATING_METHODS = frozenset({"update", "pop", "popitem", "setdefault", "clear", "append", "extend",
                                "insert", "remove", "sort", "reverse", "__setitem__", "__delitem__"})
@@ -26,7 +26,7 @@ READING_CALLS = frozenset({"len", "print", "repr", "str", "sorted", "list", "dic
 
 
 def is_container(value: Value) -> bool:
-    return isinstance(value, (DictValue, ListValue)) or (isinstance(value, TupleValue) and value.mutable)
+    return isinstance(value, DictValue) or is_list(value)
 
 
 def forgotten(value: Value) -> Value:
@@ -44,6 +44,15 @@ def forget_holders(container: Value, frame: Frame, spare: str = "") -> None:
         for name, value in list(frame.instance.attributes.items()):
             if value is container and f"self.{name}" != spare:
                 frame.instance.attributes[name] = forgotten(container)
+
+
+def holder_name(holder: cst.BaseExpression) -> str:
+    """How ``forget_holders`` names the holder a change was made through (``d``, ``self.d``; "" for another)."""
+    if isinstance(holder, cst.Name):
+        return holder.value
+    if isinstance(holder, cst.Attribute) and isinstance(holder.value, cst.Name) and holder.value.value == "self":
+        return f"self.{holder.attr.value}"
+    return ""
 
 
 def forget_arguments(args, kwargs, frame: Frame) -> None:

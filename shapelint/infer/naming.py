@@ -17,7 +17,7 @@ from ..literals import integer_literal
 from ..numpy_model.registry import dims_of
 from .events import Failure
 from .frame import Frame
-from .mutation import forget_holders
+from .mutation import forget_holders, holder_name
 from .values import UNKNOWN, ArrayValue, IntValue, ParameterDeclaration, TupleValue, Value
 
 
@@ -40,8 +40,7 @@ class SizeNaming:
             self.emit(frame, Failure(target, "reshape", str(exc), (array,)))
             shape = Shape(None)
         self.assign_expression(target.value, ArrayValue(shape, explicit=True, basis=array.basis), frame)
-        spare = target.value.value if isinstance(target.value, cst.Name) else ""
-        forget_holders(array, frame, spare=spare)  # ``b = a; b.shape = (4, 3)``: ``a`` is that array too
+        forget_holders(array, frame, spare=holder_name(target.value))  # ``b = a; b.shape = (4, 3)``: ``a`` is that array too
 
     def contradicted_rank(self, frame: Frame, array_node, names: list[Optional[str]]) -> Value:
         """``n, _ = D.shape`` where D was declared rank-1: the code says its rank, and wins. A declared

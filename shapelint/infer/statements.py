@@ -19,7 +19,7 @@ from .expressions import _ELEMENTWISE_OPS, int_arithmetic
 from .frame import Frame, join_envs
 from .imports import bind_import, bind_import_from, dotted
 from .naming import SizeNaming, is_shape_attribute, target_name
-from .guards import expects_error, handler_takes_numpy_errors
+from .guards import ErrorsExpected, GuardedBy, expects_error, handler_takes_numpy_errors
 from .unrolling import (
     MAX_UNROLLED_RUNS,
     constant_items,
@@ -46,6 +46,7 @@ from .values import (
     UserFunction,
     Value,
     as_array,
+    is_list,
     join,
     stored,
     list_item,
@@ -220,8 +221,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         guard = rank_guard(node.test)
         before = frame.env
         frame.env = dict(before)
-        outer_guards, frame.guards = frame.guards, frame.guards + (node.test,)  # neither branch is sure to run
-        try:
+        with GuardedBy(frame, node.test):  # neither branch is sure to run
             self.distrust_rank(guard, frame, branch_taken=True)
             self.learn_from_test(node.test, frame, holds=True)
             self.execute_suite(node.body, frame)
@@ -234,12 +234,11 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
                     self.exec_If(node.orelse, frame)
                 else:
                     self.execute_suite(node.orelse.body, frame)
-        finally:
-            frame.guards = outer_guards
-        if always_leaves(node.body) or always_leaves(node.orelse):  # ``if b.size == 0: return``: what follows runs on the test
-            frame.guards = outer_guards + (node.test,)
+        body_leaves, else_leaves = always_leaves(node.body), always_leaves(node.orelse)
+        if body_leaves or else_leaves:  # ``if b.size == 0: return``: what follows runs on the test (until the block ends)
+            frame.guards = frame.guards + (node.test,)
         frame.returned = body_returned and frame.returned  # only if both paths return is the rest dead
-        paths = [env for env, suite in ((body_env, node.body), (frame.env, node.orelse)) if not always_leaves(suite)]
+        paths = [env for env, leaves in ((body_env, body_leaves), (frame.env, else_leaves)) if not leaves]
         frame.env = join_envs(before, *paths) if paths else frame.env
 
     def exec_For(self, node: cst.For, frame: Frame) -> None:
@@ -310,11 +309,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 
     def exec_While(self, node: cst.While, frame: Frame) -> None:
         self.evaluate(node.test, frame)
-        outer_guards, frame.guards = frame.guards, frame.guards + (node.test,)
-        try:
+        with GuardedBy(frame, node.test):
             self.run_loop(node, frame, lambda: None, UNKNOWN)
-        finally:
-            frame.guards = outer_guards
 
     def run_loop(self, node, frame: Frame, bind_target, element: Value) -> None:
         """Judge the body with what holds on every iteration, not just the first.
@@ -364,11 +360,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         before = frame.env
         frame.env = dict(before)
         returned = frame.returned
-        handled, frame.handled = frame.handled, frame.handled or any(handler_takes_numpy_errors(h) for h in node.handlers)
-        try:
+        with ErrorsExpected(frame, any(handler_takes_numpy_errors(h) for h in node.handlers)):
             self.execute_suite(node.body, frame)  # an error the handlers take is expected there, not a bug
-        finally:
-            frame.handled = handled
         frame.returned = returned  # the body may raise before it returns: the handlers run
         if node.orelse is not None:
             self.execute_suite(node.orelse.body, frame)
@@ -390,11 +383,8 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
             self.evaluate(item.item, frame)
             if item.asname is not None:
                 self.bind(item.asname.name, UNKNOWN, frame, None, False, "", record=False)
-        handled, frame.handled = frame.handled, frame.handled or any(expects_error(item) for item in node.items)
-        try:
+        with ErrorsExpected(frame, any(expects_error(item) for item in node.items)):
             self.execute_suite(node.body, frame)  # ``with pytest.raises(ValueError):``: the error is the point
-        finally:
-            frame.handled = handled
 
     def exec_FunctionDef(self, node: cst.FunctionDef, frame: Frame) -> None:
         for decorator in node.decorators:
@@ -475,7 +465,7 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         else:
             return None
         left_value, right_value = self.evaluate(left, frame), self.evaluate(right, frame)
-        if operator in ("==", "!=") and (_is_list(left_value) or _is_list(right_value)):
+        if operator in ("==", "!=") and (is_list(left_value) or is_list(right_value)):
             return None  # a list is never equal to a tuple, though ``python_constant`` gives both as tuples
         return constant_test(operator, python_constant(left_value), python_constant(right_value))
 
@@ -594,10 +584,6 @@ def always_leaves(suite, leaving: tuple = None) -> bool:
 
 _CONSTANT_TESTS = {cst.Equal: "==", cst.NotEqual: "!=", cst.In: "in", cst.NotIn: "not in",
                    cst.LessThan: "<", cst.GreaterThan: ">", cst.LessThanEqual: "<=", cst.GreaterThanEqual: ">="}
-
-
-def _is_list(value: Value) -> bool:
-    return isinstance(value, ListValue) or (isinstance(value, TupleValue) and value.mutable)
 
 
 def _binary_of(operator) -> type:

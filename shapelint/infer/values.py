@@ -88,6 +88,12 @@ class ParameterDeclaration:
     source: str  # "docstring" or "annotation"
 
 
+def from_docstring(source) -> bool:
+    """Is this provenance (an item of ``ArrayValue.basis``) a docstring's declaration? Docstrings
+    say loosely what a function accepts."""
+    return isinstance(source, ParameterDeclaration) and source.source == "docstring"
+
+
 @dataclass(frozen=True)
 class ArrayValue(Value):
     """An ndarray (or a number, at rank 0) and where its shape came from.
@@ -318,6 +324,11 @@ def stored(value: Value) -> Value:
         exact = value.items if value.items and all(is_constant(element) for element in value.items) else None
         return ListValue(item, exact)
     return value
+
+
+def is_list(value: Value) -> bool:
+    """A list: bound to a name (``ListValue``) or a list literal not yet bound (a mutable tuple)."""
+    return isinstance(value, ListValue) or (isinstance(value, TupleValue) and value.mutable)
 
 
 def is_constant(value: Value) -> bool:

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from ..cst_walk import names_in  # noqa: F401 - the loop modules import it from here
+from ..cst_walk import is_new_axis, names_in  # noqa: F401 - the loop modules import names_in from here
 
 VAR = "var"        # exactly ``i``: the axis is dropped
 VSLICE = "vslice"  # ``i:i + 1``: the axis is kept, size 1
@@ -40,9 +40,7 @@ def classify(element: cst.SubscriptElement, loop_vars: Iterable[str], tainted: f
         value = item.value
         if isinstance(value, cst.Name) and value.value in vars_:
             return Comp(VAR, value.value)
-        if isinstance(value, cst.Name) and value.value in ("None",):
-            return Comp(NEWAXIS)
-        if isinstance(value, cst.Attribute) and value.attr.value == "newaxis":
+        if is_new_axis(value):
             return Comp(NEWAXIS)
         if isinstance(value, cst.Ellipsis):
             return Comp(ELLIPSIS)

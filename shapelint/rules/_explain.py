@@ -7,6 +7,7 @@ from typing import Callable, Iterator, Optional
 
 import libcst as cst
 
+from ..cst_walk import is_new_axis
 from ..domain import ops
 from ..domain.dims import Dim, dim_eq, is_known, is_one, known_to_differ
 from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
@@ -223,7 +224,7 @@ def new_axis_written(node) -> bool:
     purpose. A reduction's result meeting it makes the outer product or sum it was written for
     (the expected counts of a contingency table, ``col * row[:, None]``), not a lost axis."""
     if isinstance(node, cst.Subscript):
-        return any(isinstance(element.slice, cst.Index) and _is_new_axis(element.slice.value) for element in node.slice)
+        return any(isinstance(element.slice, cst.Index) and is_new_axis(element.slice.value) for element in node.slice)
     if isinstance(node, cst.Call):
         func = node.func
         return (isinstance(func, cst.Attribute) and func.attr.value == "expand_dims") or (
@@ -252,12 +253,6 @@ def _reduced_expression(node):
     if isinstance(func, cst.Attribute) and not (isinstance(func.value, cst.Name) and func.value.value in ("np", "numpy")):
         return func.value
     return node.args[0].value if node.args and node.args[0].keyword is None else None
-
-
-def _is_new_axis(expression) -> bool:
-    if isinstance(expression, cst.Name):
-        return expression.value == "None"
-    return isinstance(expression, cst.Attribute) and expression.attr.value == "newaxis"
 
 
 def other_axis(reduction: Reduction, refits: list[Refit]) -> Optional[Refit]:

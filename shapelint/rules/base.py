@@ -18,7 +18,7 @@ import libcst as cst
 from ..cst_walk import code_children
 from ..domain.shapes import Shape
 from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
-from ..infer.values import Assumed, ParameterDeclaration
+from ..infer.values import Assumed, from_docstring
 from ..positions import SourceLines, locate
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,19 +74,17 @@ class RuleContext:
         cause, one finding: its fix at the cause mends every later symptom. Stable when judged again."""
         return self._first_reports.setdefault(cause, node) is node
 
-    def unproven(self, event) -> bool:
-        """Does ``event`` run under a test the analysis could not decide on the values it fails on,
-        or where its error is expected (``infer.guards``)? Then no rule claims that NumPy raises."""
-        return id(event) in self.unproven_events
-
-    def trusted(self, *arrays) -> bool:
-        """Do these arrays' shapes rest on no heuristic and no docstring? Only then may a rule
-        claim that NumPy raises. A docstring says loosely what a function accepts ("shape
-        (n_samples,)" where callers pass 2-D data, "A or B" read as A): it may shape a hint, never
-        that claim. (Events resting on a stale declaration or a silent expansion never reach the
-        rules: the engine drops them.)"""
-        return not any(isinstance(source, Assumed) or (isinstance(source, ParameterDeclaration) and source.source == "docstring")
-                       for array in arrays for source in getattr(array, "basis", ()))
+    def raise_proven(self, event) -> bool:
+        """May a rule claim that NumPy raises at ``event``? Only when its shapes rest on no
+        heuristic and no docstring (a docstring says loosely what a function accepts: "shape
+        (n_samples,)" where callers pass 2-D data, "A or B" read as A; it may shape a hint, never
+        that claim), and when it runs neither under a test the analysis could not decide on the
+        values it fails on nor where its error is expected (``infer.guards``). (Events resting on
+        a stale declaration or a silent expansion never reach the rules: the engine drops them.)"""
+        if id(event) in self.unproven_events:
+            return False
+        return not any(isinstance(source, Assumed) or from_docstring(source)
+                       for array in event.arrays() for source in getattr(array, "basis", ()))
 
     def assumptions(self, *arrays) -> str:
         """`` (if `lr` is a number)``: the heuristics a hint about these arrays rests on."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from ..domain import ops
 from ..domain.dims import dim_eq, known_to_differ
 from ..domain.shapes import shapes_same
-from ..infer.values import ParameterDeclaration
+from ..infer.values import from_docstring
 from ..infer.events import Matmul
 from ._fixes import SAFE, UNSAFE, fix, transposed
 from .base import Report, Rule
@@ -55,7 +55,7 @@ class MissingTranspose(Rule):
         if a.rank not in (1, 2) or b.rank not in (1, 2) or a.rank + b.rank < 3:
             return ()
         inner_a, inner_b = a.dims[-1], b.dims[0]
-        if not known_to_differ(inner_a, inner_b) or not ctx.trusted(event.left, event.right) or ctx.unproven(event):
+        if not known_to_differ(inner_a, inner_b) or not ctx.raise_proven(event):
             return ()
         if shapes_same(a, b) and documented_only(event.left, event.right):
             return ()  # two parameters documented alike, multiplied: the docs describe rows, or square input
@@ -83,7 +83,7 @@ class MissingTranspose(Rule):
 def documented_only(*arrays) -> bool:
     """Do these shapes come from docstrings, which say what a function accepts (loosely)?"""
     return all(
-        any(isinstance(source, ParameterDeclaration) and source.source == "docstring" for source in array.basis)
+        any(from_docstring(source) for source in array.basis)
         for array in arrays
     )
 
