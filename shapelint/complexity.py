@@ -47,6 +47,7 @@ class TooComplex(ValueError):
 
 def too_complex(source: bytes | str) -> Optional[TooComplex]:
     """Why ``source`` is too deeply nested to parse and analyse, or None when it is not."""
+    global _screened
     try:
         with warnings.catch_warnings():  # the file's own warnings (an invalid escape) are not ours to print
             warnings.simplefilter("ignore")
@@ -55,6 +56,7 @@ def too_complex(source: bytes | str) -> Optional[TooComplex]:
         return TooComplex("too complex to analyse: nested too deeply for Python's own parser; not analysed")
     except (SyntaxError, ValueError, OverflowError):  # the parser reports these, with a place
         return None
+    _screened = (source, first_code_lines(tree))
     if _shallow(tree):
         return _patterns_too_complex(tree, source)
     depth, deep_work, deepest = _nesting(tree)
@@ -79,6 +81,23 @@ def _patterns_too_complex(tree: ast.Module, source: bytes | str) -> Optional[Too
     message = (f"too complex to analyse: `case` patterns nested up to {deepest.depth} brackets deep ({amount} units of work "
                f"for the parser, whose time doubles with each bracket level; the limit is {MAX_PATTERN_WORK:,}); not analysed")
     return TooComplex(message, *_place(source, deepest.span))
+
+
+# The source screened last, with the line each of its top-level statements starts on: placing
+# findings needs those (``positions``), and this parse already has them; kept for that one source.
+_screened: Optional[tuple] = None
+
+
+def first_code_lines(tree: ast.Module) -> list[int]:
+    """The 1-based line of each top-level statement's first code (a decorator's ``@`` for a decorated definition)."""
+    return [statement.decorator_list[0].lineno if getattr(statement, "decorator_list", None) else statement.lineno
+            for statement in tree.body]
+
+
+def top_level_lines(source: bytes | str) -> Optional[list[int]]:
+    """``first_code_lines`` of ``source`` (that very object) if it was the last screened, else None."""
+    screened = _screened
+    return screened[1] if screened is not None and screened[0] is source else None
 
 
 SPAN_SLACK = 3  # a one-line node's subtree is at most its width in bytes + 2 levels deep (see _shallow)
@@ -160,4 +179,4 @@ def _place(source: bytes | str, node: Optional[ast.AST]) -> tuple[int, int]:
     return node.lineno, len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace")) + 1
 
 
-__all__ = ["MAX_DEPTH", "MAX_DEEP_WORK", "MAX_PATTERN_WORK", "NAME", "TooComplex", "too_complex"]
+__all__ = ["MAX_DEPTH", "MAX_DEEP_WORK", "MAX_PATTERN_WORK", "NAME", "TooComplex", "first_code_lines", "top_level_lines", "too_complex"]

@@ -26,6 +26,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
+from .complexity import first_code_lines, top_level_lines
 from .cst_walk import code_children
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -105,7 +106,7 @@ class SourceLines:
             self._computed = True
             self.text = source_text(self.source, self.module)
             if self.text is not None:
-                self.first_lines = _first_code_lines(self.module, self.text)
+                self.first_lines = _first_code_lines(self.module, self.text, top_level_lines(self.source))
                 self.line_starts = [0] + [match.end() for match in _LINE_END.finditer(self.text)]
         return self.first_lines is not None
 
@@ -193,25 +194,26 @@ def _statements_holding(module: cst.Module, wanted: frozenset) -> Optional[list[
     return None
 
 
-def _first_code_lines(module: cst.Module, text: str) -> Optional[list[int]]:
+def _first_code_lines(module: cst.Module, text: str, theirs: Optional[list[int]] = None) -> Optional[list[int]]:
     """The 1-based line of each top-level statement's first code (a decorator's ``@`` for a
-    decorated definition), from CPython's parse of ``text``; None when its statements and
-    libcst's do not pair up one to one (``a; b`` is one libcst statement, two of CPython's)."""
-    try:
-        with warnings.catch_warnings():  # the file's own warnings (an invalid escape) are not ours to print
-            warnings.simplefilter("ignore")
-            tree = compile(text, "<positions>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return None
-    theirs = tree.body
+    decorated definition), from CPython's parse of ``text`` (``theirs``: those lines of CPython's
+    statements, when the screen before the parse has them: ``complexity.top_level_lines``); None
+    when its statements and libcst's do not pair up one to one (``a; b`` is one libcst statement,
+    two of CPython's)."""
+    if theirs is None:
+        try:
+            with warnings.catch_warnings():  # the file's own warnings (an invalid escape) are not ours to print
+                warnings.simplefilter("ignore")
+                tree = compile(text, "<positions>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return None
+        theirs = first_code_lines(tree)
     lines, at = [], 0
     for statement in module.body:
         count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
         if at + count > len(theirs):
             return None
-        first = theirs[at]
-        decorators = getattr(first, "decorator_list", None)
-        lines.append(decorators[0].lineno if decorators else first.lineno)
+        lines.append(theirs[at])
         at += count
     return lines if at == len(theirs) else None
 

@@ -121,3 +121,24 @@ def test_a_statement_that_is_not_where_the_source_says_falls_back():
     assert lines.ready()
     assert _locate_by_statement(module, frozenset([call]), lines) is None
     assert locate(module, [call], lines) == locate(module, [call])
+
+
+@pytest.mark.parametrize("name", TRICKY)
+def test_statement_lines_from_the_screen_are_the_ones_a_parse_of_the_text_gives(name):
+    """The engine's parse screens the source with CPython first (``complexity``); positions take
+    the statements' lines from that screen for that very source object, not parse it again, and
+    place every node as PositionProvider does."""
+    from shapelint import complexity
+    from shapelint.parsing import parse_module
+
+    source = TRICKY[name].encode("utf-8")
+    module = parse_module(source)
+    assert complexity.top_level_lines(source) is not None
+    assert complexity.top_level_lines(bytes(bytearray(source))) is None  # an equal text is not the text screened
+    screened, parsed_again = SourceLines(module, source), SourceLines(module, bytes(bytearray(source)))
+    assert screened.ready() and parsed_again.ready()
+    assert screened.first_lines == parsed_again.first_lines
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    nodes = [node for node in nodes_of(module) if node is not module]
+    assert _locate_by_statement(module, frozenset(nodes), screened) is not None  # placed by those lines, no fallback
+    assert locate(module, nodes, screened) == {node: expected[node] for node in nodes}
