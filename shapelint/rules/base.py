@@ -124,15 +124,17 @@ class RuleContext:
         return position.start.line if position else None
 
     def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
-        if self._parents is None:
-            self._parents = {}
+        if self._parents is None:  # keyed by id(): a node's own __hash__ is a Python call, made for every node
+            parents: dict[int, cst.CSTNode] = {}
             stack = [self.module]
             while stack:
                 current = stack.pop()
-                for child in code_children(current):
-                    self._parents[child] = current
-                    stack.append(child)
-        return self._parents.get(node)
+                children = code_children(current)
+                for child in children:
+                    parents[id(child)] = current
+                stack.extend(children)
+            self._parents = parents
+        return self._parents.get(id(node))
 
     def render(self, node: cst.CSTNode) -> str:
         """Source text of a (possibly new) node, unabbreviated: for replacements."""
