@@ -294,6 +294,30 @@ def test_index_matches_numpy(shape, combo) -> None:
     assert_matches_numpy(expected, lambda: ops.index(S(*shape), [item for _, item, _ in combo]))
 
 
+@pytest.mark.parametrize("length, numpy_item", [(100, slice(None, 100)), (10, slice(2, 12)), (5, slice(-5, None))])
+def test_a_slice_past_the_end_of_a_known_axis_is_clipped_as_numpy_clips_it(length, numpy_item) -> None:
+    expected = numpy_shape(lambda: zeros((3,))[numpy_item])
+    assert_matches_numpy(expected, lambda: ops.index(S(3), [SliceIndex(const(length), numpy_item)]))
+    # written length alone (bounds not known): more than the axis holds is not a size
+    assert isinstance(ops.index(S(3), [SliceIndex(const(length))]).dims[0], UnknownDim)
+
+
+def test_a_slice_of_an_axis_of_unknown_size_is_no_longer_than_the_axis() -> None:
+    """``np.unique(a)[:5]`` has at most 5 elements: not (5,), which a claim could rest on."""
+    axis = unknown_of_rank(1)
+    assert isinstance(ops.index(axis, [SliceIndex(const(5))]).dims[0], UnknownDim)
+    assert shapes_eq(ops.index(axis, [SliceIndex(const(1), window=True)]), S(1))  # ``a[i:i + 1]``: one element
+
+
+def test_a_written_length_on_a_symbolic_axis_is_one_unknown_size_per_cut() -> None:
+    """``x[:100]`` of (n,) is 100 only if n >= 100: unknown, but the same cut of the same axis twice is one size."""
+    first, again = (ops.index(Sym("n"), [SliceIndex(const(100))]) for _ in range(2))
+    assert isinstance(first.dims[0], UnknownDim) and shapes_eq(first, again)
+    assert not shapes_eq(first, ops.index(Sym("n"), [SliceIndex(const(99))]))
+    assert shapes_eq(ops.index(Sym("n"), [SliceIndex(const(4), window=True)]), S(4))  # ``X[i:i + 4]``
+    assert shapes_eq(ops.index(Sym("n"), [SliceIndex(sym("k"))]), Sym("k"))  # ``X[:k]``: k, as the code means it
+
+
 def test_index_with_an_opaque_item_is_unknown() -> None:
     assert ops.index(S(2, 3), [OpaqueIndex(), IntIndex()]).dims is None
 

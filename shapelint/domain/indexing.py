@@ -28,6 +28,7 @@ class SliceIndex:
     length: Optional[AnyDim] = None
     bounds: Optional[slice] = None
     key: Optional[tuple] = None  # what an unknown length is a function of, with the axis it cuts
+    window: bool = False  # ``i:i + 4``: its length wherever it starts (the axis permitting), not a cut at most that long
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ def index(shape: Shape, items: Sequence[object]) -> Shape:
 
 
 def _sliced(d: AnyDim, item: SliceIndex) -> AnyDim:
+    """The size a slice leaves of an axis of size ``d``. NumPy clips a slice to its axis
+    (``x[:100]`` of 10 elements has 10), so the length the slice is written with is the axis's
+    part only where the axis is known to hold it: on an axis of unknown size that length is a
+    guess, and a guess must not become a claim that NumPy raises."""
     if item.bounds is not None and isinstance(d, Dim) and d.is_const:
         return Dim(len(range(d.coeff)[item.bounds]))
     bounds = item.bounds
@@ -125,7 +130,19 @@ def _sliced(d: AnyDim, item: SliceIndex) -> AnyDim:
         return dim_sub(d, Dim(bounds.start))  # ``basis[:, 1:]`` of k columns: k - 1
     if item.key is not None:
         return unknown(("slice", d, item.key))
-    return d if item.length is None else item.length
+    length = item.length
+    if length is None:
+        return d
+    if not isinstance(d, Dim):  # ``np.unique(a)[:5]``: at most 5; a window ``i:i + 1`` is its length
+        return length if item.window else unknown()
+    written = isinstance(length, Dim) and length.is_const
+    if d.is_const:  # ``X[i:i + 4]`` of 10 rows: the window's 4 (its intent); of 3 rows, at most 3
+        return length if written and length.coeff <= d.coeff else unknown()
+    if item.window:  # ``dZ[:, i:i + 1]`` of m columns: one column, wherever i is
+        return length
+    if written:  # ``x[:100]`` of n elements: 100 only if n >= 100; the same cut of the same axis is one size
+        return unknown(("slice", d, "at most", length.coeff))
+    return length  # ``X[:, :m]`` of n columns: m, as the code means it (a call with sizes cuts them as above)
 
 
 def _advanced(item: object, start: int, covered: list[AnyDim]) -> Shape:

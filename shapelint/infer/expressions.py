@@ -399,7 +399,9 @@ class ExpressionEvaluator:
     def index_item(self, item: cst.BaseSlice, frame: Frame):
         if type(item) is cst.Slice:
             length = self.slice_length(item, frame)
-            return ops.SliceIndex(length, constant_bounds(item), self.slice_key(item, frame) if isinstance(length, UnknownDim) else None)
+            bounds = constant_bounds(item) or self.known_bounds(item, frame)
+            key = self.slice_key(item, frame) if isinstance(length, UnknownDim) else None
+            return ops.SliceIndex(length, bounds, key, window=is_window(item))
         expr = item.value
         if type(expr) is cst.Ellipsis:
             return ops.EllipsisIndex()
@@ -414,14 +416,8 @@ class ExpressionEvaluator:
             return unknown()
         if lower is None and upper is None:
             return None
-        if item.lower is not None and isinstance(item.upper, cst.BinaryOperation):
-            offset = item.upper
-            if (
-                isinstance(offset.operator, cst.Add)
-                and offset.left.deep_equals(item.lower)
-                and integer_literal(offset.right) is not None
-            ):
-                return const(integer_literal(offset.right))
+        if is_window(item):
+            return const(integer_literal(item.upper.right))
         lo = lower.dim if isinstance(lower, IntValue) else None
         hi = upper.dim if isinstance(upper, IntValue) else None
         if lower is None and hi is not None and _non_negative(hi):
@@ -431,6 +427,22 @@ class ExpressionEvaluator:
         if isinstance(lo, Dim) and isinstance(hi, Dim) and lo.is_const and hi.is_const and 0 <= lo.coeff <= hi.coeff:
             return const(hi.coeff - lo.coeff)
         return unknown()
+
+    def known_bounds(self, item: cst.Slice, frame: Frame) -> Optional[slice]:
+        """The slice itself when its bounds are names or expressions bound to known integers
+        (``v[:k]`` with ``k = 50``), so that an axis of known size is cut as NumPy cuts it."""
+        if item.step is not None:
+            return None
+        parts = []
+        for part in (item.lower, item.upper):
+            if part is None:
+                parts.append(None)
+                continue
+            value = self.evaluate(part, frame)
+            if not (isinstance(value, IntValue) and isinstance(value.dim, Dim) and value.dim.is_const):
+                return None
+            parts.append(value.dim.coeff)
+        return slice(*parts)
 
     def slice_key(self, item: cst.Slice, frame: Frame):
         """What a slice's length is a function of (with the axis it cuts): its bounds, when they are
@@ -470,6 +482,14 @@ def _scalar_like(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, cst.MatrixMultiply):
         return _scalar_like(node.left) and _scalar_like(node.right)
     return False
+
+
+def is_window(item: cst.Slice) -> bool:
+    """``i:i + 4``: a window of 4 wherever it starts (a batch, a column ``i:i + 1``)."""
+    upper = item.upper
+    return (item.lower is not None and item.step is None and isinstance(upper, cst.BinaryOperation)
+            and isinstance(upper.operator, cst.Add) and integer_literal(upper.right) is not None
+            and upper.left.deep_equals(item.lower))
 
 
 def constant_bounds(item: cst.Slice) -> Optional[slice]:
