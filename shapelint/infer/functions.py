@@ -157,8 +157,10 @@ class FunctionAnalyzer:
             return UNKNOWN
         if not function.external:  # every call site is checked against the declarations, even a repeated one
             self.note_contradicted_declarations(function, caller, args, kwargs)
-        # another file's copy of a function (``external``, run in that file's module scope) never shares a summary with the file's own
-        key = (id(function.node), function.external, tuple(value_key(v) for _, v in args), tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
+        # another file's copy of a function (``external``, run in that file's module scope) never shares a summary with the file's own;
+        # nor does a call whose errors the caller expects (``try: ... except ValueError:``) with one where they would raise
+        key = (id(function.node), function.external, bool(caller.handled), tuple(value_key(v) for _, v in args),
+               tuple(sorted((k, value_key(v)) for k, (_, v) in kwargs.items())))
         informative = any(value is not UNKNOWN and not (isinstance(value, Instance) and not value.attributes)
                           for _, value in list(args) + list(kwargs.values()))
         emit = caller.emit and call is not None and informative and caller.written_only is None  # else: the plain run saw it all

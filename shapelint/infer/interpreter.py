@@ -129,13 +129,21 @@ class Interpreter(ExpressionEvaluator, StatementExecutor, CallEvaluator, Contain
 
     def add_context_events(self) -> None:
         """What only a caller's arguments show, after what the code shows as written (which wins:
-        rules keep the first finding per node), once per node and kind of event."""
+        rules keep the first finding per node), once per node and kind of event: a call where the
+        error would raise wins over one where the code expects it (``try: ... except ValueError:``)."""
+        events, contexts, unproven = self.analysis.events, self.analysis.contexts, self.analysis.unproven
+        kept: dict = {}  # key -> index in events, of the context events kept
         for event, site in self.context_events:
             key = (id(event.node), type(event), event.arrays())
             if key not in self._seen_events:
                 self._seen_events.add(key)
-                self.analysis.events.append(event)
-                self.analysis.contexts[id(event)] = site
+                kept[key] = len(events)
+                events.append(event)
+                contexts[id(event)] = site
+            elif key in kept and id(events[kept[key]]) in unproven and id(event) not in unproven:
+                del contexts[id(events[kept[key]])]
+                events[kept[key]] = event
+                contexts[id(event)] = site
 
     def record_reveal(self, frame: Frame, node: cst.CSTNode, value: Value) -> None:
         if frame.emit and frame.context is None and not frame.first_pass:  # what the code holds as written
