@@ -532,10 +532,16 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
 
     def unpack(self, target, value: Value, frame: Frame, value_node) -> None:
         elements = target.elements
-        if any(type(e) is cst.StarredElement for e in elements):
-            for element in elements:
-                inner = element.value
-                self.bind(inner, UNKNOWN, frame, None, False, "")
+        starred = [index for index, e in enumerate(elements) if type(e) is cst.StarredElement]
+        if starred:  # ``beta, *_ = np.linalg.lstsq(A, y)``: the items around the star are known
+            items = value.items if isinstance(value, TupleValue) and len(starred) == 1 and len(value.items) >= len(elements) - 1 else None
+            star, after = (starred[0], len(elements) - 1 - starred[0]) if items is not None else (None, 0)
+            for position, element in enumerate(elements):
+                if items is None or position == star:
+                    item = UNKNOWN
+                else:
+                    item = items[position] if position < star else items[len(items) - (len(elements) - position)]
+                self.bind(element.value, item, frame, None, False, "")
             return
         if value is UNKNOWN and is_shape_attribute(value_node):
             value = self.name_shape(frame, value_node.value, [target_name(e.value) for e in elements])
