@@ -19,7 +19,7 @@ from .complexity import NAME as TOO_COMPLEX_NAME
 from .complexity import TooComplex
 from .findings import INTERNAL_NAME, SYNTAX_CODE, SYNTAX_NAME, FileResult, Finding  # noqa: F401  (FileResult re-exported)
 from .infer.interpreter import Analysis, InternalError, analyze
-from .infer.project import parsed_for_import
+from .infer.project import keep_linted, parsed_for_import
 from .infer.values import Expanded
 from .parsing import parse_module
 from .positions import form_feed_shifts, realign
@@ -124,7 +124,9 @@ def _lint_source(source: bytes | str, path: str, hints: Optional[Hints], rules: 
         if failure.name == TOO_COMPLEX_NAME:
             return lint_around_too_complex(source, path, hints, rules, failure)
         return FileResult(path, [failure])
-    return lint_parsed(source, path, module, RuleContext(module, hints, source), rules)
+    result = lint_parsed(source, path, module, RuleContext(module, hints, source), rules)
+    keep_linted(path, source, module)  # a file this process lints later may import this one
+    return result
 
 
 def lint_around_too_complex(source, path: str, hints: Optional[Hints], rules: tuple[Rule, ...], failure: Finding) -> FileResult:

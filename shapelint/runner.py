@@ -176,6 +176,27 @@ def _preload(items: list[tuple[Path, LintOptions]]) -> None:
     gc.freeze()  # what is loaded now is never collected: neither scanned again nor copied by the children
 
 
+@contextlib.contextmanager
+def _imports_noted(items: list[tuple[Path, LintOptions]]) -> Iterator[None]:
+    """For a run in this process: which of its files the others import (their trees are kept once
+    linted, for those imports: ``infer.project.keep_linted``); forgotten, trees and all, after it."""
+    if len(items) < 2:
+        yield
+        return
+    from .infer import project
+    from .shared_imports import importers_of, note_imported
+
+    try:
+        note_imported(importers_of(_sources(items)))
+    except Exception:  # noqa: BLE001 - an optimisation: without it, an import parses the file again
+        pass
+    try:
+        yield
+    finally:
+        project.IMPORTED_BY_LINTED = frozenset()
+        project._LINTED.clear()
+
+
 def _sources(items: list[tuple[Path, LintOptions]]) -> Iterator[tuple[Path, bytes]]:
     for path, _ in items:
         try:
@@ -194,7 +215,8 @@ def iter_lint(paths: Iterable[Path], jobs: Optional[int] = None, options: Option
     items = [(p, (options or {}).get(p, LintOptions())) for p in paths]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD:
-        yield from map(_lint_with, items)
+        with _imports_noted(items):
+            yield from map(_lint_with, items)
         return
     done: dict[int, list[Finding]] = {}
     for index, item in enumerate(items):
@@ -215,6 +237,9 @@ def iter_lint(paths: Iterable[Path], jobs: Optional[int] = None, options: Option
             yield done[index] if index in done else futures[index].result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early leaves nothing running
+        from .infer import project
+
+        project.IMPORTED_BY_LINTED = frozenset()  # (noted for the workers, by ``_preload``)
 
 
 def lint_files(paths: Iterable[Path], jobs: Optional[int] = None, options: Optional[dict] = None) -> list[Finding]:

@@ -43,6 +43,11 @@ def imports_named(source: bytes) -> set[tuple[bytes, int]]:
 
 def shared_imports(files: Iterable[tuple[Path, bytes]]) -> dict[Path, Path]:
     """Each project file that two or more of ``files`` (path, source) import -> one importer."""
+    return {module: paths[0] for module, paths in importers_of(files).items() if len(paths) >= 2}
+
+
+def importers_of(files: Iterable[tuple[Path, bytes]]) -> dict[Path, list[Path]]:
+    """Each project file that some of ``files`` (path, source) import -> those importers."""
     from .infer.project import project_file  # the resolution the analysis uses
 
     importers: dict[Path, list[Path]] = {}
@@ -56,7 +61,15 @@ def shared_imports(files: Iterable[tuple[Path, bytes]]) -> dict[Path, Path]:
             found.add(resolved[key])
         for module in found - {None, Path(os.path.realpath(path))}:
             importers.setdefault(module, []).append(path)
-    return {module: paths[0] for module, paths in importers.items() if len(paths) >= 2}
+    return importers
+
+
+def note_imported(importers: dict[Path, list[Path]]) -> None:
+    """Tell the analysis which linted files others import: their trees are kept once linted
+    (``infer.project.keep_linted``), for an import later in the same process."""
+    from .infer import project
+
+    project.IMPORTED_BY_LINTED = frozenset(str(module) for module in importers)
 
 
 def load_shared_imports(files: Iterable[tuple[Path, bytes]], timeout) -> int:
@@ -68,9 +81,11 @@ def load_shared_imports(files: Iterable[tuple[Path, bytes]], timeout) -> int:
     from .infer.interpreter import Interpreter
 
     try:
-        wanted = shared_imports(files)
+        importers = importers_of(files)
     except Exception:  # noqa: BLE001 - an optimisation: the workers load what they need anyway
         return 0
+    note_imported(importers)
+    wanted = {module: paths[0] for module, paths in importers.items() if len(paths) >= 2}
     before = set(project._LOADED)
     loaded = 0
     for module, importer in wanted.items():

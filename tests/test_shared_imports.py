@@ -92,3 +92,41 @@ def test_import_lines_are_read_from_the_text():
     source = (b"import a.b as c\nfrom . import x\nfrom ..pkg.mod import (y,\n    z)\nx = 1  # import q\n"
               b"def f():\n    from .util import g\n    import importlib\nreimport = 2\n")
     assert imports_named(source) == {(b"a.b", 0), (b"", 1), (b"pkg.mod", 2), (b"util", 1), (b"importlib", 0)}
+
+
+def test_a_file_linted_before_a_file_that_imports_it_is_parsed_once(package, monkeypatch):
+    """One process, util.py linted first, then a.py and b.py that import it: the import takes the
+    tree util.py's lint parsed (``project.keep_linted``), with the findings of a run without it."""
+    files = [package / "util.py", package / "a.py", package / "b.py"]
+    monkeypatch.setattr(project, "_LINTED", {})
+    without = [lint_data(path.read_bytes(), str(path)) for path in files]  # nothing noted: nothing kept
+    assert project._LINTED == {}
+    for cache in ("_LOADED", "_DEPENDS", "_PROBES", "_PARSED"):
+        monkeypatch.setattr(project, cache, {})
+    parsed = []
+    real = parsing.parse_module
+
+    def counting(source):
+        parsed.append(source if isinstance(source, bytes) else source.encode())
+        return real(source)
+
+    monkeypatch.setattr(project, "parse_module", counting)
+    monkeypatch.setattr(engine, "parse_module", counting)
+    found = list(iter_lint(files, jobs=1))
+    assert parsed.count(UTIL.encode()) == 1  # linted, then imported: one parse
+    assert found == without
+    assert project.IMPORTED_BY_LINTED == frozenset() and project._LINTED == {}  # forgotten after the run
+
+
+def test_only_the_files_others_import_are_kept_and_within_their_bound(package, monkeypatch):
+    monkeypatch.setattr(project, "_LINTED", {})
+    monkeypatch.setattr(project, "IMPORTED_BY_LINTED", frozenset({str((package / "util.py").resolve())}))
+    for name in ("util.py", "a.py"):
+        path = package / name
+        source = path.read_bytes()
+        project.keep_linted(str(path), source, parsing.parse_module(source))
+    assert list(project._LINTED) == [str((package / "util.py").resolve())]  # a.py: nobody imports it
+    monkeypatch.setattr(project, "MAX_LINTED_BYTES", 10)
+    project._LINTED.clear()
+    project.keep_linted(str(package / "util.py"), UTIL.encode(), parsing.parse_module(UTIL.encode()))
+    assert project._LINTED == {}  # larger than the bound: not kept
