@@ -6,7 +6,7 @@ from ..domain.dims import dim_eq, is_one, known_to_differ
 from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
 from ..numpy_model import properties
 from ._explain import outcome
-from ._fixes import UNSAFE, column_maker, column_of, fix, operand
+from ._fixes import SAFE, UNSAFE, column_maker, column_of, fix, operand
 from .base import Report, Rule
 
 
@@ -67,6 +67,14 @@ class Rank1Array(Rule):
                 return (Report(parent, message, origin_fix(ctx, event.operand)),)
         if event.operand.made_at is not None and not ctx.first_report_of(("rank-1", event.operand.made_at), event.node):
             return ()  # the same rank-1 array is reported where it first went wrong
+        taker = _taken_as_column(event.node, ctx)
+        if taker is not None:  # ``np.c_[x, np.ones(n).T * z]``: a column there already; a 2-D one would break it
+            message = (
+                f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
+                f"{made_where(ctx, event.operand, operand)} and has no second axis to swap; `{taker}` takes a "
+                f"rank-1 array as a column already: use `{operand}` itself"
+            )
+            return (Report(event.node, message, fix(f"Use `{operand}`", SAFE, (event.node, ctx.render(event.operand_node)))),)
         message = (
             f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
             f"{made_where(ctx, event.operand, operand)} and has no second axis to swap; "
@@ -196,3 +204,33 @@ def suggest_column(made_at, ctx) -> str:
     """`` with `np.zeros((n, 1))` `` when the maker is a constructor with a bare size, or a column slice."""
     column = column_maker(ctx, made_at) if made_at is not None else None
     return f" with `{column.code}`" if column else " with `.reshape(-1, 1)`"
+
+
+_COLUMN_TAKERS = {"c_": "np.c_", "column_stack": "np.column_stack"}  # a rank-1 array goes in as a column
+
+
+def _taken_as_column(node: cst.CSTNode, ctx) -> "str | None":
+    """``np.c_`` or ``np.column_stack`` when the value of ``node`` goes straight to one of them,
+    through elementwise arithmetic at most (``np.c_[x, v.T * z]``, ``np.column_stack((v.T, w))``)."""
+    current, parent = node, ctx.parent(node)
+    while isinstance(parent, cst.UnaryOperation) or (
+            isinstance(parent, cst.BinaryOperation) and not isinstance(parent.operator, cst.MatrixMultiply)):
+        current, parent = parent, ctx.parent(parent)
+    if isinstance(parent, cst.Index):  # np.c_[a, b]: Subscript > SubscriptElement > Index
+        element = ctx.parent(parent)
+        subscript = ctx.parent(element) if isinstance(element, cst.SubscriptElement) else None
+        name = _last_name(subscript.value) if isinstance(subscript, cst.Subscript) else None
+        return _COLUMN_TAKERS.get(name) if name == "c_" else None
+    if isinstance(parent, cst.Element):  # np.column_stack((a, b)): Call > Arg > Tuple/List > Element
+        sequence = ctx.parent(parent)
+        argument = ctx.parent(sequence) if isinstance(sequence, (cst.Tuple, cst.List)) else None
+        call = ctx.parent(argument) if isinstance(argument, cst.Arg) else None
+        name = _last_name(call.func) if isinstance(call, cst.Call) else None
+        return _COLUMN_TAKERS.get(name) if name == "column_stack" else None
+    return None
+
+
+def _last_name(expression: cst.BaseExpression) -> "str | None":
+    if isinstance(expression, cst.Attribute):
+        return expression.attr.value
+    return expression.value if isinstance(expression, cst.Name) else None
