@@ -5,6 +5,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..quoting import abbreviated
 from ..cst_walk import direct_children
 
 from . import implicit
@@ -212,8 +213,7 @@ def _shape(shape, finding: Finding) -> str:
 
 
 def short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    return abbreviated(" ".join(text.split()))
 
 
 def code_of(node: cst.CSTNode) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
 
 import libcst as cst
 
+from ..quoting import abbreviated
 from ..cst_walk import code_children
 from ..domain.shapes import Shape
 from ..hints import Hints  # noqa: F401  (re-exported: rules and the engine take it from here)
@@ -96,8 +97,7 @@ class RuleContext:
         return f" (if {', '.join(names)} {verb})"
 
     def code(self, node: cst.CSTNode) -> str:
-        text = self.module.code_for_node(node).strip()
-        return text if len(text) <= 60 else text[:57] + "..."
+        return abbreviated(self.module.code_for_node(node).strip())
 
     def locate(self, nodes) -> dict:
         """Positions of these nodes (computed together, in one pass over the module)."""
