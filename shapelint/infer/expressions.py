@@ -398,51 +398,39 @@ class ExpressionEvaluator:
 
     def index_item(self, item: cst.BaseSlice, frame: Frame):
         if type(item) is cst.Slice:
-            length = self.slice_length(item, frame)
-            bounds = constant_bounds(item) or self.known_bounds(item, frame)
+            length, bounds = self.slice_parts(item, frame)
             key = self.slice_key(item, frame) if isinstance(length, UnknownDim) else None
-            return ops.SliceIndex(length, bounds, key, window=is_window(item))
+            return ops.SliceIndex(length, constant_bounds(item) or bounds, key, window=is_window(item))
         expr = item.value
         if type(expr) is cst.Ellipsis:
             return ops.EllipsisIndex()
         return index_for(expr, self.evaluate(expr, frame))  # NumPy's reading of an index object
 
-    def slice_length(self, item: cst.Slice, frame: Frame):
-        """None for ``:``; the kept size for ``i:i+1``, ``:k``, ``-k:`` and constant bounds."""
+    def slice_parts(self, item: cst.Slice, frame: Frame) -> tuple:
+        """(length, bounds) of a slice: the length None for ``:``, the kept size for ``i:i+1``,
+        ``:k``, ``-k:`` and constant bounds; the bounds (a ``slice``) when they are bound to known
+        integers (``v[:k]`` with ``k = 50``), so that an axis of known size is cut as NumPy cuts it."""
         lower = self.evaluate(item.lower, frame) if item.lower else None
         upper = self.evaluate(item.upper, frame) if item.upper else None
         if item.step is not None:
             self.evaluate(item.step, frame)
-            return unknown()
+            return unknown(), None
         if lower is None and upper is None:
-            return None
-        if is_window(item):
-            return const(integer_literal(item.upper.right))
+            return None, None
         lo = lower.dim if isinstance(lower, IntValue) else None
         hi = upper.dim if isinstance(upper, IntValue) else None
+        bounds = None
+        if (lower is None or (isinstance(lo, Dim) and lo.is_const)) and (upper is None or (isinstance(hi, Dim) and hi.is_const)):
+            bounds = slice(None if lower is None else lo.coeff, None if upper is None else hi.coeff)
+        if is_window(item):
+            return const(integer_literal(item.upper.right)), bounds
         if lower is None and hi is not None and _non_negative(hi):
-            return hi
+            return hi, bounds
         if upper is None and lo is not None and isinstance(lo, Dim) and lo.is_const and lo.coeff < 0:
-            return const(-lo.coeff)
+            return const(-lo.coeff), bounds
         if isinstance(lo, Dim) and isinstance(hi, Dim) and lo.is_const and hi.is_const and 0 <= lo.coeff <= hi.coeff:
-            return const(hi.coeff - lo.coeff)
-        return unknown()
-
-    def known_bounds(self, item: cst.Slice, frame: Frame) -> Optional[slice]:
-        """The slice itself when its bounds are names or expressions bound to known integers
-        (``v[:k]`` with ``k = 50``), so that an axis of known size is cut as NumPy cuts it."""
-        if item.step is not None:
-            return None
-        parts = []
-        for part in (item.lower, item.upper):
-            if part is None:
-                parts.append(None)
-                continue
-            value = self.evaluate(part, frame)
-            if not (isinstance(value, IntValue) and isinstance(value.dim, Dim) and value.dim.is_const):
-                return None
-            parts.append(value.dim.coeff)
-        return slice(*parts)
+            return const(hi.coeff - lo.coeff), bounds
+        return unknown(), bounds
 
     def slice_key(self, item: cst.Slice, frame: Frame):
         """What a slice's length is a function of (with the axis it cuts): its bounds, when they are
