@@ -69,6 +69,21 @@ def _with_spec(value: Value, spec) -> Optional[str]:
     return formatted(value, "".join(part.value for part in spec))
 
 
+MAX_UNROLLED_KEYS = 64  # a dict comprehension over more keys is not run key by key
+_UNBOUND = object()
+
+
+def _comprehension_names(target: cst.BaseExpression, pairs: bool) -> Optional[tuple[str, ...]]:
+    """``k`` (or ``k, v`` over ``.items()``): the names a key-by-key run binds; None for any other target."""
+    if not pairs:
+        return (target.value,) if isinstance(target, cst.Name) else None
+    if isinstance(target, cst.Tuple) and len(target.elements) == 2:
+        names = tuple(element.value.value for element in target.elements if isinstance(element.value, cst.Name)
+                      and not isinstance(element, cst.StarredElement))
+        return names if len(names) == 2 else None
+    return None
+
+
 class ContainerEvaluator:
     """Mixin of the interpreter."""
 
@@ -87,6 +102,47 @@ class ContainerEvaluator:
             else:
                 entries.append((key, value))
         return DictValue(tuple(entries)) if complete else DictValue((), complete=False)
+
+    def eval_DictComp(self, node: cst.DictComp, frame: Frame) -> Value:
+        """``{name: params[name] - lr * grads[name] for name in params}`` over a dict whose keys are
+        known (or its ``.keys()``/``.items()``): the dict it makes, an entry per key, each evaluated
+        with the key bound, as Python runs it (a course's parameter update keeps the shapes);
+        any other is looked inside and unknown. Its names stay its own, as in Python."""
+        unrolled = self.unrolled_dict(node, frame)
+        if unrolled is not None:
+            return unrolled
+        self.evaluate_children(node, frame)
+        return UNKNOWN
+
+    def unrolled_dict(self, node: cst.DictComp, frame: Frame) -> Optional[DictValue]:
+        loop = node.for_in
+        if loop.ifs or loop.inner_for_in is not None or loop.asynchronous is not None:
+            return None
+        source, method = loop.iter, None
+        if (isinstance(source, cst.Call) and not source.args and isinstance(source.func, cst.Attribute)
+                and source.func.attr.value in ("keys", "items")):
+            source, method = source.func.value, source.func.attr.value
+        names = _comprehension_names(loop.target, method == "items")
+        if names is None:
+            return None
+        mapping = self.evaluate(source, frame)
+        if not isinstance(mapping, DictValue) or not mapping.complete or len(mapping.entries) > MAX_UNROLLED_KEYS:
+            return None
+        saved = {name: frame.env.get(name, _UNBOUND) for name in names}
+        made = DictValue(())
+        try:
+            for key, value in mapping.entries:
+                frame.env[names[0]] = StrValue(key)
+                if len(names) == 2:
+                    frame.env[names[1]] = value
+                made = made.with_entry(string_key(self.evaluate(node.key, frame)), self.evaluate(node.value, frame))
+        finally:
+            for name, before in saved.items():
+                if before is _UNBOUND:
+                    frame.env.pop(name, None)
+                else:
+                    frame.env[name] = before
+        return made
 
     def eval_FormattedString(self, node: cst.FormattedString, frame: Frame) -> Value:
         """``f"d{name}"``: known text only when every part is (``name`` from an unrolled loop; a
