@@ -7,7 +7,7 @@ from typing import Callable, Iterator, Optional
 
 import libcst as cst
 
-from ..cst_walk import is_new_axis
+from ..cst_walk import is_new_axis, last_name
 from ..domain import ops
 from ..domain.dims import Dim, dim_eq, is_known, is_one, known_to_differ
 from ..domain.shapes import Shape, ShapeError, shapes_known_to_differ, shapes_same
@@ -163,7 +163,7 @@ def reduction_meeting(event, ctx) -> Optional[Meeting]:
                 continue
             if event.error is None and new_axis_written(other_node):
                 continue  # ``freq_col * freq_row[:, None]``: an outer product, written as one
-            if transposed_source_lines_up(red, other_node, ctx):
+            if transposed_source_lines_up(red, other_node):
                 continue  # ``(data.T - data.mean(axis=1)).T``: the per-row values meet the rows
             target = other.shape
             square_ok = shapes_same(target, red.source)
@@ -225,14 +225,10 @@ def new_axis_written(node) -> bool:
     (the expected counts of a contingency table, ``col * row[:, None]``), not a lost axis."""
     if isinstance(node, cst.Subscript):
         return any(isinstance(element.slice, cst.Index) and is_new_axis(element.slice.value) for element in node.slice)
-    if isinstance(node, cst.Call):
-        func = node.func
-        return (isinstance(func, cst.Attribute) and func.attr.value == "expand_dims") or (
-            isinstance(func, cst.Name) and func.value == "expand_dims")
-    return False
+    return isinstance(node, cst.Call) and last_name(node.func) == "expand_dims"
 
 
-def transposed_source_lines_up(red: Reduction, other_node, ctx) -> bool:
+def transposed_source_lines_up(red: Reduction, other_node) -> bool:
     """``data.T - np.median(data, axis=1)``: a 2-D array's reduction over its last axis meets that
     array transposed, whose last axis is the one the reduction kept, so broadcasting lines the
     values up right (astropy's ``biweight_midcovariance`` centres rows this way; ``keepdims``
@@ -242,7 +238,7 @@ def transposed_source_lines_up(red: Reduction, other_node, ctx) -> bool:
     if not (isinstance(other_node, cst.Attribute) and other_node.attr.value == "T"):
         return False
     source = _reduced_expression(red.node)
-    return source is not None and ctx.code(source) == ctx.code(other_node.value)
+    return source is not None and source.deep_equals(other_node.value)
 
 
 def _reduced_expression(node):
