@@ -4,7 +4,7 @@ from __future__ import annotations
 import collections.abc
 import dataclasses
 import typing
-from typing import Callable
+from typing import Callable, Optional
 
 import libcst as cst
 
@@ -113,6 +113,16 @@ def names_in(node: cst.CSTNode) -> set[str]:
         else:
             stack.extend(CODE_CHILDREN[kind](current))
     return found
+
+
+def last_name(expression: cst.BaseExpression) -> Optional[str]:
+    """``ValueError`` of ``ValueError``, ``raises`` of ``pytest.raises``, ``c_`` of ``np.c_``: the
+    last name of a name or an attribute; None for anything else."""
+    if isinstance(expression, cst.Name):
+        return expression.value
+    if isinstance(expression, cst.Attribute):
+        return expression.attr.value
+    return None
 
 
 def is_new_axis(index: cst.BaseExpression) -> bool:

@@ -39,8 +39,7 @@ class _AllLocated(Exception):
 
 @dataclass(frozen=False)
 class _LocatingState(CodegenState):
-    wanted: frozenset = frozenset()
-    wanted_ids: frozenset = frozenset()  # id() of each: a node's own __hash__ is a Python call, asked of every node generated
+    wanted_ids: frozenset = frozenset()  # id() of each node wanted: a node's own __hash__ is a Python call, asked of every node generated
     offsets: dict = field(default_factory=dict)
     offset: int = 0
     inside: int = 0
@@ -66,7 +65,7 @@ class _LocatingState(CodegenState):
             start = self.starts.pop()
             self.offsets.setdefault(node, (start, self.offset))
             self.located.add(node)
-            if len(self.located) == len(self.wanted):
+            if len(self.located) == len(self.wanted_ids):
                 raise _AllLocated
 
     def record_syntactic_position(
@@ -135,7 +134,7 @@ def locate(module: cst.Module, nodes: Iterable[cst.CSTNode], lines: Optional[Sou
 
 
 def _new_state(module: cst.Module, wanted: frozenset) -> _LocatingState:
-    return _LocatingState(default_indent=module.default_indent, default_newline=module.default_newline, wanted=wanted,
+    return _LocatingState(default_indent=module.default_indent, default_newline=module.default_newline,
                           wanted_ids=frozenset(map(id, wanted)))
 
 

@@ -193,8 +193,7 @@ def _imports_noted(items: list[tuple[Path, LintOptions]]) -> Iterator[None]:
     try:
         yield
     finally:
-        project.IMPORTED_BY_LINTED = frozenset()
-        project._LINTED.clear()
+        project.forget_linted()
 
 
 def _sources(items: list[tuple[Path, LintOptions]]) -> Iterator[tuple[Path, bytes]]:
@@ -237,9 +236,9 @@ def iter_lint(paths: Iterable[Path], jobs: Optional[int] = None, options: Option
             yield done[index] if index in done else futures[index].result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early leaves nothing running
-        from .infer import project
+        from .infer.project import forget_linted
 
-        project.IMPORTED_BY_LINTED = frozenset()  # (noted for the workers, by ``_preload``)
+        forget_linted()  # (noted for the workers, by ``_preload``)
 
 
 def lint_files(paths: Iterable[Path], jobs: Optional[int] = None, options: Optional[dict] = None) -> list[Finding]:

@@ -43,7 +43,11 @@ def imports_named(source: bytes) -> set[tuple[bytes, int]]:
 
 def shared_imports(files: Iterable[tuple[Path, bytes]]) -> dict[Path, Path]:
     """Each project file that two or more of ``files`` (path, source) import -> one importer."""
-    return {module: paths[0] for module, paths in importers_of(files).items() if len(paths) >= 2}
+    return _shared(importers_of(files))
+
+
+def _shared(importers: dict[Path, list[Path]]) -> dict[Path, Path]:
+    return {module: paths[0] for module, paths in importers.items() if len(paths) >= 2}
 
 
 def importers_of(files: Iterable[tuple[Path, bytes]]) -> dict[Path, list[Path]]:
@@ -85,7 +89,7 @@ def load_shared_imports(files: Iterable[tuple[Path, bytes]], timeout) -> int:
     except Exception:  # noqa: BLE001 - an optimisation: the workers load what they need anyway
         return 0
     note_imported(importers)
-    wanted = {module: paths[0] for module, paths in importers.items() if len(paths) >= 2}
+    wanted = _shared(importers)
     before = set(project._LOADED)
     loaded = 0
     for module, importer in wanted.items():

@@ -11,6 +11,7 @@ from typing import Callable, Optional
 
 import libcst as cst
 
+from ..cst_walk import last_name
 from ..domain.dims import AnyDim, const, unknown
 from ..domain.shapes import UNKNOWN_SHAPE, Shape, shape_of
 from ..numpy_model import properties
@@ -37,14 +38,6 @@ def _string_value(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-def _last_name(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return None
-
-
 def _subscript_items(node: cst.Subscript) -> list[cst.BaseExpression]:
     items = []
     for element in node.slice:
@@ -57,24 +50,24 @@ def annotation_shape(node: cst.BaseExpression) -> ShapeSpec | bool:
     """jaxtyping, nptyping or ``np.ndarray[tuple[int, int], ...]``; False when not a shape annotation."""
     if not isinstance(node, cst.Subscript):
         return False
-    outer = _last_name(node.value)
+    outer = last_name(node.value)
     items = _subscript_items(node)
     if outer and _JAXTYPING_DTYPES.match(outer) and len(items) == 2:
-        if _last_name(items[0]) not in properties.ARRAY_TYPES:
+        if last_name(items[0]) not in properties.ARRAY_TYPES:
             return False  # Float[torch.Tensor, "b n"], Float[Array, ...] (jax): not a NumPy array
         text = _string_value(items[1])
         if text is not None:
             return parse_dims(text, separator=None)
         return False
     for item in items:
-        if isinstance(item, cst.Subscript) and _last_name(item.value) == "Shape":
+        if isinstance(item, cst.Subscript) and last_name(item.value) == "Shape":
             inner = _subscript_items(item)
             text = _string_value(inner[0]) if inner else None
             if text is not None:
                 return parse_dims(text)
     if outer == "ndarray" and items:
         first = items[0]
-        if isinstance(first, cst.Subscript) and _last_name(first.value) in ("tuple", "Tuple"):
+        if isinstance(first, cst.Subscript) and last_name(first.value) in ("tuple", "Tuple"):
             dims = _subscript_items(first)
             if any(isinstance(d, cst.Ellipsis) for d in dims):
                 return None

@@ -20,7 +20,7 @@ import builtins
 
 import libcst as cst
 
-from ..cst_walk import names_in
+from ..cst_walk import last_name, names_in
 from .events import Failure, Inplace
 from .values import FunctionValue, ModuleValue, UserClass, UserFunction
 
@@ -116,7 +116,7 @@ def handler_takes_numpy_errors(handler: cst.ExceptHandler) -> bool:
     kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
     for kind in kinds:
         expression = kind.value if isinstance(kind, cst.Element) else kind
-        if _last_name(expression) in _HANDLED:
+        if last_name(expression) in _HANDLED:
             return True
     return False
 
@@ -124,15 +124,7 @@ def handler_takes_numpy_errors(handler: cst.ExceptHandler) -> bool:
 def expects_error(item: cst.WithItem) -> bool:
     """``with pytest.raises(ValueError):``, ``with self.assertRaises(IndexError):``."""
     call = item.item
-    return isinstance(call, cst.Call) and _last_name(call.func) in _EXPECTING
-
-
-def _last_name(expression) -> str:
-    if isinstance(expression, cst.Name):
-        return expression.value
-    if isinstance(expression, cst.Attribute):
-        return expression.attr.value
-    return ""
+    return isinstance(call, cst.Call) and last_name(call.func) in _EXPECTING
 
 
 __all__ = ["expects_error", "guard_names", "handler_takes_numpy_errors", "record"]

@@ -77,6 +77,13 @@ def keep_linted(path: str, source, module: cst.Module) -> None:
         del _LINTED[next(iter(_LINTED))]
 
 
+def forget_linted() -> None:
+    """The run is over: no file is noted as imported, no tree kept for an import."""
+    global IMPORTED_BY_LINTED
+    IMPORTED_BY_LINTED = frozenset()
+    _LINTED.clear()
+
+
 def _linted_tree(path: str, source: bytes) -> Optional[cst.Module]:
     found = _LINTED.pop(path, None)
     return found[1] if found is not None and found[0] == source else None
@@ -143,10 +150,12 @@ class ProjectImports:
             return None
         try:
             data = path.read_bytes()
-            module = _linted_tree(str(path), data) or parse_module(data)
+            module = _linted_tree(str(path), data)
+            if module is None:
+                module = parse_module(data)
+                _PARSED[str(path)] = (data, module)  # for the file's own lint, if still to come
         except Exception:  # noqa: BLE001 - a file that does not parse gives no summaries
             return None
-        _PARSED[str(path)] = (data, module)
         self.analysis.loaded_files, self.analysis.import_probes = _DEPENDS[key], _PROBES[key] = set(), set()
         try:
             _LOADED[key] = self.run_module_silently(module, str(path))

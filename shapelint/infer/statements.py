@@ -534,13 +534,12 @@ class StatementExecutor(SizeNaming, DeclarationApplier):
         elements = target.elements
         starred = [index for index, e in enumerate(elements) if type(e) is cst.StarredElement]
         if starred:  # ``beta, *_ = np.linalg.lstsq(A, y)``: the items around the star are known
-            items = value.items if isinstance(value, TupleValue) and len(starred) == 1 and len(value.items) >= len(elements) - 1 else None
-            star, after = (starred[0], len(elements) - 1 - starred[0]) if items is not None else (None, 0)
+            known = isinstance(value, TupleValue) and len(starred) == 1 and len(value.items) >= len(elements) - 1
             for position, element in enumerate(elements):
-                if items is None or position == star:
+                if not known or position == starred[0]:
                     item = UNKNOWN
-                else:
-                    item = items[position] if position < star else items[len(items) - (len(elements) - position)]
+                else:  # before the star, counted from the start; after it, from the end
+                    item = value.items[position if position < starred[0] else position - len(elements)]
                 self.bind(element.value, item, frame, None, False, "")
             return
         if value is UNKNOWN and is_shape_attribute(value_node):

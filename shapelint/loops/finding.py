@@ -231,13 +231,14 @@ def _pairs_iterations(node: cst.CSTNode, var: str, tainted) -> bool:
     """A matrix product both of whose sides change with the loop variable (``x_i.T @ C @ x_i``,
     ``np.dot(np.dot(v[:, i], C), v[:, i])``): each iteration contracts its own slices, which the same
     product on whole arrays would mix across iterations."""
+    from ..cst_walk import last_name
     from .indices import names_in
 
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.MatrixMultiply):
         sides = [node.left, node.right]
     elif isinstance(node, cst.Call):
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        name = last_name(func)
         if name not in _PRODUCTS:
             return False
         sides = [arg.value for arg in node.args[:2]]

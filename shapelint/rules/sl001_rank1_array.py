@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..cst_walk import last_name
 from ..domain.dims import dim_eq, is_one, known_to_differ
 from ..infer.events import Declared, Elementwise, Inplace, Matmul, Transpose
 from ..numpy_model import properties
@@ -67,19 +68,13 @@ class Rank1Array(Rule):
                 return (Report(parent, message, origin_fix(ctx, event.operand)),)
         if event.operand.made_at is not None and not ctx.first_report_of(("rank-1", event.operand.made_at), event.node):
             return ()  # the same rank-1 array is reported where it first went wrong
+        nothing = (f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
+                   f"{made_where(ctx, event.operand, operand)} and has no second axis to swap")
         taker = _taken_as_column(event.node, ctx)
         if taker is not None:  # ``np.c_[x, np.ones(n).T * z]``: a column there already; a 2-D one would break it
-            message = (
-                f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
-                f"{made_where(ctx, event.operand, operand)} and has no second axis to swap; `{taker}` takes a "
-                f"rank-1 array as a column already: use `{operand}` itself"
-            )
+            message = f"{nothing}; `{taker}` takes a rank-1 array as a column already: use `{operand}` itself"
             return (Report(event.node, message, fix(f"Use `{operand}`", SAFE, (event.node, ctx.render(event.operand_node)))),)
-        message = (
-            f"`{ctx.code(event.node)}` does nothing: `{operand}` is rank-1 {event.operand.shape}"
-            f"{made_where(ctx, event.operand, operand)} and has no second axis to swap; "
-            f"make it a column with `{column_of(operand, event.operand_node)}` ({n}, 1) or a row ({suggest_row(n)})"
-        )
+        message = f"{nothing}; make it a column with `{column_of(operand, event.operand_node)}` ({n}, 1) or a row ({suggest_row(n)})"
         return (Report(event.node, message, origin_fix(ctx, event.operand)),)
 
     def on_elementwise(self, event: Elementwise, ctx):
@@ -206,31 +201,23 @@ def suggest_column(made_at, ctx) -> str:
     return f" with `{column.code}`" if column else " with `.reshape(-1, 1)`"
 
 
-_COLUMN_TAKERS = {"c_": "np.c_", "column_stack": "np.column_stack"}  # a rank-1 array goes in as a column
-
-
 def _taken_as_column(node: cst.CSTNode, ctx) -> "str | None":
     """``np.c_`` or ``np.column_stack`` when the value of ``node`` goes straight to one of them,
-    through elementwise arithmetic at most (``np.c_[x, v.T * z]``, ``np.column_stack((v.T, w))``)."""
-    current, parent = node, ctx.parent(node)
+    through elementwise arithmetic at most (``np.c_[x, v.T * z]``, ``np.column_stack((v.T, w))``):
+    both take a rank-1 array as a column."""
+    parent = ctx.parent(node)
     while isinstance(parent, cst.UnaryOperation) or (
             isinstance(parent, cst.BinaryOperation) and not isinstance(parent.operator, cst.MatrixMultiply)):
-        current, parent = parent, ctx.parent(parent)
+        parent = ctx.parent(parent)
     if isinstance(parent, cst.Index):  # np.c_[a, b]: Subscript > SubscriptElement > Index
         element = ctx.parent(parent)
         subscript = ctx.parent(element) if isinstance(element, cst.SubscriptElement) else None
-        name = _last_name(subscript.value) if isinstance(subscript, cst.Subscript) else None
-        return _COLUMN_TAKERS.get(name) if name == "c_" else None
-    if isinstance(parent, cst.Element):  # np.column_stack((a, b)): Call > Arg > Tuple/List > Element
+        if isinstance(subscript, cst.Subscript) and last_name(subscript.value) == "c_":
+            return "np.c_"
+    elif isinstance(parent, cst.Element):  # np.column_stack((a, b)): Call > Arg > Tuple/List > Element
         sequence = ctx.parent(parent)
         argument = ctx.parent(sequence) if isinstance(sequence, (cst.Tuple, cst.List)) else None
         call = ctx.parent(argument) if isinstance(argument, cst.Arg) else None
-        name = _last_name(call.func) if isinstance(call, cst.Call) else None
-        return _COLUMN_TAKERS.get(name) if name == "column_stack" else None
+        if isinstance(call, cst.Call) and last_name(call.func) == "column_stack":
+            return "np.column_stack"
     return None
-
-
-def _last_name(expression: cst.BaseExpression) -> "str | None":
-    if isinstance(expression, cst.Attribute):
-        return expression.attr.value
-    return expression.value if isinstance(expression, cst.Name) else None
